@@ -1,0 +1,317 @@
+"""The pipeline for one document, as the CLI and batch run it.
+
+load → validate → compute → select clauses → check → render → (convert → finalize)
+→ write. Each stage returns a new value; any user mistake is a located
+:class:`~contratgen.diagnostics.UserError` and nothing is written.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from . import __version__, render
+from .context import build_context
+from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
+from .i18n import phrase
+from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
+    render_blocks
+from .model import ClientFile, Tranche as TrancheInput, parse_client
+from .money import Computed, ScheduleError, compute
+from .rules.rates import Rates, rates_for
+from .source import Source, load_bytes
+
+
+@dataclass(frozen=True)
+class Options:
+    library_dirs: tuple[Path, ...] = ()       # --library, layered over the shipped library
+    templates_dir: Optional[Path] = None      # --templates
+    strict: bool = False                      # warnings are errors
+    allow_outside_paths: bool = False         # library/template/annexes outside the input's folder
+
+
+@dataclass(frozen=True)
+class SelectedClause:
+    clause: Clause
+    params: dict
+    number: int
+    index: int          # position in client.yaml's clauses list
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated, computed, checked document, ready to render."""
+
+    path: Path
+    source: Source
+    input_sha256: str
+    client: ClientFile
+    computed: Computed
+    rates: Rates
+    library: Library
+    clauses: tuple[SelectedClause, ...]
+    template: Path
+    diagnostics: tuple[Diagnostic, ...] = field(default=())   # warnings that did not stop it
+
+    @property
+    def lang(self) -> str:
+        return self.client.document.language
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "contratgen": __version__,
+            "document": self.client.document.number,
+            "type": self.client.document.type,
+            "date": self.client.document.date.isoformat(),
+            "language": self.lang,
+            "input_sha256": self.input_sha256,
+            "clauses": [{"id": s.clause.id, "version": s.clause.spec.version,
+                         "sha256": s.clause.text_hash(self.lang)} for s in self.clauses],
+        }
+
+
+# --- stages ------------------------------------------------------------------------------
+
+def load(path: Path) -> tuple[Source, str]:
+    from .source import load_file
+    source = load_file(path, str(path))
+    raw = path.read_bytes()
+    return source, hashlib.sha256(raw).hexdigest()
+
+
+def _within(base: Path, target: Path) -> bool:
+    try:
+        target.resolve().relative_to(base.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def resolve_path(source: Source, where: tuple, value: str, options: Options,
+                 what: str) -> Path:
+    """A path written in client.yaml, relative to that file; never outside its folder
+    unless ``--allow-outside-paths`` (the file may come from someone we do not trust)."""
+    base = Path(source.file).parent
+    target = (base / value)
+    if not options.allow_outside_paths and not _within(base, target):
+        raise UserError([source.diagnostic(where, f"{what} path '{value}' leads outside the "
+                                           "input file's folder (use --allow-outside-paths "
+                                           "to permit it)", "path.outside")])
+    return target
+
+
+def library_for(client: ClientFile, source: Source, options: Options) -> tuple[Library, list]:
+    dirs = [SHIPPED, *options.library_dirs]
+    if client.library:
+        own = resolve_path(source, ("library", "path") if isinstance(source.data.get("library"),
+                                                                     dict) else ("library",),
+                           client.library.path, options, "library")
+        dirs = [own] if not client.library.layer else dirs + [own]
+    return load_library(dirs)
+
+
+def template_for(client: ClientFile, source: Source, options: Options) -> Path:
+    if client.document.template:
+        return resolve_path(source, ("document", "template"), client.document.template,
+                            options, "template")
+    directory = options.templates_dir or render.SHIPPED_TEMPLATES
+    return Path(directory) / f"{client.document.type}.docx"
+
+
+def default_schedule(client: ClientFile) -> ClientFile:
+    """No schedule: the whole price is one tranche, due on final delivery."""
+    if client.payment.schedule:
+        return client
+    tranche = TrancheInput(label=phrase(client.document.language, "schedule.single"),
+                           percent=Decimal(100), due="final_delivery")
+    payment = client.payment.model_copy(update={"schedule": [tranche]})
+    return client.model_copy(update={"payment": payment})
+
+
+def compute_numbers(client: ClientFile, source: Source) -> Computed:
+    try:
+        return compute(client)
+    except ScheduleError as exc:
+        where = ("payment", "schedule") if exc.index is None else \
+            ("payment", "schedule", exc.index)
+        raise UserError([source.diagnostic(where, str(exc), "legal.schedule-total")]) from None
+
+
+def select_clauses(client: ClientFile, source: Source, library: Library) -> tuple[
+        tuple[SelectedClause, ...], list[Diagnostic]]:
+    """The clauses of client.yaml, checked against the library's rules of use."""
+    diags: list[Diagnostic] = []
+    selected: list[SelectedClause] = []
+    doc_type, kind = client.document.type, client.client.kind
+    ids = [ref.id for ref in client.clauses]
+    for i, ref in enumerate(client.clauses):
+        where = ("clauses", i)
+        clause = library.get(ref.id)
+        if clause is None:
+            known = ", ".join(sorted(library.clauses)) or "none"
+            diags.append(source.diagnostic(where, f"unknown clause '{ref.id}' (the library has: "
+                                           f"{known})", "clauses.unknown"))
+            continue
+        spec = clause.spec
+        if ref.id in ids[:i]:
+            diags.append(source.diagnostic(where, f"clause '{ref.id}' is listed twice",
+                                           "clauses.duplicate"))
+        if doc_type not in spec.documents:
+            diags.append(source.diagnostic(where, f"clause '{ref.id}' may not appear in a "
+                                           f"{doc_type} (only: {', '.join(spec.documents)})",
+                                           "clauses.documents"))
+        if kind not in spec.parties:
+            diags.append(source.diagnostic(where, f"clause '{ref.id}' may not be used with a "
+                                           f"{kind} client (only: {', '.join(spec.parties)})",
+                                           "clauses.parties"))
+        for needed in spec.requires:
+            if needed not in ids:
+                diags.append(source.diagnostic(where, f"clause '{ref.id}' requires clause "
+                                               f"'{needed}'", "clauses.requires"))
+        for other in spec.conflicts:
+            if other in ids:
+                diags.append(source.diagnostic(where, f"clause '{ref.id}' conflicts with "
+                                               f"clause '{other}'", "clauses.conflicts"))
+        params, param_diags = _params(ref.params, clause, source, i)
+        diags.extend(param_diags)
+        selected.append(SelectedClause(clause, params, len(selected) + 1, i))
+    return tuple(selected), diags
+
+
+def _params(given: dict, clause: Clause, source: Source, index: int):
+    diags, values = [], {}
+    specs = clause.spec.params
+    for name, value in given.items():
+        where = ("clauses", index, "params", name)
+        if name not in specs:
+            known = ", ".join(specs) or "none"
+            diags.append(source.diagnostic(where, f"clause '{clause.id}' has no param '{name}' "
+                                           f"(its params: {known})", "clauses.params",
+                                           key=True))
+            continue
+        try:
+            values[name] = coerce_param(specs[name], value)
+        except ValueError as exc:
+            diags.append(source.diagnostic(where, f"param '{name}' of clause '{clause.id}': "
+                                           f"{exc}", "clauses.params"))
+    for name, spec in specs.items():
+        if name in values or name in given:
+            continue
+        if spec.default is None:
+            diags.append(source.diagnostic(("clauses", index), f"clause '{clause.id}' needs "
+                                           f"param '{name}' ({spec.type})", "clauses.params"))
+        else:
+            values[name] = coerce_param(spec, spec.default)
+    return values, diags
+
+
+def prepare(path: Path, options: Options = Options()) -> Prepared:
+    """Everything up to rendering; raises :class:`UserError` with all located problems."""
+    path = Path(path)
+    source, digest = load(path)
+    client = default_schedule(parse_client(source))
+    computed = compute_numbers(client, source)
+    rates = rates_for(client.document.date)
+    library, lib_diags = library_for(client, source, options)
+    if has_errors(lib_diags):
+        raise UserError(lib_diags)
+    clauses, diags = select_clauses(client, source, library)
+    template = template_for(client, source, options)
+    prepared = Prepared(path, source, digest, client, computed, rates, library, clauses,
+                        template)
+    from .rules import check_document
+    diags = diags + check_document(prepared)
+    if options.strict:
+        diags = [d if d.is_error else Diagnostic(d.file, d.line, d.col, ERROR,
+                                                 d.message + " (--strict)", d.code)
+                 for d in diags]
+    if has_errors(diags):
+        raise UserError(sorted(diags, key=lambda d: (d.line, d.col)))
+    return Prepared(path, source, digest, client, computed, rates, library, clauses, template,
+                    tuple(diags))
+
+
+def clause_articles(prepared: Prepared, context: dict) -> list[render.Article]:
+    articles = []
+    for selected in prepared.clauses:
+        clause, lang = selected.clause, prepared.lang
+        try:
+            blocks = render_blocks(clause, lang, context, selected.params)
+        except ClauseTextError as exc:
+            line, col = clause.locate(lang, exc.line, exc.needle)
+            raise UserError([Diagnostic(clause.source.file, line, col, ERROR,
+                                        f"clause '{clause.id}' ({lang}): {exc}",
+                                        "clause.text")]) from None
+        articles.append(render.Article(selected.number, clause.spec.title.model_dump()[lang],
+                                       blocks, clause.spec.conspicuous))
+    return articles
+
+
+def render_document(prepared: Prepared) -> bytes:
+    """The DOCX bytes of a prepared document."""
+    lang = prepared.lang
+    clauses_info = [{"number": s.number, "id": s.clause.id, "version": s.clause.spec.version,
+                     "title": s.clause.spec.title.model_dump()[lang],
+                     "conspicuous": s.clause.spec.conspicuous,
+                     "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
+    context = build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
+    context["articles"] = render.articles_xml(clause_articles(prepared, context))
+    template = render.prepare_template(prepared.template)
+    doc = prepared.client.document
+    props = render.DocProperties(
+        title=context["document"]["title"], author=prepared.client.provider.name,
+        subject=f"{context['document']['title']} {doc.number}",
+        keywords=" ".join(s.clause.id for s in prepared.clauses), language=lang,
+        created=doc.date, custom=render.provenance_properties(prepared.provenance()))
+    return render.render_docx(template, context, props)
+
+
+# --- outputs -----------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_name(number: str) -> str:
+    """A document number made safe as a file name: no separators, no '..', no dot first."""
+    name = unicodedata.normalize("NFC", number)
+    name = _UNSAFE.sub("_", name).strip("._")
+    name = re.sub(r"\.{2,}", ".", name)
+    if name.upper() in {"CON", "PRN", "AUX", "NUL", *{f"COM{i}" for i in range(10)},
+                        *{f"LPT{i}" for i in range(10)}}:
+        name = f"_{name}"
+    return name[:120] or "document"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: a reader sees the
+    old file or the new one, never a part; a failure leaves the old file in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_outputs(outputs: dict[str, bytes], out_dir: Path, stem: str) -> list[Path]:
+    """Write every output of one document atomically; all bytes exist before any write."""
+    paths = []
+    for ext, data in outputs.items():
+        target = out_dir / f"{stem}.{ext}"
+        write_atomic(target, data)
+        paths.append(target)
+    return paths

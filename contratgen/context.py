@@ -1,0 +1,229 @@
+"""The rendering context: what templates and clause texts see (docs/TEMPLATES.md).
+
+Every value is formatted for the document's language here, once, so that neither a
+template nor a clause text ever formats a number or a date itself.
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from stdnum import iban as stdiban
+from stdnum.fr import siren as stdsiren, siret as stdsiret
+
+from . import formatting as fmt
+from .i18n import phrase
+from .model import ClientFile, DaysAfter, Party
+from .money import Computed, Tranche
+from .rules.rates import Rates
+
+
+def _or_none(value, fn):
+    return None if value is None else fn(value)
+
+
+def _grouped(value: str | None, module) -> str | None:
+    if not value:
+        return None
+    try:
+        return module.format(value)
+    except Exception:  # an invalid identifier is reported by the rules; print it as given
+        return value
+
+
+def is_sole_trader(party: Party) -> bool:
+    return (party.legal_form or "").strip().upper() in ("EI", "ENTREPRENEUR INDIVIDUEL",
+                                                      "EIRL", "MICRO-ENTREPRISE")
+
+
+def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    display = p.name
+    if p.legal_form and p.legal_form.upper() not in p.name.upper().split():
+        display = f"{p.name} {p.legal_form}"
+    identity = []
+    if p.legal_form and p.capital is not None:
+        identity.append(phrase(lang, "provider.capital", form=p.legal_form,
+                               capital=money(p.capital)))
+    elif p.legal_form:
+        identity.append(p.legal_form)
+    if p.registry or p.siren:
+        identity.append(" ".join(x for x in (p.registry, _grouped(p.siren, stdsiren)) if x))
+    if p.siret:
+        identity.append(f"SIRET {_grouped(p.siret, stdsiret)}")
+    if p.vat_number:
+        identity.append(phrase(lang, "provider.vat", vat=p.vat_number))
+    return {
+        "kind": kind,
+        "name": p.name,
+        "display_name": display,
+        "legal_form": p.legal_form,
+        "capital": _or_none(p.capital, money),
+        "capital_value": p.capital,
+        "siren": _grouped(p.siren, stdsiren),
+        "siret": _grouped(p.siret, stdsiret),
+        "registry": p.registry,
+        "trader": p.trader,
+        "vat_number": p.vat_number,
+        "address": p.address,
+        "email": p.email,
+        "phone": p.phone,
+        "iban": _grouped(p.iban, stdiban),
+        "bic": p.bic,
+        "identity": " · ".join(identity),
+        "signatory": {"name": p.signatory.name if p.signatory else p.name,
+                      "title": p.signatory.title if p.signatory else None},
+    }
+
+
+def due_text(due, lang: str) -> str:
+    if isinstance(due, datetime.date):
+        return phrase(lang, "due.date", date=fmt.date(due, lang))
+    if isinstance(due, DaysAfter):
+        return phrase(lang, "due.days_after", days=due.days,
+                      event=phrase(lang, f"event.{due.days_after}"))
+    return phrase(lang, f"due.{due}")
+
+
+def tranche(t: Tranche, lang: str) -> dict[str, Any]:
+    return {"number": t.number, "label": t.label, "percent": fmt.percent(t.percent, lang),
+            "percent_value": t.percent, "amount": fmt.money(t.amount, lang),
+            "amount_value": t.amount, "due": due_text(t.due, lang)}
+
+
+def joined(words: list[str], lang: str) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {phrase(lang, 'or')} {words[-1]}"
+
+
+def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
+    rate = client.payment.late_penalty_rate
+    if rate == "legal_default":
+        if client.client.kind == "consumer":
+            return rates.legal_consumer
+        return rates.default_penalty_rate
+    return rate
+
+
+@lru_cache(maxsize=4)
+def labels(lang: str) -> dict[str, str]:
+    try:
+        text = resources.files("contratgen").joinpath("data/labels.yaml").read_text("utf-8")
+    except FileNotFoundError:  # pragma: no cover - shipped with the package
+        return {}
+    return yaml.safe_load(text)[lang]
+
+
+def build_context(client: ClientFile, computed: Computed, rates: Rates,
+                  clauses: list[dict] | tuple = ()) -> dict[str, Any]:
+    doc, pay = client.document, client.payment
+    lang = doc.language
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    pct = lambda v: fmt.percent(v, lang)  # noqa: E731
+
+    valid_until = doc.valid_until
+    if valid_until is None and doc.validity_days:
+        valid_until = doc.date + datetime.timedelta(days=doc.validity_days)
+
+    if pay.terms_days == 0:
+        terms = phrase(lang, "terms.immediate")
+    else:
+        terms = phrase(lang, "terms.end_of_month" if pay.end_of_month else "terms.days",
+                       days=pay.terms_days)
+
+    rate = applied_penalty_rate(client, rates)
+    basis = None
+    if pay.late_penalty_rate == "legal_default":
+        if client.client.kind == "consumer":
+            basis = phrase(lang, "penalty.legal_consumer", rate=pct(rates.legal_consumer))
+        else:
+            basis = phrase(lang, "penalty.basis", ecb=pct(rates.ecb),
+                           margin=fmt.number(rates.default_penalty_margin, lang))
+
+    early = pay.early_payment_discount
+    methods = [phrase(lang, f"method.{m}") for m in pay.methods]
+    advance = phrase(lang, f"advance.{pay.advance_kind or 'acompte'}")
+    schedule = [tranche(t, lang) for t in computed.tranches]
+    deposit = computed.deposit
+    provider = party(client.provider, lang)
+
+    return {
+        "document": {
+            "type": doc.type,
+            "is_quote": doc.type == "quote",
+            "is_contract": doc.type == "contract",
+            "number": doc.number,
+            "language": lang,
+            "date": fmt.date(doc.date, lang),
+            "date_value": doc.date,
+            "place": doc.place,
+            "title": doc.title or phrase(lang, f"title.{doc.type}"),
+            "valid_until": _or_none(valid_until, lambda d: fmt.date(d, lang)),
+            "valid_until_value": valid_until,
+            "validity_days": doc.validity_days,
+            "free_of_charge": doc.free_of_charge,
+            "quote_price": _or_none(doc.quote_price, money) if doc.free_of_charge is False
+            else None,
+            "copies": doc.copies,
+            "context": doc.context,
+        },
+        "provider": provider,
+        "client": party(client.client, lang, client.client.kind),
+        "items": [{
+            "description": line.item.description,
+            "quantity": fmt.number(line.item.quantity, lang),
+            "unit": line.item.unit,
+            "unit_price": money(line.item.unit_price),
+            "vat_rate": pct(line.item.vat_rate),
+            "discount": _or_none(line.item.discount, pct) if line.item.discount else None,
+            "total_ht": money(line.total_ht),
+            "total_ht_value": line.total_ht,
+        } for line in computed.lines],
+        "vat_lines": [{"rate": pct(v.rate), "base": money(v.base), "amount": money(v.amount),
+                       "rate_value": v.rate, "amount_value": v.amount}
+                      for v in computed.vat_lines],
+        "totals": {
+            "ht": money(computed.total_ht), "vat": money(computed.total_vat),
+            "ttc": money(computed.total_ttc),
+            "ht_value": computed.total_ht, "vat_value": computed.total_vat,
+            "ttc_value": computed.total_ttc,
+            "ttc_words": fmt.amount_in_words(computed.total_ttc, lang, pay.currency),
+        },
+        "payment": {
+            "currency": pay.currency,
+            "terms_days": pay.terms_days,
+            "end_of_month": pay.end_of_month,
+            "terms": terms,
+            "methods": methods,
+            "methods_text": joined(methods, lang),
+            "late_penalty_rate": _or_none(rate, pct),
+            "late_penalty_rate_value": rate,
+            "late_penalty_basis": basis,
+            "recovery_indemnity": _or_none(pay.recovery_indemnity, money)
+            if client.client.kind == "business" else None,
+            "recovery_indemnity_value": pay.recovery_indemnity,
+            "early_payment": {"rate": pct(early.rate), "within_days": early.within_days,
+                              "rate_value": early.rate} if early else None,
+            "early_payment_text": phrase(lang, "early.discount", rate=pct(early.rate),
+                                         days=early.within_days) if early
+            else phrase(lang, "early.none"),
+            "advance_kind": advance,
+            "advance_kind_value": pay.advance_kind,
+            "escrow": {"holder": pay.escrow.holder,
+                       "release": due_text(pay.escrow.release, lang)} if pay.escrow else None,
+            "iban": provider["iban"],
+            "bic": provider["bic"],
+        },
+        "schedule": schedule,
+        "deposit": {"amount": money(deposit.amount), "percent": pct(deposit.percent),
+                    "amount_value": deposit.amount, "kind": advance,
+                    "label": deposit.label} if deposit else None,
+        "clauses": list(clauses),
+        "annexes": [{"title": a.title} for a in client.annexes],
+        "labels": labels(lang),
+    }

@@ -1,0 +1,82 @@
+"""The phrases contratgen composes itself (due events, payment terms, methods…).
+
+The layout words of the templates live in ``data/labels.yaml``; these are the pieces
+of computed sentences, kept side by side in both languages.
+"""
+from __future__ import annotations
+
+PHRASES = {
+    "fr": {
+        "due.signature": "à la signature",
+        "due.order": "à la commande",
+        "due.partial_delivery": "à la livraison partielle",
+        "due.final_delivery": "à la livraison finale",
+        "due.date": "le {date}",
+        "due.days_after": "{days} jours après {event}",
+        "event.signature": "la signature",
+        "event.order": "la commande",
+        "event.partial_delivery": "la livraison partielle",
+        "event.final_delivery": "la livraison finale",
+        "terms.days": "{days} jours à compter de la date d'émission de la facture",
+        "terms.end_of_month": "{days} jours fin de mois à compter de la date d'émission "
+                              "de la facture",
+        "terms.immediate": "à réception de la facture",
+        "method.bank_transfer": "virement bancaire",
+        "method.card": "carte bancaire",
+        "method.check": "chèque",
+        "method.cash": "espèces",
+        "method.direct_debit": "prélèvement SEPA",
+        "or": "ou",
+        "penalty.basis": "taux de refinancement de la BCE ({ecb}) majoré de {margin} points",
+        "penalty.legal_consumer": "taux de l'intérêt légal ({rate}), après mise en demeure",
+        "early.discount": "escompte de {rate} pour paiement sous {days} jours",
+        "early.none": "pas d'escompte pour paiement anticipé",
+        "advance.acompte": "acompte",
+        "advance.arrhes": "arrhes",
+        "title.contract": "Contrat de prestation de services",
+        "title.quote": "Devis",
+        "schedule.single": "Paiement",
+        "provider.capital": "{form} au capital de {capital}",
+        "provider.vat": "TVA {vat}",
+        "sole_trader": "EI",
+    },
+    "en": {
+        "due.signature": "on signature",
+        "due.order": "on order",
+        "due.partial_delivery": "on partial delivery",
+        "due.final_delivery": "on final delivery",
+        "due.date": "on {date}",
+        "due.days_after": "{days} days after {event}",
+        "event.signature": "signature",
+        "event.order": "the order",
+        "event.partial_delivery": "partial delivery",
+        "event.final_delivery": "final delivery",
+        "terms.days": "{days} days from the invoice date",
+        "terms.end_of_month": "{days} days end of month from the invoice date",
+        "terms.immediate": "on receipt of the invoice",
+        "method.bank_transfer": "bank transfer",
+        "method.card": "credit card",
+        "method.check": "cheque",
+        "method.cash": "cash",
+        "method.direct_debit": "SEPA direct debit",
+        "or": "or",
+        "penalty.basis": "European Central Bank refinancing rate ({ecb}) plus {margin} "
+                         "percentage points",
+        "penalty.legal_consumer": "statutory interest rate ({rate}), after formal notice",
+        "early.discount": "{rate} discount for payment within {days} days",
+        "early.none": "no discount for early payment",
+        "advance.acompte": "down payment (acompte)",
+        "advance.arrhes": "earnest money (arrhes)",
+        "title.contract": "Service agreement",
+        "title.quote": "Quotation",
+        "schedule.single": "Payment",
+        "provider.capital": "{form} with a share capital of {capital}",
+        "provider.vat": "VAT {vat}",
+        "sole_trader": "EI",
+    },
+}
+
+
+def phrase(lang: str, key: str, **values) -> str:
+    text = PHRASES[lang][key]
+    return text.format(**values) if values else text

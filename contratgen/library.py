@@ -1,0 +1,311 @@
+"""The clause library: YAML files that lawyers edit, loaded, validated and rendered.
+
+A clause's text is a Jinja template run in the sandbox with strict undefined
+variables, so a misspelt name is an error that points into the YAML file, never a
+blank in a signed contract.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Mapping, Optional, Sequence
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import Field, ValidationError, field_validator
+
+from . import formatting, markup
+from .diagnostics import ERROR, Diagnostic, UserError
+from .model import Model, Text, _number, _text, errors_to_diagnostics
+from .source import Source, load_file
+
+SHIPPED = Path(__file__).resolve().parent.parent / "clause_library"
+LANGS = ("fr", "en")
+MAX_OUTPUT = 100_000  # characters a clause may render to
+
+ParamType = Literal["string", "integer", "decimal", "percent", "date", "bool", "choice"]
+Category = Literal["billing", "late_payment", "penalty", "resolutory", "retention_of_title",
+                   "jurisdiction", "arbitration", "deposit", "escrow", "early_payment",
+                   "withdrawal", "confidentiality", "liability", "other"]
+
+
+class Bilingual(Model):
+    fr: Text
+    en: Text
+
+
+class ParamSpec(Model):
+    type: ParamType
+    default: Any = None
+    required: bool = False
+    description: Optional[Bilingual] = None
+    choices: Optional[list[Any]] = None
+
+
+class ClauseSpec(Model):
+    """A clause_library/<id>.yaml file (JSON Schema: ``contratgen schema clause``)."""
+
+    id: Text = Field(description="equals the file name")
+    version: int = Field(ge=1, description="bumped by the lawyer at every change of text")
+    category: Category
+    title: Bilingual
+    legal_basis: list[Text] = Field(default_factory=list)
+    documents: list[Literal["contract", "quote"]] = Field(min_length=1)
+    parties: list[Literal["business", "consumer"]] = Field(min_length=1)
+    conspicuous: bool = Field(False, description="must be printed very visibly (bold)")
+    requires: list[Text] = Field(default_factory=list)
+    conflicts: list[Text] = Field(default_factory=list)
+    params: dict[str, ParamSpec] = Field(default_factory=dict)
+    text: dict[Literal["fr", "en"], str]
+
+    @field_validator("text")
+    @classmethod
+    def _both_languages(cls, value):
+        missing = [lang for lang in LANGS if not (value.get(lang) or "").strip()]
+        if missing:
+            raise ValueError(f"the text is missing in: {', '.join(missing)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Clause:
+    spec: ClauseSpec
+    source: Source = field(repr=False)
+    raw: str = field(repr=False)          # the file's text, for locating template errors
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def text_hash(self, lang: str) -> str:
+        return hashlib.sha256(self.spec.text[lang].encode("utf-8")).hexdigest()
+
+    def locate(self, lang: str, template_line: int | None, needle: str | None = None) -> tuple[int, int]:
+        """File line/col of a line of the ``text.<lang>`` template."""
+        line, col = self.source.where(("text", lang))
+        if not template_line:
+            return line, col
+        lines = self.raw.splitlines()
+        start_line = line - 1  # index of the line holding the node start
+        block = start_line < len(lines) and lines[start_line][col - 1:col].strip() in ("|", ">")
+        file_line = line + template_line if block else line + template_line - 1
+        if 0 < file_line <= len(lines):
+            text = lines[file_line - 1]
+            pos = text.find(needle) if needle else -1
+            col = pos + 1 if pos >= 0 else len(text) - len(text.lstrip()) + 1
+        return file_line, col
+
+
+@dataclass(frozen=True)
+class Library:
+    clauses: Mapping[str, Clause]
+    dirs: tuple[Path, ...]
+
+    def get(self, clause_id: str) -> Clause | None:
+        return self.clauses.get(clause_id)
+
+
+# --- loading --------------------------------------------------------------------
+
+def load_clause(path: Path) -> tuple[Clause | None, list[Diagnostic]]:
+    name = _display(path)
+    try:
+        source = load_file(path, name)
+    except UserError as exc:
+        return None, list(exc.diagnostics)
+    if not isinstance(source.data, dict):
+        return None, [source.diagnostic((), "a clause file is a mapping (id, version, "
+                                        "category, title, text, ...)", "clause")]
+    try:
+        spec = ClauseSpec.model_validate(source.data)
+    except ValidationError as exc:
+        return None, [_as_clause_code(d) for d in errors_to_diagnostics(exc, source)]
+    diagnostics = []
+    if spec.id != path.stem:
+        diagnostics.append(source.diagnostic(("id",), f"clause id '{spec.id}' must equal the "
+                                             f"file name '{path.stem}'", "clause.id"))
+    for pname, pspec in spec.params.items():
+        if pspec.type == "choice" and not pspec.choices:
+            diagnostics.append(source.diagnostic(("params", pname), f"param '{pname}' of type "
+                                                 "choice needs 'choices'", "clause.params"))
+        if pspec.default is not None:
+            try:
+                coerce_param(pspec, pspec.default)
+            except ValueError as exc:
+                diagnostics.append(source.diagnostic(("params", pname, "default"),
+                                                     f"default of '{pname}': {exc}",
+                                                     "clause.params"))
+    return Clause(spec, source, path.read_text("utf-8")), diagnostics
+
+
+def _as_clause_code(d: Diagnostic) -> Diagnostic:
+    return Diagnostic(d.file, d.line, d.col, d.severity, d.message, "clause." + d.code)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_library(dirs: Sequence[Path]) -> tuple[Library, list[Diagnostic]]:
+    """Load clause directories in order; a later directory overrides earlier ids."""
+    key = tuple((str(Path(d).resolve()), _mtimes(Path(d))) for d in dirs)
+    return _load_library_cached(key)
+
+
+def _mtimes(directory: Path) -> tuple:
+    try:
+        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                            for p in directory.glob("*.yaml")))
+    except OSError:
+        return ()
+
+
+@lru_cache(maxsize=8)
+def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
+    clauses: dict[str, Clause] = {}
+    diagnostics: list[Diagnostic] = []
+    dirs = tuple(Path(d) for d, _ in key)
+    for directory in dirs:
+        if not directory.is_dir():
+            diagnostics.append(Diagnostic(str(directory), 0, 0, ERROR,
+                                          "clause library folder not found", "library.missing"))
+            continue
+        for path in sorted(directory.glob("*.yaml")):
+            clause, diags = load_clause(path)
+            diagnostics.extend(diags)
+            if clause is not None:
+                clauses[clause.id] = clause
+    return Library(clauses, dirs), diagnostics
+
+
+# --- params ---------------------------------------------------------------------
+
+def coerce_param(spec: ParamSpec, value: Any) -> Any:
+    """Check a param value against its declared type; raises ValueError with a reason."""
+    kind = spec.type
+    if kind == "string":
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {value!r}")
+        return _text(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return value
+    if kind in ("decimal", "percent"):
+        value = _number(value)
+        if not isinstance(value, (int, Decimal)):
+            raise ValueError(f"expected a number, got {value!r}")
+        value = Decimal(value)
+        if kind == "percent" and not 0 <= value <= 100:
+            raise ValueError(f"a percent is between 0 and 100, got {value}")
+        return value
+    if kind == "date":
+        if not isinstance(value, datetime.date):
+            raise ValueError(f"expected a date like 2026-11-22, got {value!r}")
+        return value
+    if kind == "choice":
+        if value not in (spec.choices or []):
+            raise ValueError(f"expected one of {', '.join(map(str, spec.choices or []))}, "
+                             f"got {value!r}")
+        return value
+    raise ValueError(f"unknown param type {kind}")  # pragma: no cover - schema forbids it
+
+
+# --- rendering ------------------------------------------------------------------
+
+class ClauseEnvironment(SandboxedEnvironment):
+    """The sandbox clause texts run in: strict undefined, bounded output."""
+
+    def __init__(self, lang: str):
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=False,
+                         keep_trailing_newline=False)
+        self.lang = lang
+        self.filters["money"] = lambda v: formatting.money(Decimal(v), lang)
+        self.filters["percent"] = lambda v: formatting.percent(Decimal(v), lang)
+        self.filters["date"] = lambda v: formatting.date(v, lang)
+        self.filters["number"] = lambda v: formatting.number(v, lang)
+
+
+_ENVS = {lang: ClauseEnvironment(lang) for lang in LANGS}
+
+
+class ClauseTextError(Exception):
+    def __init__(self, message: str, line: int | None, needle: str | None = None):
+        super().__init__(message)
+        self.line, self.needle = line, needle
+
+
+@lru_cache(maxsize=512)
+def _compile(lang: str, text: str, filename: str) -> jinja2.Template:
+    env = _ENVS[lang]
+    try:
+        code = env.compile(text, name=filename, filename=filename)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def _template_line(exc: BaseException, filename: str) -> int | None:
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == filename:
+            line = lineno
+    return line
+
+
+def render_text(clause: Clause, lang: str, context: Mapping[str, Any]) -> str:
+    """The clause text for ``context``; raises :class:`ClauseTextError` with its line."""
+    filename = f"<clause {clause.id} {lang}>"
+    template = _compile(lang, clause.spec.text[lang], filename)
+    out: list[str] = []
+    size = 0
+    try:
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise ClauseTextError(f"the text renders to more than {MAX_OUTPUT} characters",
+                                      None)
+            out.append(chunk)
+    except ClauseTextError:
+        raise
+    except jinja2.UndefinedError as exc:
+        name = _undefined_name(exc.message or "")
+        raise ClauseTextError(f"undefined variable: {exc.message}",
+                              _template_line(exc, filename), name) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise ClauseTextError(f"refused by the sandbox: {exc}",
+                              _template_line(exc, filename)) from None
+    except (TypeError, ValueError, ArithmeticError, jinja2.TemplateError) as exc:
+        raise ClauseTextError(f"cannot render: {exc}", _template_line(exc, filename)) from None
+    return "".join(out)
+
+
+def _undefined_name(message: str) -> str | None:
+    # "'dict object' has no attribute 'nmae'" or "'foo' is undefined"
+    parts = message.split("'")
+    if "has no attribute" in message and len(parts) >= 4:
+        return parts[-2]
+    if message.endswith("is undefined") and len(parts) >= 2:
+        return parts[1]
+    return None
+
+
+def render_blocks(clause: Clause, lang: str, context: Mapping[str, Any],
+                  params: Mapping[str, Any]) -> tuple[markup.Block, ...]:
+    scope = dict(context)
+    scope.update(params)
+    scope["params"] = dict(params)
+    text = render_text(clause, lang, scope)
+    return markup.parse(text, bold=clause.spec.conspicuous)

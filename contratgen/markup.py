@@ -1,0 +1,72 @@
+"""The small inline markup of clause texts, parsed into paragraphs of runs.
+
+- a blank line separates paragraphs;
+- lines starting with ``- `` are items of a bulleted list;
+- ``**bold**`` and ``*italic*`` inside a line.
+Other lines of a paragraph are joined with a space (lawyers wrap lines in YAML).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*\s](?:[^*]*[^*\s])?\*)")
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str            # "paragraph" or "item"
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
+    runs = []
+    for part in _INLINE.split(text):
+        if not part:
+            continue
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            runs.append(Run(part[2:-2], bold=True))
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            runs.append(Run(part[1:-1], bold=bold, italic=True))
+        else:
+            runs.append(Run(part, bold=bold))
+    return tuple(runs)
+
+
+def parse(text: str, bold: bool = False) -> tuple[Block, ...]:
+    """Text → blocks; ``bold`` makes every run bold (conspicuous clauses)."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n[ \t]*\n", text.strip()):
+        pending: list[str] = []
+
+        def flush():
+            if pending:
+                blocks.append(Block("paragraph", inline(" ".join(pending), bold)))
+                pending.clear()
+
+        for raw in chunk.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("- "):
+                flush()
+                blocks.append(Block("item", inline(line[2:].strip(), bold)))
+            elif blocks and blocks[-1].kind == "item" and not pending and raw[:1].isspace():
+                # an indented continuation of a list item
+                last = blocks.pop()
+                blocks.append(Block("item", last.runs + inline(" " + line, bold)))
+            else:
+                pending.append(line)
+        flush()
+    return tuple(b for b in blocks if b.text.strip())

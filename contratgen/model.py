@@ -1,0 +1,286 @@
+"""The typed input: one client.yaml, validated into frozen objects.
+
+Validation reports *all* problems of a file at once, each located at its YAML node
+(see :func:`parse_client`). Legal checks come later, in ``rules``; this module only
+says whether the file is well-formed.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      field_validator, model_validator)
+
+from .diagnostics import Diagnostic, UserError
+from .source import Source
+
+MAX_TEXT = 4000  # characters in one field; longer is surely a mistake
+MAX_ITEMS = 1000
+
+EVENTS = ("signature", "order", "partial_delivery", "final_delivery")
+Event = Literal["signature", "order", "partial_delivery", "final_delivery"]
+
+# Characters XML 1.0 cannot hold, and bidi controls that could hide text in a contract.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
+                        "\u202a-\u202e\u2066-\u2069]")
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected text, got a boolean")
+    if isinstance(value, (int, Decimal)):
+        value = str(value)
+    if not isinstance(value, str):
+        return value  # let pydantic say what it is
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
+        raise ValueError(f"contains a forbidden control character ({name}) at position "
+                         f"{bad.start() + 1}")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is {len(value)} characters long, more than {MAX_TEXT}")
+    return unicodedata.normalize("NFC", value)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(value, str):
+        raise ValueError(f"write numbers plainly, like 1200.50, not as text ('{value}')")
+    if isinstance(value, float):  # only when built from Python, never from our YAML
+        return Decimal(repr(value))
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Money = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, max_digits=15)]
+Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100)]
+Quantity = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, max_digits=15)]
+Days = Annotated[int, BeforeValidator(_number), Field(ge=0, le=3650)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
+                              arbitrary_types_allowed=False)
+
+
+class Signatory(Model):
+    name: Text
+    title: Optional[Text] = None
+
+
+class Party(Model):
+    name: Text
+    legal_form: Optional[Text] = Field(None, description="SARL, SAS, SA, EURL, EI, ...")
+    capital: Optional[Money] = None
+    siren: Optional[Text] = None
+    siret: Optional[Text] = None
+    registry: Optional[Text] = Field(None, description="'RCS Paris', or 'RM 75' for craftsmen")
+    trader: bool = Field(False, description="commerçant (matters for jurisdiction clauses)")
+    craftsman: bool = Field(False, description="artisan (registered at the RM)")
+    liberal_profession: bool = False
+    vat_number: Optional[Text] = None
+    address: Optional[Text] = None
+    email: Optional[Text] = None
+    phone: Optional[Text] = None
+    iban: Optional[Text] = None
+    bic: Optional[Text] = None
+    signatory: Optional[Signatory] = None
+
+
+class Provider(Party):
+    pass
+
+
+class Client(Party):
+    kind: Literal["business", "consumer"] = "business"
+
+
+class Item(Model):
+    description: Text
+    quantity: Quantity = Decimal(1)
+    unit: Optional[Text] = None
+    unit_price: Money
+    vat_rate: Percent
+    discount: Optional[Percent] = None
+
+
+class EarlyPayment(Model):
+    rate: Percent
+    within_days: Days
+
+
+class DaysAfter(Model):
+    days_after: Event
+    days: Days
+
+
+def _due(value: Any) -> Any:
+    if isinstance(value, (str, datetime.date, dict)):
+        if isinstance(value, str) and value not in EVENTS:
+            raise ValueError(f"unknown due event '{value}' (expected one of "
+                             f"{', '.join(EVENTS)}, a date, or {{days_after: EVENT, days: N}})")
+        return value
+    raise ValueError("expected an event, a date, or {days_after: EVENT, days: N}")
+
+
+Due = Annotated[Union[datetime.date, DaysAfter, Event], BeforeValidator(_due)]
+
+
+class Tranche(Model):
+    label: Text
+    percent: Optional[Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=100)]] = None
+    amount: Optional[Annotated[Decimal, BeforeValidator(_number), Field(gt=0, max_digits=15)]] = None
+    due: Due
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "Tranche":
+        if (self.percent is None) == (self.amount is None):
+            raise ValueError("give either 'percent' or 'amount' for a tranche, not both or neither")
+        return self
+
+
+class Escrow(Model):
+    holder: Text
+    release: Event = "final_delivery"
+
+
+PaymentMethod = Literal["bank_transfer", "card", "check", "cash", "direct_debit"]
+
+
+def _rate(value: Any) -> Any:
+    if value == "legal_default":
+        return value
+    if isinstance(value, str):
+        raise ValueError(f"expected 'legal_default' or a number of percent per year, "
+                         f"not '{value}'")
+    return _number(value)
+
+
+class Payment(Model):
+    currency: Literal["EUR"] = "EUR"
+    terms_days: Days = 30
+    end_of_month: bool = False
+    methods: list[PaymentMethod] = Field(default_factory=lambda: ["bank_transfer"], min_length=1)
+    late_penalty_rate: Optional[Annotated[Union[Literal["legal_default"], Percent],
+                                          BeforeValidator(_rate)]] = Field(
+        None, description="'legal_default' (ECB rate + 10 points) or percent per year")
+    recovery_indemnity: Optional[Money] = Field(
+        None, description="B2B fixed indemnity for recovery costs, at least 40 €")
+    early_payment_discount: Optional[EarlyPayment] = None
+    advance_kind: Optional[Literal["acompte", "arrhes"]] = None
+    schedule: list[Tranche] = Field(default_factory=list, max_length=100)
+    escrow: Optional[Escrow] = None
+
+
+class ClauseRef(Model):
+    id: Text
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+def _clause_ref(value: Any) -> Any:
+    return {"id": value} if isinstance(value, str) else value
+
+
+class Annex(Model):
+    path: Text
+    title: Text
+
+
+class Waiver(Model):
+    rule: Text
+    reason: Text
+
+
+class LibrarySpec(Model):
+    path: Text
+    layer: bool = Field(True, description="true: over the shipped library; false: alone")
+
+
+def _library(value: Any) -> Any:
+    return {"path": value} if isinstance(value, str) else value
+
+
+class Document(Model):
+    type: Literal["contract", "quote"]
+    number: Text
+    date: datetime.date
+    language: Literal["fr", "en"] = "fr"
+    place: Text
+    title: Optional[Text] = None
+    valid_until: Optional[datetime.date] = None
+    validity_days: Optional[Annotated[int, Field(gt=0, le=3650)]] = None
+    free_of_charge: Optional[bool] = None
+    quote_price: Optional[Money] = None
+    copies: Annotated[int, Field(ge=1, le=20)] = 2
+    context: Literal["on_premises", "off_premises", "distance"] = "on_premises"
+    template: Optional[Text] = None
+
+    @field_validator("number")
+    @classmethod
+    def _number_is_a_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the document number cannot be empty")
+        return value
+
+
+class ClientFile(Model):
+    """One client.yaml."""
+
+    document: Document
+    provider: Provider
+    client: Client
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
+    payment: Payment = Field(default_factory=Payment)
+    clauses: list[Annotated[ClauseRef, BeforeValidator(_clause_ref)]] = Field(default_factory=list)
+    annexes: list[Annex] = Field(default_factory=list)
+    library: Optional[Annotated[LibrarySpec, BeforeValidator(_library)]] = None
+    waive: list[Waiver] = Field(default_factory=list)
+
+
+# --- errors → located diagnostics ---------------------------------------------------
+
+def _field_code(loc: tuple) -> str:
+    code = ""
+    for part in loc:
+        code += f"[{part}]" if isinstance(part, int) else (f".{part}" if code else str(part))
+    return code
+
+
+def errors_to_diagnostics(exc: ValidationError, source: Source, base: tuple = ()) -> list[Diagnostic]:
+    diagnostics = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        loc = base + tuple(p for p in err["loc"] if isinstance(p, int) or "[" not in p)
+        kind = err["type"]
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        if kind == "extra_forbidden":
+            d = source.diagnostic(loc, f"unknown key '{loc[-1]}'", _field_code(loc), key=True)
+        elif kind == "missing":
+            d = source.diagnostic(loc[:-1], f"missing required field '{loc[-1]}'",
+                                  _field_code(loc))
+        else:
+            d = source.diagnostic(loc, msg[0].lower() + msg[1:],
+                                  _field_code(loc))
+        if (d.line, d.col, d.code) not in seen:  # union branches repeat the same node
+            seen.add((d.line, d.col, d.code))
+            diagnostics.append(d)
+    return diagnostics
+
+
+def parse_client(source: Source) -> ClientFile:
+    """Validate a loaded client.yaml; raises :class:`UserError` with every problem."""
+    if not isinstance(source.data, dict):
+        raise UserError([source.diagnostic((), "a client file is a mapping with document, "
+                                           "provider, client, items, payment, clauses",
+                                           "client")])
+    try:
+        return ClientFile.model_validate(source.data)
+    except ValidationError as exc:
+        raise UserError(errors_to_diagnostics(exc, source)) from None

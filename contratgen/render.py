@@ -1,0 +1,246 @@
+"""DOCX rendering: docxtpl's tag syntax, a compiled-template cache, reproducible zips.
+
+docxtpl re-reads the template package and recompiles its Jinja on every render. Here a
+template is prepared once per process (:func:`prepare_template`): its zip entries are
+kept in memory and each XML part holding tags is cleaned by docxtpl's ``patch_xml`` and
+compiled once in the sandbox. Rendering a document is then one Jinja render per part
+and one zip write, with timestamps from ``document.date`` so the bytes are reproducible.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .diagnostics import Diagnostic, ERROR, UserError
+from .markup import Block
+
+SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_CUSTOM_PROPS = "docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+               "custom-properties")
+
+
+class TemplateEnvironment(SandboxedEnvironment):
+    def __init__(self):
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+_ENV = TemplateEnvironment()
+
+
+@dataclass(frozen=True)
+class PreparedTemplate:
+    path: Path
+    entries: tuple[tuple[str, bytes], ...]                 # the package, in zip order
+    compiled: Mapping[str, jinja2.Template]                # part name → compiled Jinja
+
+
+def _template_error(path: Path, message: str) -> UserError:
+    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, "template")])
+
+
+@lru_cache(maxsize=16)
+def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
+    source = Path(path)
+    try:
+        with zipfile.ZipFile(source) as package:
+            entries = tuple((info.filename, package.read(info)) for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise _template_error(source, f"not a readable DOCX file ({exc})") from None
+    names = {name for name, _ in entries}
+    if "word/document.xml" not in names:
+        raise _template_error(source, "not a Word document (no word/document.xml)")
+    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
+    compiled = {}
+    for name, data in entries:
+        if not _RENDERED_PART.match(name):
+            continue
+        xml = data.decode("utf-8")
+        if "{{" not in xml and "{%" not in xml:
+            continue
+        xml = DocxTemplate.patch_xml(patcher, xml)
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
+        try:
+            compiled[name] = _ENV.from_string(xml)
+        except jinja2.TemplateSyntaxError as exc:
+            raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
+                from None
+    return PreparedTemplate(source, entries, compiled)
+
+
+def prepare_template(path: Path) -> PreparedTemplate:
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise _template_error(path, "template not found") from None
+    return _prepare_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+# --- the clause articles as Word paragraphs ------------------------------------------
+
+def _run(text: str, bold: bool = False, italic: bool = False) -> str:
+    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def _paragraph(block: Block) -> str:
+    style = '<w:pStyle w:val="ListBullet"/>' if block.kind == "item" else ""
+    runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
+    return f'<w:p><w:pPr>{style}<w:jc w:val="both"/></w:pPr>{runs}</w:p>'
+
+
+@dataclass(frozen=True)
+class Article:
+    number: int
+    title: str
+    blocks: tuple[Block, ...]
+    conspicuous: bool
+
+
+def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Markup:
+    """Ready-made ``<w:p>`` elements for ``{{p articles }}``."""
+    parts = []
+    for article in articles:
+        title = f"{heading} {article.number} – {article.title}"
+        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading2"/><w:keepNext/></w:pPr>'
+                     f"{_run(title)}</w:p>")
+        parts.extend(_paragraph(b) for b in article.blocks)
+    return Markup("".join(parts))
+
+
+# --- rendering and packaging ------------------------------------------------------------
+
+def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
+                properties: "DocProperties") -> bytes:
+    rendered: dict[str, bytes] = {}
+    for name, compiled in template.compiled.items():
+        try:
+            xml = compiled.render(context)
+        except jinja2.UndefinedError as exc:
+            raise _template_error(template.path, f"{name}: undefined variable: {exc.message}") \
+                from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise _template_error(template.path, f"{name}: refused by the sandbox: {exc}") \
+                from None
+        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+            raise _template_error(template.path, f"{name}: cannot render: {exc}") from None
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
+               .replace("{_%", "{%").replace("%_}", "%}"))
+        rendered[name] = xml.encode("utf-8")
+    return _package(template.entries, rendered, properties)
+
+
+@dataclass(frozen=True)
+class DocProperties:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    created: datetime.date
+    custom: Mapping[str, str]   # provenance: name → text
+
+
+def _core_xml(p: DocProperties) -> bytes:
+    stamp = f"{p.created.isoformat()}T00:00:00Z"
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/'
+            'dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{escape(p.title)}</dc:title><dc:subject>{escape(p.subject)}</dc:subject>"
+            f"<dc:creator>{escape(p.author)}</dc:creator>"
+            f"<cp:keywords>{escape(p.keywords)}</cp:keywords>"
+            f"<dc:language>{escape(p.language)}</dc:language>"
+            "<cp:lastModifiedBy>contratgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+            "</cp:coreProperties>").encode("utf-8")
+
+
+def _custom_xml(custom: Mapping[str, str]) -> bytes:
+    props = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" '
+        f"name={quoteattr(name)}><vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for i, (name, value) in enumerate(custom.items(), start=2))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/docPropsVTypes">{props}</Properties>').encode("utf-8")
+
+
+def _with_custom_part(name: str, data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    if name == "[Content_Types].xml" and "/docProps/custom.xml" not in text:
+        text = text.replace("</Types>", f'<Override PartName="/docProps/custom.xml" '
+                                         f'ContentType="{_CUSTOM_TYPE}"/></Types>')
+    elif name == "_rels/.rels" and "docProps/custom.xml" not in text:
+        text = text.replace("</Relationships>", f'<Relationship Id="rIdContratgenCustom" '
+                                                f'Type="{_CUSTOM_REL}" '
+                                                'Target="docProps/custom.xml"/></Relationships>')
+    return text.encode("utf-8")
+
+
+def _package(entries, rendered: Mapping[str, bytes], p: DocProperties) -> bytes:
+    stamp = (max(p.created.year, 1980), p.created.month, p.created.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        def put(name: str, data: bytes):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o644 << 16
+            package.writestr(info, data, compresslevel=6)
+
+        for name, data in entries:
+            if name == _CUSTOM_PROPS:
+                continue
+            if name in ("[Content_Types].xml", "_rels/.rels"):
+                data = _with_custom_part(name, data)
+            elif name == "docProps/core.xml":
+                data = _core_xml(p)
+            put(name, rendered.get(name, data))
+        put(_CUSTOM_PROPS, _custom_xml(p.custom))
+    return out.getvalue()
+
+
+def read_properties(docx: bytes) -> dict[str, str]:
+    """The custom properties of a DOCX (for ``contratgen inspect``)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        try:
+            xml = package.read(_CUSTOM_PROPS).decode("utf-8")
+        except KeyError:
+            return {}
+    from xml.etree import ElementTree as ET
+    ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+          "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
+    root = ET.fromstring(xml)
+    return {prop.get("name"): "".join(prop.itertext()) for prop in root.findall("p:property", ns)}
+
+
+def provenance_properties(provenance: Mapping[str, Any]) -> dict[str, str]:
+    props = {"contratgen.version": provenance["contratgen"],
+             "contratgen.document": provenance["document"],
+             "contratgen.provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True)}
+    for clause in provenance["clauses"]:
+        props[f"contratgen.clause.{clause['id']}"] = (f"v{clause['version']} "
+                                                      f"sha256:{clause['sha256']}")
+    return props
