@@ -147,7 +147,7 @@ def make_ppr(before: float = 0, after: float = 0, line: float | None = None,
              keep_next: bool = False, keep_lines: bool = False, jc: str | None = None,
              border_bottom: tuple[str, int, str] | None = None, ind_left: float | None = None,
              hanging: float | None = None, num_id: int | None = None, tabs=None,
-             outline: int | None = None):
+             outline: int | None = None, contextual: bool = False):
     ppr = w_el("pPr")
     if keep_next:
         ppr.append(w_el("keepNext"))
@@ -178,6 +178,8 @@ def make_ppr(before: float = 0, after: float = 0, line: float | None = None,
         if hanging:
             ind.set(qn("w:hanging"), str(twips(hanging)))
         ppr.append(ind)
+    if contextual:  # no spacing between paragraphs of the same style (list items)
+        ppr.append(w_el("contextualSpacing"))
     if jc:
         ppr.append(w_el("jc", val=jc))
     if outline is not None:
@@ -250,7 +252,8 @@ def setup_styles(doc) -> None:
                                 jc="left", outline=1),
                    rpr=make_rpr(size=11, bold=True))
     redefine_style(styles_el, "ListBullet", "List Bullet", ui_priority=36,
-                   ppr=make_ppr(after=2, line=1.1, num_id=1, ind_left=0.9, hanging=0.45),
+                   ppr=make_ppr(after=5, line=1.1, num_id=1, ind_left=0.9, hanging=0.45,
+                                contextual=True),
                    rpr=None)
     redefine_style(styles_el, "Header", "header", ui_priority=99,
                    ppr=make_ppr(after=0, line=1.0, jc="left"), rpr=make_rpr(size=8.5, color=GREY))
@@ -763,6 +766,9 @@ def build_signatures(doc, kind: str) -> None:
     table = make_table(doc, rows=1, widths_cm=[8.5, 8.5], margins_cm=(0.05, 0.0, 0.05, 0.3))
     row = table.rows[0]
     row_props(row)
+    # The client's column starts well right of the page centre: the PDF step tells the two
+    # blocks apart by the side of the page their "Bon pour accord" line starts on.
+    cell_margins(row.cells[1], left=0.7)
     sides = (
         ("provider", "sign_provider", "provider.signatory.name",
          "provider.signatory.title", "provider.signatory.title"),
