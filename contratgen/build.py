@@ -274,6 +274,8 @@ def render_document(prepared: Prepared) -> bytes:
 
 # --- outputs -----------------------------------------------------------------------------
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
 
@@ -294,6 +296,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -315,3 +318,62 @@ def write_outputs(outputs: dict[str, bytes], out_dir: Path, stem: str) -> list[P
         write_atomic(target, data)
         paths.append(target)
     return paths
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> bytes:
+    """Convert with LibreOffice, then add signature fields, metadata, provenance, annexes."""
+    from . import finalize
+    from .context import labels
+    from .diagnostics import ExternalError
+    from .pdf import ConversionFailed, ConverterMissing
+    try:
+        raw = converter.convert(docx, prepared.client.document.number)
+    except ConverterMissing as exc:
+        raise ExternalError(f"{exc}: apt-get install libreoffice-writer-nogui") from None
+    except ConversionFailed as exc:
+        raise ExternalError(f"{prepared.path}: PDF conversion failed: {exc}") from None
+    doc, lang = prepared.client.document, prepared.lang
+    anchor = labels(lang)["agreed"]
+    slots = [finalize.SignatureSlot("provider_signature", anchor, "left"),
+             finalize.SignatureSlot("client_signature", anchor, "right")]
+    annexes = [finalize.Annex(a.title, resolve_path(prepared.source, ("annexes", i, "path"),
+                                                    a.path, Options(), "annex"))
+               for i, a in enumerate(prepared.client.annexes)]
+    title = doc.title or phrase(lang, f"title.{doc.type}")
+    meta = finalize.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
+                            subject=f"{title} — {prepared.client.client.name}",
+                            keywords=" ".join(s.clause.id for s in prepared.clauses),
+                            created=doc.date, provenance=prepared.provenance())
+    try:
+        return finalize.finalize(raw, meta, slots, annexes, pdfa=pdfa)
+    except finalize.AnchorNotFound as exc:
+        raise UserError([Diagnostic(str(prepared.template), 0, 0, ERROR, str(exc),
+                                    "template.signature")]) from None
+
+
+def build_outputs(path: Path, out_dir: Path, formats: Sequence[str], options: Options = Options(),
+                  converter=None, pdfa: bool = False) -> tuple[list[Path], tuple[Diagnostic, ...]]:
+    """Build one input into ``out_dir``; returns the written paths and the warnings."""
+    outputs = make_outputs(path, formats, options, converter, pdfa)
+    stem = safe_name(outputs.prepared.client.document.number)
+    return write_outputs(outputs.files, Path(out_dir), stem), outputs.prepared.diagnostics
+
+
+@dataclass(frozen=True)
+class Outputs:
+    prepared: Prepared
+    files: dict           # extension → bytes, every one complete before anything is written
+
+
+def make_outputs(path: Path, formats: Sequence[str], options: Options = Options(),
+                 converter=None, pdfa: bool = False) -> Outputs:
+    prepared = prepare(path, options)
+    docx = render_document(prepared)
+    files = {}
+    if "docx" in formats:
+        files["docx"] = docx
+    if "pdf" in formats:
+        files["pdf"] = to_pdf(prepared, docx, converter, pdfa)
+    return Outputs(prepared, files)

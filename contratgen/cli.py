@@ -1,0 +1,246 @@
+"""The ``contratgen`` command line: options in, pipeline call, errors → exit codes.
+
+0 all written (warnings allowed unless --strict); 1 an input invalid or non-compliant;
+2 usage error; 3 a required external component (LibreOffice) missing or failed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import ExternalError, UserError, print_diagnostics
+
+FORMATS = click.Choice(["docx", "pdf", "both"])
+
+
+class Failed(click.ClickException):
+    """Some inputs failed; their diagnostics were printed already."""
+
+    def __init__(self, code: int = 1, message: str = ""):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None):
+        if self.message:
+            click.echo(f"contratgen: {self.message}", err=True)
+
+
+def _options(library, templates, strict, allow_outside_paths):
+    from .build import Options
+    return Options(library_dirs=tuple(Path(d) for d in library),
+                   templates_dir=Path(templates) if templates else None, strict=strict,
+                   allow_outside_paths=allow_outside_paths)
+
+
+def resolve_formats(fmt: str | None) -> tuple[str, ...]:
+    """``--format`` defaults to both when LibreOffice is there, else docx (said once)."""
+    from .pdf import find_soffice
+    if fmt is None:
+        if find_soffice():
+            return ("docx", "pdf")
+        click.echo("contratgen: LibreOffice not found, writing DOCX only "
+                   "(apt-get install libreoffice-writer-nogui for PDF)", err=True)
+        return ("docx",)
+    if fmt != "docx" and not find_soffice():
+        raise Failed(3, "LibreOffice is needed for PDF output and was not found: "
+                        "apt-get install libreoffice-writer-nogui (or use --format docx)")
+    return {"docx": ("docx",), "pdf": ("pdf",), "both": ("docx", "pdf")}[fmt]
+
+
+def common(f):
+    f = click.option("--library", multiple=True, type=click.Path(file_okay=False),
+                     help="A clause library folder, layered over the shipped one.")(f)
+    f = click.option("--templates", type=click.Path(file_okay=False),
+                     help="A folder with quote.docx and contract.docx to use instead.")(f)
+    f = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
+    f = click.option("--allow-outside-paths", is_flag=True,
+                     help="Allow library/template/annex paths outside the input's folder.")(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="contratgen")
+def main():
+    """Quotes and contracts from YAML: DOCX and PDF, exact amounts, checked against
+    French law."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--format", "fmt", type=FORMATS, default=None,
+              help="docx, pdf or both (default: both when LibreOffice is available).")
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b output.")
+@common
+def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_paths):
+    """Build each FILE into <number>.docx / .pdf in the output folder."""
+    from .build import build_outputs
+    options = _options(library, templates, strict, allow_outside_paths)
+    formats = resolve_formats(fmt)
+    failed = 0
+    converter = None
+    try:
+        for name in files:
+            try:
+                if "pdf" in formats and converter is None:
+                    from .pdf import Converter
+                    converter = Converter(workers=1, pdfa=pdfa)
+                written, warnings = build_outputs(Path(name), Path(out_dir), formats, options,
+                                                  converter=converter, pdfa=pdfa)
+                print_diagnostics(warnings)
+                for path in written:
+                    click.echo(f"wrote {path}")
+            except UserError as exc:
+                print_diagnostics(exc.diagnostics)
+                failed += 1
+    except ExternalError as exc:
+        raise Failed(3, str(exc)) from None
+    finally:
+        if converter is not None:
+            converter.close()
+    if failed:
+        raise Failed(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--rules", "list_rules", is_flag=True, help="List the legal rules and exit.")
+@common
+def check(files, list_rules, library, templates, strict, allow_outside_paths):
+    """Validate FILEs and check them against French law; writes nothing."""
+    if list_rules:
+        from .rules import list_rules as rules
+        for rule in rules():
+            click.echo(f"{rule.id:32} {rule.severity:8} {rule.applies:28} {rule.source}")
+        return
+    if not files:
+        raise click.UsageError("give at least one FILE (or --rules)")
+    from .build import prepare, render_document
+    options = _options(library, templates, strict, allow_outside_paths)
+    failed = 0
+    for name in files:
+        try:
+            prepared = prepare(Path(name), options)
+            render_document(prepared)  # clause texts and template render without error
+            print_diagnostics(prepared.diagnostics)
+            click.echo(f"{name}: ok")
+        except UserError as exc:
+            print_diagnostics(exc.diagnostics)
+            failed += 1
+    if failed:
+        raise Failed(1)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--layer/--alone", default=False,
+              help="Lint DIRECTORY layered over the shipped library (default: alone).")
+def lint(directory, layer):
+    """Validate a clause library (default: the shipped one)."""
+    from .lint import lint_library
+    from .library import SHIPPED
+    dirs = [Path(directory)] if directory else [SHIPPED]
+    if directory and layer:
+        dirs = [SHIPPED, Path(directory)]
+    diagnostics, count = lint_library(dirs)
+    print_diagnostics(diagnostics)
+    errors = sum(d.is_error for d in diagnostics)
+    click.echo(f"{count} clauses, {errors} errors, {len(diagnostics) - errors} warnings",
+               err=True)
+    if errors:
+        raise Failed(1)
+
+
+@main.command()
+@click.argument("clause_id", required=False)
+@click.option("--library", multiple=True, type=click.Path(file_okay=False))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+def clauses(clause_id, library, lang):
+    """List the clause library, or show one clause with its text rendered."""
+    from .lint import show_clause, list_clauses
+    from .library import SHIPPED, load_library
+    lib, diagnostics = load_library([SHIPPED, *map(Path, library)])
+    print_diagnostics(diagnostics)
+    if clause_id is None:
+        click.echo(list_clauses(lib, lang))
+        return
+    clause = lib.get(clause_id)
+    if clause is None:
+        raise Failed(1, f"no clause '{clause_id}' (known: {', '.join(sorted(lib.clauses))})")
+    click.echo(show_clause(clause, lang))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def inspect(file, as_json):
+    """Print the provenance embedded in a generated DOCX or PDF."""
+    from .inspect import inspect_file
+    try:
+        info = inspect_file(Path(file))
+    except UserError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise Failed(1) from None
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True))
+        return
+    from .inspect import describe
+    click.echo(describe(info))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["client", "clause"]))
+def schema(kind):
+    """Print the JSON Schema (draft 2020-12) of client.yaml or of a clause file."""
+    from .schema import json_schema
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False))
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--shard", default=None, metavar="K/N", help="Build the K-th of N stable shares.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Also write the manifest here.")
+@click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
+@click.option("--format", "fmt", type=FORMATS, default=None)
+@click.option("--pdfa", is_flag=True)
+@click.option("--keep-going/--fail-fast", default=True, show_default=True)
+@click.option("--changed-only", is_flag=True, help="Skip inputs whose outputs are up to date.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on a Dask distributed cluster.")
+@common
+def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, changed_only,
+          scheduler, library, templates, strict, allow_outside_paths):
+    """Build many documents: files, folders (every *.yaml) or globs."""
+    from .batch import BatchConfig, run_batch
+    options = _options(library, templates, strict, allow_outside_paths)
+    config = BatchConfig(
+        inputs=tuple(inputs), out_dir=Path(out_dir), jobs=jobs or os.cpu_count() or 1,
+        shard=shard, report=Path(report) if report else None,
+        junit=Path(junit) if junit else None, formats=resolve_formats(fmt), pdfa=pdfa,
+        keep_going=keep_going, changed_only=changed_only, scheduler=scheduler,
+        options=options)
+    try:
+        code = run_batch(config)
+    except UserError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise Failed(1) from None
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ExternalError as exc:
+        raise Failed(3, str(exc)) from None
+    if code:
+        raise Failed(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
