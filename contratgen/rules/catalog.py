@@ -1,0 +1,36 @@
+"""The catalogue: every legal rule, in the order of LEGAL_FR.md's table.
+
+A new rule is one small function in the module of its group, decorated with
+:func:`~contratgen.rules.engine.rule`, and one line here.
+"""
+from __future__ import annotations
+
+from . import clauses, identity, payment, quote
+from .engine import Rule
+
+RULES: tuple[Rule, ...] = (
+    payment.payment_term_max,
+    payment.penalty_rate_stated,
+    payment.penalty_rate_floor,
+    payment.recovery_indemnity,
+    payment.early_payment_stated,
+    payment.schedule_total,
+    clauses.jurisdiction_traders,
+    clauses.arbitration_consumer,
+    clauses.arbitration_appointment,
+    clauses.conspicuous,
+    clauses.resolutory_obligations,
+    payment.advance_kind,
+    payment.off_premises_payment,
+    clauses.withdrawal_notice,
+    quote.quote_validity,
+    quote.quote_price_of_quote,
+    identity.seller_identity,
+    identity.sole_trader_name,
+    identity.identifiers,
+    clauses.penalty_clause_consumer,
+    payment.rates_table,
+)
+
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+assert len(BY_ID) == len(RULES), "two rules share an id"
