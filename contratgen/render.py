@@ -199,6 +199,16 @@ def _with_custom_part(name: str, data: bytes) -> bytes:
     return text.encode("utf-8")
 
 
+_LANG_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def _with_language(styles: bytes, lang: str) -> bytes:
+    """Tag the text with the document's language (spelling, screen readers, PDF/A)."""
+    tag = _LANG_TAGS.get(lang, lang)
+    return re.sub(rb'(<w:lang\b[^>]*?\bw:val=")[^"]*(")', rb"\g<1>" + tag.encode() + rb"\g<2>",
+                  styles)
+
+
 def _package(entries, rendered: Mapping[str, bytes], p: DocProperties) -> bytes:
     stamp = (max(p.created.year, 1980), p.created.month, p.created.day, 0, 0, 0)
     out = io.BytesIO()
@@ -217,6 +227,8 @@ def _package(entries, rendered: Mapping[str, bytes], p: DocProperties) -> bytes:
                 data = _with_custom_part(name, data)
             elif name == "docProps/core.xml":
                 data = _core_xml(p)
+            elif name == "word/styles.xml":
+                data = _with_language(data, p.language)
             put(name, rendered.get(name, data))
         put(_CUSTOM_PROPS, _custom_xml(p.custom))
     return out.getvalue()

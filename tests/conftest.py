@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINIMAL_PATH = FIXTURES / "minimal.yaml"
 
 
 def docx_text(data: bytes) -> str:
