@@ -121,6 +121,7 @@ def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
     """All problems of a library (layered dirs, later ones override), and its size."""
     diags: list[Diagnostic] = []
     clauses: dict[str, Clause] = {}
+    broken: set[str] = set()   # loaded, but with errors: rendering them would only repeat them
     for directory in dirs:
         directory = Path(directory)
         if not directory.is_dir():
@@ -133,6 +134,8 @@ def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
             diags.extend(load_diags)
             if clause is None:
                 continue
+            if any(d.is_error for d in load_diags):
+                broken.add(clause.id)
             if clause.id in seen:
                 first = seen[clause.id].source.file
                 diags.append(clause.source.diagnostic(("id",), f"duplicate clause id "
@@ -143,7 +146,8 @@ def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
         clauses.update(seen)
     library = Library(clauses, tuple(Path(d) for d in dirs))
     for clause in clauses.values():
-        diags.extend(lint_clause(clause, library))
+        if clause.id not in broken:
+            diags.extend(lint_clause(clause, library))
     return diags, len(clauses)
 
 

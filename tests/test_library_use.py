@@ -1,0 +1,114 @@
+"""Clause selection at build time: documents, parties, requires, conflicts, params, layering."""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from contratgen.build import prepare, render_document
+from contratgen.cli import main
+from contratgen.diagnostics import UserError
+from contratgen.library import SHIPPED
+from contratgen.schema import json_schema
+from conftest import MINIMAL_PATH, ROOT, docx_text
+
+MINIMAL = MINIMAL_PATH.read_text()
+
+
+def errors(path):
+    with pytest.raises(UserError) as info:
+        prepare(path)
+    return info.value.diagnostics
+
+
+def test_a_consumer_only_clause_in_a_b2b_contract_is_located(write):
+    path = write("c.yaml", MINIMAL + "clauses:\n  - billing\n  - withdrawal\n")
+    (d,) = [d for d in errors(path) if d.code == "clauses.parties"]
+    assert (d.line, d.col) == (26, 5) and "consumer" in d.message
+
+
+def test_a_clause_listed_twice(write):
+    path = write("c.yaml", MINIMAL + "clauses: [billing, billing]\n")
+    assert any(d.code == "clauses.duplicate" for d in errors(path))
+
+
+def test_a_required_param_missing(write):
+    path = write("c.yaml", MINIMAL + "clauses: [jurisdiction]\n")
+    (d,) = [d for d in errors(path) if d.code == "clauses.params"]
+    assert "court" in d.message and d.line == 24
+
+
+def test_a_param_of_the_wrong_type(write):
+    path = write("c.yaml", MINIMAL + "clauses:\n  - {id: resolutory, params: {notice_days: quinze}}\n")
+    (d,) = [d for d in errors(path) if d.code == "clauses.params"]
+    assert "whole number" in d.message and d.line == 25
+
+
+def firm_library(tmp_path, text_fr="Texte du cabinet : **{{ client.name }}**."):
+    lib = tmp_path / "firm"
+    lib.mkdir()
+    source = (SHIPPED / "penalty.yaml").read_text()
+    head, _, _ = source.partition("\ntext:")
+    (lib / "penalty.yaml").write_text(
+        head + f"\ntext:\n  fr: |\n    {text_fr}\n  en: |\n    Firm text.\n")
+    return lib
+
+
+def test_a_firm_library_overrides_a_shipped_clause_via_the_library_key(write, tmp_path):
+    firm_library(tmp_path)
+    path = write("c.yaml", MINIMAL + "library: firm\nclauses: [billing, penalty]\n")
+    text = docx_text(render_document(prepare(path)))
+    assert "Texte du cabinet : Boulangerie Martin." in text
+    assert "Article 1 – " in text  # billing still comes from the shipped library
+
+
+def test_a_firm_library_alone_lacks_the_shipped_clauses(write, tmp_path):
+    firm_library(tmp_path)
+    path = write("c.yaml", MINIMAL + "library: {path: firm, layer: false}\nclauses: [billing]\n")
+    assert any(d.code == "clauses.unknown" for d in errors(path))
+
+
+def test_the_library_option_layers_over_the_shipped_library(write, tmp_path):
+    lib = firm_library(tmp_path)
+    path = write("c.yaml", MINIMAL + "clauses: [penalty]\n")
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out"),
+                                       "--format", "docx", "--library", str(lib)])
+    assert result.exit_code == 0, result.output
+    assert "Texte du cabinet" in docx_text((tmp_path / "out" / "T-1.docx").read_bytes())
+
+
+def test_a_firm_clause_with_a_misspelt_variable_fails_the_build_at_its_line(write, tmp_path):
+    firm_library(tmp_path, "Texte : {{ client.nmae }}.")
+    path = write("c.yaml", MINIMAL + "library: firm\nclauses: [penalty]\n")
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out"),
+                                       "--format", "docx"])
+    assert result.exit_code == 1
+    assert "penalty.yaml:" in result.output and "nmae" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_library_path_outside_the_input_folder_is_refused(write, tmp_path):
+    path = write("sub/c.yaml", MINIMAL + "library: ../firm\nclauses: [penalty]\n")
+    firm_library(tmp_path)
+    (d,) = errors(path)
+    assert d.code == "path.outside" and d.line == 24
+
+
+@pytest.mark.parametrize("kind", ["client", "clause"])
+def test_shipped_schemas_are_generated_from_the_models(kind):
+    shipped = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text())
+    assert shipped == json_schema(kind)
+    assert shipped["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_schema_command_prints_the_client_schema():
+    result = CliRunner().invoke(main, ["schema", "client"])
+    schema = json.loads(result.output)
+    assert {"document", "provider", "client", "items"} <= set(schema["required"])
+    assert schema["additionalProperties"] is False
+
+
+def test_shipped_yaml_files_point_editors_at_the_schemas():
+    for path in [*sorted((ROOT / "samples").glob("*.yaml")), *sorted(SHIPPED.glob("*.yaml"))]:
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=../schemas/"), path

@@ -1,0 +1,167 @@
+"""`contratgen lint`: every way a lawyer can break a clause file gives its own located error."""
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from contratgen.cli import main
+from contratgen.library import SHIPPED
+from contratgen.lint import lint_library
+
+
+@pytest.fixture
+def library(tmp_path):
+    target = tmp_path / "lib"
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("*.md"))
+    return target
+
+
+def edit(path: Path, old: str, new: str):
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def lint(library):
+    diagnostics, _ = lint_library([library])
+    return [d for d in diagnostics if d.is_error]
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_the_shipped_library_passes():
+    result = CliRunner().invoke(main, ["lint"])
+    assert result.exit_code == 0, result.output
+    assert " 0 errors" in result.output
+
+
+def test_yaml_syntax_error(library):
+    edit(library / "penalty.yaml", "version:", "version: [")
+    (d,) = lint(library)
+    assert d.code == "yaml.syntax" and d.file.endswith("penalty.yaml")
+
+
+def test_unknown_key(library):
+    edit(library / "penalty.yaml", "version:", "verison: 1\nversion:")
+    (d,) = lint(library)
+    assert d.code == "clause.verison" and "unknown key" in d.message
+    assert d.line == line_of(library / "penalty.yaml", "verison")
+
+
+def test_misspelt_variable_points_into_the_text_block(library):
+    path = library / "retention_of_title.yaml"
+    edit(path, "{{ provider.name }}", "{{ provider.nmae }}")
+    errors = lint(library)
+    assert errors and all(d.code == "clause.text" for d in errors)
+    d = errors[0]
+    assert "nmae" in d.message
+    assert d.line == line_of(path, "provider.nmae")
+    assert path.read_text().splitlines()[d.line - 1][d.col - 1:].startswith("nmae")
+
+
+def test_template_injection_is_refused(library):
+    path = library / "billing.yaml"
+    text = path.read_text()
+    marker = "  fr: |\n"
+    path.write_text(text.replace(marker, marker + "    {{ ''.__class__.__mro__ }}\n", 1))
+    errors = lint(library)
+    assert [d.code for d in errors] == ["clause.unsafe", "clause.unsafe"]
+    assert errors[0].line == line_of(path, "__class__")
+    assert "injection" in errors[0].message
+
+
+def test_duplicate_id(library):
+    shutil.copy(library / "penalty.yaml", library / "zz_penalty_copy.yaml")
+    codes = {d.code for d in lint(library)}
+    assert "clause.duplicate-id" in codes and "clause.id" in codes
+
+
+def test_id_differs_from_file_name(library):
+    edit(library / "penalty.yaml", "id: penalty", "id: penalties")
+    (d,) = [d for d in lint(library) if d.code == "clause.id"]
+    assert d.line == line_of(library / "penalty.yaml", "id: penalties")
+
+
+def test_dangling_requires(library):
+    path = library / "penalty.yaml"
+    text = path.read_text()
+    import re
+    path.write_text(re.sub(r"(?m)^requires:.*$", "requires: [late_paymnt]", text))
+    (d,) = lint(library)
+    assert d.code == "clause.requires" and "late_paymnt" in d.message
+    assert d.line == line_of(path, "requires:")
+
+
+def test_dangling_conflicts(library):
+    import re
+    path = library / "penalty.yaml"
+    path.write_text(re.sub(r"(?m)^conflicts:.*$", "conflicts: [nothing_here]", path.read_text()))
+    (d,) = lint(library)
+    assert d.code == "clause.conflicts"
+
+
+def test_unclosed_block_is_a_syntax_error_at_its_line(library):
+    path = library / "penalty.yaml"
+    marker = "  en: |\n"
+    path.write_text(path.read_text().replace(marker, marker + "    {% if client.kind %}\n", 1))
+    errors = lint(library)
+    assert errors and errors[0].code == "clause.text" and "syntax" in errors[0].message
+
+
+def test_wrong_param_default_type(library):
+    path = library / "resolutory.yaml"
+    import re
+    text = re.sub(r"(notice_days:\n(?:\s+.*\n)*?\s+default:) *\d+", r"\1 fifteen", path.read_text(),
+                  count=1)
+    path.write_text(text)
+    (d,) = lint(library)
+    assert d.code == "clause.params" and "fifteen" in d.message
+    assert d.line == line_of(path, "fifteen")
+
+
+def test_unknown_category(library):
+    edit(library / "penalty.yaml", "category: penalty", "category: penalties")
+    (d,) = lint(library)
+    assert d.code == "clause.category"
+
+
+def test_missing_english_text(library):
+    import yaml
+    path = library / "penalty.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, l in enumerate(lines) if l.startswith("  en: |"))
+    path.write_text("".join(lines[:start]))
+    (d,) = lint(library)
+    assert d.code == "clause.text" and "en" in d.message
+
+
+def test_version_must_be_positive(library):
+    import re
+    path = library / "penalty.yaml"
+    path.write_text(re.sub(r"(?m)^version: \d+", "version: 0", path.read_text()))
+    (d,) = lint(library)
+    assert d.code == "clause.version"
+
+
+def test_lint_cli_exits_1_with_located_errors(library):
+    edit(library / "retention_of_title.yaml", "{{ provider.name }}", "{{ provider.nmae }}")
+    result = CliRunner().invoke(main, ["lint", str(library)])
+    assert result.exit_code == 1
+    assert "retention_of_title.yaml:" in result.output and "[clause.text]" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_clauses_lists_and_shows():
+    runner = CliRunner()
+    listing = runner.invoke(main, ["clauses"])
+    assert listing.exit_code == 0
+    for cid in ("billing", "late_payment", "penalty", "resolutory", "retention_of_title",
+                "jurisdiction"):
+        assert cid in listing.output
+    shown = runner.invoke(main, ["clauses", "retention_of_title"])
+    assert shown.exit_code == 0 and "complet paiement" in shown.output
+    assert "conspicuous: yes" in shown.output
+    assert runner.invoke(main, ["clauses", "nope"]).exit_code == 1
