@@ -763,8 +763,11 @@ def test_check_rules_lists_every_rule():
         assert rule.severity in line and rule.applies in line and rule.source in line
 
 
-@pytest.mark.parametrize("sample", sorted((ROOT / "samples").glob("*.yaml")),
-                         ids=lambda p: p.name)
+SAMPLES = ROOT / "samples"
+
+
+@pytest.mark.parametrize("sample", sorted([*SAMPLES.glob("*.yaml"), *SAMPLES.glob("batch/*.yaml")]),
+                         ids=lambda p: p.relative_to(SAMPLES).as_posix())
 def test_shipped_samples_have_no_legal_error(sample):
     try:
         prepared = prepare(sample)

@@ -31,7 +31,7 @@ REGISTRY = re.compile(r"^\s*(R\.?C\.?S\.?|R\.?M\.?|RNE|RSAC)(?:\s+(?P<place>\S.*
 SOLE_TRADER_MARK = re.compile(r"\bEI\b|\bEIRL\b|entrepreneur individuel", re.IGNORECASE)
 
 _WHY = {InvalidChecksum: "wrong check digit", InvalidLength: "wrong length",
-        InvalidFormat: "wrong format", InvalidComponent: "unknown country or bank code"}
+        InvalidFormat: "wrong format", InvalidComponent: "unknown country or component"}
 
 
 def normalised_form(legal_form: str | None) -> str:
