@@ -103,6 +103,7 @@ def finalize(pdf: bytes, meta: PdfMeta, slots: Sequence[SignatureSlot],
     annex_readers = [_open_annex(annex) for annex in annexes]
 
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # pypdf would write %PDF-1.3
     for name, page_index, rect in placements:
         _add_signature_field(writer, page_index, name, rect)
     for annex_reader in annex_readers:
@@ -147,9 +148,10 @@ def _place_fields(reader: PdfReader, slots: Sequence[SignatureSlot]
     placements = []
     for slot in slots:
         block = blocks[slot.field_name]
-        page_lines = [line for line in lines if line.page == block[0].page]
-        rect = _field_rect(reader.pages[block[0].page], page_lines, block, in_blocks)
-        placements.append((slot.field_name, block[0].page, rect))
+        page = block[-1].page  # a block split by a page break is signed where it ends
+        page_lines = [line for line in lines if line.page == page]
+        rect = _field_rect(reader.pages[page], page_lines, block, in_blocks)
+        placements.append((slot.field_name, page, rect))
     return placements
 
 
@@ -177,7 +179,8 @@ def _text_lines(reader: PdfReader) -> list[_Line]:
 
 def _signature_block(reader: PdfReader, lines: list[_Line], slot: SignatureSlot) -> list[_Line]:
     """The anchor line and the lines under it in its column ("Bon pour accord"
-    … "Signature"); the last occurrence wins, as the block ends the document."""
+    … "Signature"); the last occurrence wins, as the block ends the document.
+    A block split by a page break continues at the top of the next page."""
     if slot.column not in ("left", "right"):
         raise ValueError(f"{slot.field_name}: column must be 'left' or 'right', not {slot.column!r}")
     wanted = _normalize(slot.anchor)
@@ -190,15 +193,41 @@ def _signature_block(reader: PdfReader, lines: list[_Line], slot: SignatureSlot)
             f"found in the {slot.column} column of the PDF (check the template's "
             f"signature table)")
     anchor = anchors[-1]
-    column = sorted((line for line in lines if line.page == anchor.page
-                     and _column_of(reader, line) == slot.column and line.y < anchor.y),
-                    key=lambda line: -line.y)
     block = [anchor]
-    for line in column:
-        if block[-1].y - line.y > _BLOCK_LINE_GAP * block[-1].size:
-            break
-        block.append(line)
+    below = _column_lines(reader, lines, anchor.page, slot.column, under=anchor.y)
+    block += _run_of_lines(anchor, below)
+    if len(block) == len(below) + 1 and anchor.page + 1 < len(reader.pages):
+        block += _continuation(reader, lines, anchor, slot.column)
     return block
+
+
+def _column_lines(reader, lines, page, column, under=float("inf")) -> list[_Line]:
+    """Lines of one column of a page under a height, top to bottom."""
+    return sorted((line for line in lines if line.page == page and line.y < under
+                   and _column_of(reader, line) == column), key=lambda line: -line.y)
+
+
+def _run_of_lines(previous: _Line, candidates: list[_Line]) -> list[_Line]:
+    """The lines that follow ``previous`` without a gap larger than a paragraph."""
+    run = []
+    for line in candidates:
+        if previous.y - line.y > _BLOCK_LINE_GAP * previous.size:
+            break
+        run.append(line)
+        previous = line
+    return run
+
+
+def _continuation(reader, lines, anchor: _Line, column: str) -> list[_Line]:
+    """The rest of a block that a page break cut: the next page's top lines in
+    the same column, at the anchor's indentation, with no text above them."""
+    page = anchor.page + 1
+    top = _column_lines(reader, lines, page, column)
+    if not top or abs(top[0].x - anchor.x) > 2:
+        return []
+    if any(line.y > top[0].y + 1 for line in lines if line.page == page):
+        return []  # something else starts the page: not the rest of the block
+    return [top[0]] + _run_of_lines(top[0], top[1:])
 
 
 def _field_rect(page, page_lines: list[_Line], block: list[_Line],
@@ -209,11 +238,12 @@ def _field_rect(page, page_lines: list[_Line], block: list[_Line],
     left_edge, right_edge = float(box.left), float(box.right)
     center = (left_edge + right_edge) / 2
     text_margin = min((line.x for line in page_lines), default=left_edge + 56) - left_edge
-    anchor, last = block[0], block[-1]
-    x0 = anchor.x - 2
-    if anchor.x < center:
+    last = block[-1]
+    first = next(line for line in block if line.page == last.page)  # top on this page
+    x0 = block[0].x - 2
+    if block[0].x < center:
         others = [line.x for line in page_lines
-                  if line.x >= center and last.y <= line.y <= anchor.y]  # the other block
+                  if line.x >= center and last.y <= line.y <= first.y]  # the other block
         x1 = (min(others) if others else center) - _COLUMN_GUTTER
     else:
         x1 = right_edge - max(text_margin, _PAGE_MARGIN)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import hashlib
 import json
 import os
 import queue
@@ -203,6 +204,27 @@ class _Worker:
     def log(self) -> Path:
         return self.home / "worker.log"
 
+    @property
+    def pipe(self) -> str:
+        return f"contratgen-{os.getpid()}-{self.home.parent.name}-{self.home.name}"
+
+    def _environment(self) -> dict[str, str]:
+        """LibreOffice's own temporary files go inside the worker's directory."""
+        scratch = self.home / "tmp"
+        scratch.mkdir(parents=True, exist_ok=True)
+        return {**os.environ, "TMPDIR": str(scratch)}
+
+    def _office_sockets(self) -> list[Path]:
+        """The Unix sockets soffice creates in /tmp whatever TMPDIR says: our
+        --accept pipe and its single-instance pipe, named after an MD5 of the
+        profile URL (UTF-16, unpadded hex; see desktop/source/app/officeipcthread.cxx).
+        A killed soffice leaves them behind, so we remove them ourselves."""
+        digest = hashlib.md5(self.profile.as_uri().encode("utf-16-le")).digest()
+        single = "SingleOfficeIPC_" + "".join(format(byte, "x") for byte in digest)
+        uid = os.getuid()
+        return [Path(directory) / f"OSL_PIPE_{uid}_{name}"
+                for directory in ("/tmp", "/var/tmp") for name in (self.pipe, single)]
+
     def convert(self, source: Path, target: Path, pdfa: bool) -> None:
         """Write ``target``; raise _WorkerFailure (and leave a dead worker) if not."""
         if self.python is None:
@@ -231,13 +253,13 @@ class _Worker:
     def _start(self) -> None:
         shutil.rmtree(self.home, ignore_errors=True)  # a crashed profile is not reused
         self.profile.mkdir(parents=True)
-        pipe = f"contratgen-{os.getpid()}-{self.home.parent.name}-{self.home.name}"
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [self.python, "-I", "-c", _UNO_WORKER, self.soffice,
-                 self.profile.as_uri(), pipe],
+                 self.profile.as_uri(), self.pipe],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                text=True, start_new_session=True,  # own process group, killed as one
+                env=self._environment(), text=True,
+                start_new_session=True,  # own process group, killed as one
             )
         self._replies = queue.Queue()
         threading.Thread(
@@ -270,7 +292,7 @@ class _Worker:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                start_new_session=True,
+                env=self._environment(), start_new_session=True,
             )
         try:
             status = self.process.wait(timeout=self.timeout)
@@ -303,6 +325,8 @@ class _Worker:
         except OSError:  # broken pipe on flush: it is dead anyway
             pass
         process.wait()  # stdout is closed by its reader thread at end of file
+        for socket in self._office_sockets():
+            socket.unlink(missing_ok=True)
 
     def stop(self) -> None:
         """Ask LibreOffice to quit cleanly, then make sure the whole group is gone."""
@@ -420,6 +444,11 @@ class Converter:
             while pending:
                 done_name, future = pending.popleft()
                 yield done_name, future.result()
+
+    def office_pids(self) -> list[int]:
+        """Process ids of the running soffice launchers (for monitoring and tests)."""
+        with self._available:
+            return [w.soffice_pid for w in self._all if w.soffice_pid is not None]
 
     def close(self) -> None:
         """Stop every worker and remove every temporary file."""

@@ -1,0 +1,290 @@
+"""contratgen.finalize: signature fields, metadata, provenance, annexes, PDF/A
+(on PDFs produced by the real LibreOffice)."""
+
+import datetime
+import importlib.util
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pypdf import PdfReader
+
+from contratgen.finalize import (
+    Annex,
+    AnchorNotFound,
+    AnnexUnreadable,
+    PdfMeta,
+    SignatureSlot,
+    finalize,
+    read_pdf_info,
+)
+from contratgen.pdf import Converter, find_soffice
+
+_spec = importlib.util.spec_from_file_location(
+    "contract_docx", Path(__file__).parent / "fixtures" / "pdf" / "contract_docx.py")
+_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_module)
+contract_docx = _module.contract_docx
+
+pytestmark = pytest.mark.skipif(
+    find_soffice() is None and not os.environ.get("CI"),
+    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+
+PROVENANCE = {
+    "contratgen": "0.1.0",
+    "document": "CT-2026-0042",
+    "clauses": [
+        {"id": "billing", "version": 3, "hash": "sha256:5f0c"},
+        {"id": "retention_of_title", "version": 2, "hash": "sha256:91ab"},
+    ],
+}
+META = PdfMeta(
+    title="Contrat de prestation de services CT-2026-0042",
+    author="Atelier Dupont & Fils",
+    subject="Contrat entre Atelier Dupont & Fils et Boulangerie Martin",
+    keywords="contrat, CT-2026-0042",
+    created=datetime.date(2026, 11, 22),
+    provenance=PROVENANCE,
+)
+SLOTS = (
+    SignatureSlot("provider_signature", "Bon pour accord", "left"),
+    SignatureSlot("client_signature", "Bon pour accord", "right"),
+)
+
+
+@pytest.fixture(scope="module")
+def converted():
+    """The same DOCX converted twice by LibreOffice, a longer one whose
+    signature table is cut by a page break, and an annex."""
+    docx = contract_docx(paragraphs=2)
+    split = contract_docx(paragraphs=6)
+    annex = contract_docx(title="Conditions générales de vente", paragraphs=2)
+    with Converter(workers=1, timeout=60) as converter:
+        return [converter.convert(d) for d in (docx, docx, split, annex)]
+
+
+@pytest.fixture(scope="module")
+def contract(converted):
+    return finalize(converted[0], META, SLOTS)
+
+
+@pytest.fixture(scope="module")
+def signer():
+    """A self-signed certificate made for the test, and a pyHanko signer."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Jeanne Dupont (test)")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=True, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=True,
+            crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256()))
+    cert = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    private_key = asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return cert, signers.SimpleSigner(
+        signing_cert=cert, signing_key=private_key,
+        cert_registry=SimpleCertificateStore.from_certs([cert]))
+
+
+def sign(pdf: bytes, field: str, signer) -> bytes:
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    metadata = signers.PdfSignatureMetadata(field_name=field)
+    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+
+
+def signature_statuses(pdf: bytes, cert) -> dict:
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return {signature.field_name: validate_pdf_signature(
+                signature, ValidationContext(trust_roots=[cert]))
+            for signature in reader.embedded_signatures}
+
+
+def lines_named(pdf: bytes, text: str) -> list[tuple[int, float, float]]:
+    """(page number, x, y) of each text run equal to ``text``."""
+    found = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        def visit(run, cm, tm, font, size, number=number):
+            if run.strip() == text:
+                found.append((number, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def qpdf_check(pdf: bytes, tmp_path: Path) -> subprocess.CompletedProcess:
+    path = tmp_path / "checked.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+
+
+def test_keeps_the_contract_text(contract):
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(contract)).pages)
+
+    for words in ("Contrat de prestation de services", "Bon pour accord",
+                  "Jeanne Dupont", "Président", "À Paris, le 22 novembre 2026"):
+        assert words in text
+
+
+def test_passes_qpdf_check(contract, tmp_path):
+    check = qpdf_check(contract, tmp_path)
+
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def assert_fields_under_signature_blocks(pdf: bytes) -> None:
+    fields = {f["name"]: f for f in read_pdf_info(pdf)["signature_fields"]}
+    anchors = sorted(lines_named(pdf, "Bon pour accord"), key=lambda a: a[1])
+    labels = sorted(lines_named(pdf, "Signature"), key=lambda a: a[1])
+
+    assert set(fields) == {"provider_signature", "client_signature"}
+    provider, client = fields["provider_signature"], fields["client_signature"]
+    for field, anchor, label in ((provider, anchors[0], labels[0]), (client, anchors[1], labels[1])):
+        x0, y0, x1, y1 = field["rect"]
+        assert field["page"] == label[0]
+        assert not field["signed"]
+        assert y1 < label[2]  # below the "Signature" line
+        assert (anchor[0], -anchor[2]) < (label[0], -label[2])  # which is under the anchor
+        assert 60 <= y1 - y0 <= 80  # about 70 pt of room to sign
+        assert abs(x0 - anchor[1]) < 5 and x1 - x0 > 150  # the column's width
+    assert provider["rect"][2] < client["rect"][0]  # side by side, not overlapping
+
+
+def test_one_empty_signature_field_per_party_under_its_block(contract):
+    assert_fields_under_signature_blocks(contract)
+
+
+def test_signature_block_cut_by_a_page_break_gets_its_field_where_it_ends(converted):
+    pdf = finalize(converted[2], META, SLOTS)
+
+    assert lines_named(pdf, "Bon pour accord")[0][0] == 1  # the cut this test is about
+    assert lines_named(pdf, "Signature")[0][0] == 2
+    assert_fields_under_signature_blocks(pdf)
+
+
+def test_pyhanko_signs_each_field_in_turn(contract, signer):
+    cert, pdf_signer = signer
+
+    once = sign(contract, "provider_signature", pdf_signer)
+    first = signature_statuses(once, cert)["provider_signature"]
+    fields = {f["name"]: f["signed"] for f in read_pdf_info(once)["signature_fields"]}
+    twice = sign(once, "client_signature", pdf_signer)
+    statuses = signature_statuses(twice, cert)
+
+    assert first.intact and first.valid
+    assert fields == {"provider_signature": True, "client_signature": False}
+    assert set(statuses) == {"provider_signature", "client_signature"}
+    assert all(status.intact and status.valid for status in statuses.values())
+
+
+def test_read_pdf_info_returns_metadata_and_provenance(contract):
+    info = read_pdf_info(contract)
+
+    assert info["provenance"] == PROVENANCE
+    assert info["title"] == META.title
+    assert info["author"] == "Atelier Dupont & Fils"
+    assert info["keywords"] == "contrat, CT-2026-0042"
+    assert info["producer"] == "contratgen"
+    assert info["created"].startswith("D:20261122")
+    assert info["pdfa"] is None
+
+
+def test_provenance_is_in_the_xmp_too(contract):
+    reader = PdfReader(io.BytesIO(contract))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+
+    assert "<contratgen:provenance>" in xmp and "retention_of_title" in xmp
+    assert "<xmp:CreateDate>2026-11-22T00:00:00+00:00</xmp:CreateDate>" in xmp
+
+
+def test_same_docx_gives_identical_bytes(converted):
+    first, second = converted[:2]
+
+    assert first != second  # LibreOffice itself stamps the clock and a random /ID
+    assert finalize(first, META, SLOTS) == finalize(second, META, SLOTS)
+
+
+def test_trailer_id_depends_on_content(converted):
+    other = PdfMeta(**{**META.__dict__, "title": "Autre titre"})
+
+    ids = [PdfReader(io.BytesIO(finalize(converted[0], meta, SLOTS))).trailer["/ID"][0]
+           for meta in (META, other)]
+
+    assert ids[0] != ids[1]
+
+
+def test_annexes_are_appended_after_the_document(converted, contract, tmp_path):
+    annex = tmp_path / "cgv.pdf"
+    annex.write_bytes(converted[3])
+
+    pdf = finalize(converted[0], META, SLOTS, annexes=[Annex("Conditions générales", annex)])
+
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    contract_pages = len(PdfReader(io.BytesIO(contract)).pages)
+    assert len(pages) == contract_pages + len(PdfReader(annex).pages)
+    assert "Conditions générales de vente" in pages[contract_pages].extract_text()
+    assert len(read_pdf_info(pdf)["signature_fields"]) == 2
+    assert qpdf_check(pdf, tmp_path).returncode == 0
+
+
+def test_missing_annex_names_the_file(converted, tmp_path):
+    missing = tmp_path / "annexes" / "cgv.pdf"
+
+    with pytest.raises(AnnexUnreadable, match="cgv.pdf"):
+        finalize(converted[0], META, SLOTS, annexes=[Annex("CGV", missing)])
+
+
+def test_annex_that_is_not_a_pdf_names_the_file(converted, tmp_path):
+    bogus = tmp_path / "notes.pdf"
+    bogus.write_text("ceci n'est pas un PDF")
+
+    with pytest.raises(AnnexUnreadable, match="notes.pdf"):
+        finalize(converted[0], META, SLOTS, annexes=[Annex("Notes", bogus)])
+
+
+def test_template_without_signature_block_raises_anchor_not_found(converted):
+    english = (SignatureSlot("provider_signature", "Agreed and accepted", "left"),)
+
+    with pytest.raises(AnchorNotFound, match="Agreed and accepted"):
+        finalize(converted[0], META, english)
+
+
+def test_pdfa_output_keeps_pdfa_identification(tmp_path):
+    with Converter(pdfa=True) as converter:
+        raw = converter.convert(contract_docx())
+
+    pdf = finalize(raw, META, SLOTS, pdfa=True)
+
+    reader = PdfReader(io.BytesIO(pdf))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert read_pdf_info(pdf)["pdfa"] == "2B"
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "pdfaExtension:schemas" in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    for field in reader.get_fields().values():  # PDF/A: every widget has an appearance
+        assert "/N" in field.indirect_reference.get_object()["/AP"]
+    assert qpdf_check(pdf, tmp_path).returncode == 0
+
+
+def test_pdfa_requires_a_pdfa_input(converted):
+    with pytest.raises(ValueError, match="PDF/A"):
+        finalize(converted[0], META, SLOTS, pdfa=True)
