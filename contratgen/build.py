@@ -228,9 +228,8 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     from .rules import check_document
     diags = diags + check_document(prepared)
     if options.strict:
-        diags = [d if d.is_error else Diagnostic(d.file, d.line, d.col, ERROR,
-                                                 d.message + " (--strict)", d.code)
-                 for d in diags]
+        diags = [Diagnostic(d.file, d.line, d.col, ERROR, d.message + " (--strict)", d.code)
+                 if d.severity == WARNING else d for d in diags]
     if has_errors(diags):
         raise UserError(sorted(diags, key=lambda d: (d.line, d.col)))
     return Prepared(path, source, digest, client, computed, rates, library, clauses, template,

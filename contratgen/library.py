@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, Literal, Mapping, Optional, Sequence
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field, ValidationError, field_validator
 
 from . import formatting, markup
 from .diagnostics import ERROR, Diagnostic, UserError
 from .model import Model, Text, _number, _text, errors_to_diagnostics
+from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
 from .source import Source, load_file
 
 SHIPPED = Path(__file__).resolve().parent.parent / "clause_library"
@@ -225,12 +225,11 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
 
 # --- rendering ------------------------------------------------------------------
 
-class ClauseEnvironment(SandboxedEnvironment):
-    """The sandbox clause texts run in: strict undefined, bounded output."""
+class ClauseEnvironment(BoundedSandbox):
+    """The sandbox clause texts run in: strict undefined, bounded work and output."""
 
     def __init__(self, lang: str):
-        super().__init__(undefined=jinja2.StrictUndefined, autoescape=False,
-                         keep_trailing_newline=False)
+        super().__init__(autoescape=False, keep_trailing_newline=False)
         self.lang = lang
         self.filters["money"] = lambda v: formatting.money(Decimal(v), lang)
         self.filters["percent"] = lambda v: formatting.percent(Decimal(v), lang)
@@ -271,6 +270,7 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any]) -> str:
     template = _compile(lang, clause.spec.text[lang], filename)
     out: list[str] = []
     size = 0
+    token = _budget.set([MAX_ITERATIONS])
     try:
         for chunk in template.generate(context):
             size += len(chunk)
@@ -287,8 +287,11 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any]) -> str:
     except jinja2.exceptions.SecurityError as exc:
         raise ClauseTextError(f"refused by the sandbox: {exc}",
                               _template_line(exc, filename)) from None
-    except (TypeError, ValueError, ArithmeticError, jinja2.TemplateError) as exc:
+    except (TypeError, ValueError, ArithmeticError, MemoryError, RecursionError,
+            jinja2.TemplateError) as exc:
         raise ClauseTextError(f"cannot render: {exc}", _template_line(exc, filename)) from None
+    finally:
+        _budget.reset(token)
     return "".join(out)
 
 

@@ -21,11 +21,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, ERROR, UserError
 from .markup import Block
+from .sandbox import BoundedSandbox, bounded
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -35,9 +35,9 @@ _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationsh
                "custom-properties")
 
 
-class TemplateEnvironment(SandboxedEnvironment):
+class TemplateEnvironment(BoundedSandbox):
     def __init__(self):
-        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+        super().__init__(autoescape=True)
 
 
 _ENV = TemplateEnvironment()
@@ -132,14 +132,15 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
     rendered: dict[str, bytes] = {}
     for name, compiled in template.compiled.items():
         try:
-            xml = compiled.render(context)
+            xml = bounded(compiled.render, context)
         except jinja2.UndefinedError as exc:
             raise _template_error(template.path, f"{name}: undefined variable: {exc.message}") \
                 from None
         except jinja2.exceptions.SecurityError as exc:
             raise _template_error(template.path, f"{name}: refused by the sandbox: {exc}") \
                 from None
-        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, MemoryError,
+                RecursionError) as exc:
             raise _template_error(template.path, f"{name}: cannot render: {exc}") from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = (xml.replace("{_{", "{{").replace("}_}", "}}")

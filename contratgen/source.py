@@ -25,7 +25,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 # Limits against hostile files (documented in SECURITY.md).
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 MAX_DEPTH = 64
 
 Path_ = tuple  # a path into the data: ("items", 0, "unit_price")
@@ -88,6 +88,7 @@ def load_bytes(raw: bytes, name: str) -> Source:
                                     f"{MAX_FILE_BYTES} bytes", "yaml.too-large")])
     text = _decode(raw, name)
     try:
+        _check_shape(text, name)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -104,6 +105,32 @@ def load_bytes(raw: bytes, name: str) -> Source:
     if node is None:
         raise UserError([Diagnostic(name, 1, 1, ERROR, "the file is empty", "yaml.empty")])
     return _Converter(name).source(node)
+
+
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_shape(text: str, name: str) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses on the C stack
+    and crashes the process on a few thousand nested brackets; its parser does not."""
+    depth = count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        count += 1
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise UserError([Diagnostic(name, mark.line + 1, mark.column + 1, ERROR,
+                                            f"YAML nested too deeply (limit {MAX_DEPTH})",
+                                            "yaml.too-deep")])
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+        if count > MAX_NODES:
+            mark = event.start_mark
+            raise UserError([Diagnostic(name, mark.line + 1, mark.column + 1, ERROR,
+                                        f"too many YAML nodes (more than {MAX_NODES})",
+                                        "yaml.too-large")])
 
 
 def _decode(raw: bytes, name: str) -> str:
