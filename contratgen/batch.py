@@ -44,6 +44,7 @@ from .source import Source, load_bytes
 
 MANIFEST = "manifest.json"
 MAX_EXTERNAL_FAILURES = 3     # LibreOffice failing this often is not one input's fault
+SCHEDULER_TIMEOUT = "20s"     # to connect to a Dask scheduler
 
 
 @dataclass(frozen=True)
@@ -435,7 +436,7 @@ def dask_cluster(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future],
     except ImportError:
         raise ExternalError("--scheduler needs Dask: pip install 'contratgen[dask]'") from None
     try:
-        client = Client(config.scheduler, timeout="20s", set_as_default=False)
+        client = Client(config.scheduler, timeout=SCHEDULER_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ExternalError(f"cannot reach the Dask scheduler at {config.scheduler}: "
                             f"{exc}") from None
