@@ -194,11 +194,23 @@ def _signature_block(reader: PdfReader, lines: list[_Line], slot: SignatureSlot)
             f"signature table)")
     anchor = anchors[-1]
     block = [anchor]
+    lines = _without_running_lines(lines)
     below = _column_lines(reader, lines, anchor.page, slot.column, under=anchor.y)
     block += _run_of_lines(anchor, below)
     if len(block) == len(below) + 1 and anchor.page + 1 < len(reader.pages):
         block += _continuation(reader, lines, anchor, slot.column)
     return block
+
+
+def _without_running_lines(lines: list[_Line]) -> list[_Line]:
+    """Drop headers and footers: lines at the same place on several pages with
+    the same text but for digits (page numbers)."""
+    def key(line: _Line):
+        return round(line.x), round(line.y), re.sub(r"\d+", "#", line.text.strip())
+    pages: dict = {}
+    for line in lines:
+        pages.setdefault(key(line), set()).add(line.page)
+    return [line for line in lines if len(pages[key(line)]) < 2]
 
 
 def _column_lines(reader, lines, page, column, under=float("inf")) -> list[_Line]:
