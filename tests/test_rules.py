@@ -690,9 +690,6 @@ def test_waived_warning_becomes_a_note_with_its_reason(tmp_path):
     assert d.message.startswith("waived: stated in the framework agreement — the early")
 
 
-@pytest.mark.xfail(strict=True, reason="build.prepare() under --strict promotes every non-error, "
-                   "notes included; fix there: promote only severity == WARNING, then remove "
-                   "this marker")
 def test_waived_warning_does_not_fail_strict(tmp_path):
     text = client_yaml(payment=SILENT_DISCOUNT, extra=(
         "waive:\n  - {rule: legal.early-payment-stated, reason: framework agreement}\n"))
