@@ -57,6 +57,7 @@ class Prepared:
     library: Library
     clauses: tuple[SelectedClause, ...]
     template: Path
+    annexes: tuple[Path, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())   # warnings that did not stop it
 
     @property
@@ -122,6 +123,26 @@ def template_for(client: ClientFile, source: Source, options: Options) -> Path:
                             options, "template")
     directory = options.templates_dir or render.SHIPPED_TEMPLATES
     return Path(directory) / f"{client.document.type}.docx"
+
+
+def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
+        tuple[Path, ...], list[Diagnostic]]:
+    paths, diags = [], []
+    for i, annex in enumerate(client.annexes):
+        where = ("annexes", i, "path")
+        try:
+            target = resolve_path(source, where, annex.path, options, "annex")
+        except UserError as exc:
+            diags.extend(exc.diagnostics)
+            continue
+        if not target.is_file():
+            diags.append(source.diagnostic(where, f"annex '{annex.path}' not found",
+                                           "annexes.missing"))
+        elif target.read_bytes()[:5] != b"%PDF-":
+            diags.append(source.diagnostic(where, f"annex '{annex.path}' is not a PDF file",
+                                           "annexes.not-pdf"))
+        paths.append(target)
+    return tuple(paths), diags
 
 
 def default_schedule(client: ClientFile) -> ClientFile:
@@ -223,8 +244,10 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
         raise UserError(lib_diags)
     clauses, diags = select_clauses(client, source, library)
     template = template_for(client, source, options)
+    annexes, annex_diags = annex_paths(client, source, options)
+    diags = diags + annex_diags
     prepared = Prepared(path, source, digest, client, computed, rates, library, clauses,
-                        template)
+                        template, annexes)
     from .rules import check_document
     diags = diags + check_document(prepared)
     if options.strict:
@@ -233,7 +256,7 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     if has_errors(diags):
         raise UserError(sorted(diags, key=lambda d: (d.line, d.col)))
     return Prepared(path, source, digest, client, computed, rates, library, clauses, template,
-                    tuple(diags))
+                    annexes, tuple(diags))
 
 
 def clause_articles(prepared: Prepared, context: dict) -> list[render.Article]:
@@ -330,16 +353,15 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
     try:
         raw = converter.convert(docx, prepared.client.document.number)
     except ConverterMissing as exc:
-        raise ExternalError(f"{exc}: apt-get install libreoffice-writer-nogui") from None
+        raise ExternalError(str(exc)) from None
     except ConversionFailed as exc:
         raise ExternalError(f"{prepared.path}: PDF conversion failed: {exc}") from None
     doc, lang = prepared.client.document, prepared.lang
     anchor = labels(lang)["agreed"]
     slots = [finalize.SignatureSlot("provider_signature", anchor, "left"),
              finalize.SignatureSlot("client_signature", anchor, "right")]
-    annexes = [finalize.Annex(a.title, resolve_path(prepared.source, ("annexes", i, "path"),
-                                                    a.path, Options(), "annex"))
-               for i, a in enumerate(prepared.client.annexes)]
+    annexes = [finalize.Annex(a.title, path)
+               for a, path in zip(prepared.client.annexes, prepared.annexes)]
     title = doc.title or phrase(lang, f"title.{doc.type}")
     meta = finalize.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
                             subject=f"{title} — {prepared.client.client.name}",
@@ -350,6 +372,11 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
     except finalize.AnchorNotFound as exc:
         raise UserError([Diagnostic(str(prepared.template), 0, 0, ERROR, str(exc),
                                     "template.signature")]) from None
+    except finalize.AnnexUnreadable as exc:
+        index = next((i for i, p in enumerate(prepared.annexes) if str(p) in str(exc)), None)
+        where = ("annexes", index, "path") if index is not None else ("annexes",)
+        raise UserError([prepared.source.diagnostic(where, str(exc), "annexes.unreadable")]) \
+            from None
 
 
 def build_outputs(path: Path, out_dir: Path, formats: Sequence[str], options: Options = Options(),
