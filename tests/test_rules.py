@@ -493,6 +493,11 @@ def test_off_premises_contract_with_withdrawal_clause_passes(tmp_path):
     assert not of(diagnostics(tmp_path, text), "legal.withdrawal-notice")
 
 
+def test_shipped_withdrawal_clause_satisfies_the_rule(tmp_path):
+    text = consumer_yaml(context="distance", clauses="clauses:\n  - billing\n  - withdrawal\n")
+    assert not of(diagnostics(tmp_path, text), "legal.withdrawal-notice")
+
+
 def test_withdrawal_is_not_required_on_premises(tmp_path):
     assert not of(diagnostics(tmp_path, consumer_yaml()), "legal.withdrawal-notice")
 
