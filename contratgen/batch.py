@@ -124,25 +124,34 @@ _DIGESTS_LOCK = threading.Lock()
 _PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 
 
-def _file_digest(path: Path) -> str:
+def _file_digest(path: Path | str, stat: os.stat_result | None = None) -> str:
+    """SHA-256 of a file's bytes, memoized by (path, mtime, size, inode)."""
     try:
-        stat = path.stat()
+        stat = stat or os.stat(path)
     except OSError:
         return "missing"
-    memo = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    memo = (os.fspath(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
     with _DIGESTS_LOCK:
-        if memo in _DIGESTS:
-            return _DIGESTS[memo]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with _DIGESTS_LOCK:
-        _DIGESTS[memo] = digest
+        digest = _DIGESTS.get(memo)
+    if digest is None:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return "missing"
+        with _DIGESTS_LOCK:
+            _DIGESTS[memo] = digest
     return digest
 
 
-def _dir_digest(directory: Path) -> str:
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    parts = [f"{p.name}:{_file_digest(p)}" for p in files]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+def _dir_digest(directory: Path | str) -> str:
+    """One hash for the *.yaml files of a folder (names and contents)."""
+    try:
+        entries = sorted((e.name, e.path, e.stat()) for e in os.scandir(directory)
+                         if e.name.endswith(".yaml") and e.is_file())
+    except OSError:
+        return "missing"
+    parts = "\n".join(f"{name}:{_file_digest(path, stat)}" for name, path, stat in entries)
+    return hashlib.sha256(parts.encode()).hexdigest()
 
 
 def input_key(path: Path, source: Source, raw_sha256: str, options: Options,
@@ -166,7 +175,7 @@ def input_key(path: Path, source: Source, raw_sha256: str, options: Options,
         folder = Path(options.templates_dir or SHIPPED_TEMPLATES)
         kind = document.get("type")
         templates = [folder / f"{kind}.docx"] if kind in ("quote", "contract") \
-            else sorted(folder.glob("*.docx"))
+            else sorted(folder.glob("*.docx"))   # not even valid: over-include
     annexes = [base / a["path"] for a in data.get("annexes") or []
                if isinstance(a, dict) and isinstance(a.get("path"), str)] \
         if "pdf" in formats else []
