@@ -6,6 +6,7 @@ template nor a clause text ever formats a number or a date itself.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -35,16 +36,39 @@ def _grouped(value: str | None, module) -> str | None:
         return value
 
 
-def is_sole_trader(party: Party) -> bool:
-    return (party.legal_form or "").strip().upper() in ("EI", "ENTREPRENEUR INDIVIDUEL",
-                                                      "EIRL", "MICRO-ENTREPRISE")
+# legal_form values of a sole trader (entrepreneur individuel), compared normalised
+SOLE_TRADER_FORMS = {"EI", "ENTREPRENEUR INDIVIDUEL", "ENTREPRISE INDIVIDUELLE", "EIRL",
+                     "MICRO-ENTREPRISE", "MICRO-ENTREPRENEUR", "AUTO-ENTREPRENEUR",
+                     "MICRO ENTREPRISE", "MICRO ENTREPRENEUR", "AUTO ENTREPRENEUR"}
+
+
+def normalised_form(legal_form: str | None) -> str:
+    return re.sub(r"[.\s]+", " ", (legal_form or "").replace(".", "")).strip().upper()
+
+
+def is_sole_trader(legal_form: str | None) -> bool:
+    return normalised_form(legal_form) in SOLE_TRADER_FORMS
+
+
+def display_name(name: str, legal_form: str | None) -> str:
+    """The name with its legal form; a sole trader shows "EI" (décret 2022-725)."""
+    if not legal_form:
+        return name
+    form = "EI" if is_sole_trader(legal_form) and normalised_form(legal_form) != "EIRL" \
+        else legal_form
+    def words(text: str) -> str:
+        # whole words, upper case, with spelt-out initials joined: "S.A.R.L." → "SARL"
+        joined = re.sub(r"\b(\w)\W(?=\w\b)", r"\1", text.upper())
+        return " " + " ".join(re.findall(r"\w+", joined)) + " "
+
+    if words(form) in words(name):  # "Martin (EI)", "Dupont S.A.R.L." already show it
+        return name
+    return f"{name} {form}"
 
 
 def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
     money = lambda v: fmt.money(v, lang)  # noqa: E731
-    display = p.name
-    if p.legal_form and p.legal_form.upper() not in p.name.upper().split():
-        display = f"{p.name} {p.legal_form}"
+    display = display_name(p.name, p.legal_form)
     identity = []
     if p.legal_form and p.capital is not None:
         identity.append(phrase(lang, "provider.capital", form=p.legal_form,

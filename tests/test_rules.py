@@ -584,7 +584,24 @@ def test_craftsman_registry_passes(tmp_path):
 
 # --- legal.sole-trader-name ------------------------------------------------------------
 
-def test_sole_trader_shown_without_ei_is_an_error(tmp_path):
+def test_a_micro_entreprise_is_printed_with_ei_so_the_rule_holds(tmp_path):
+    # the renderer adds "EI" after a sole trader's name whatever spelling of the form
+    # is used, so the document satisfies décret 2022-725 by construction
+    from contratgen.build import prepare, render_document
+    from conftest import docx_text
+    text = client_yaml(provider=PROVIDER.replace("SARL", "micro-entreprise")
+                       .replace("  capital: 15000\n", ""))
+    assert not of(diagnostics(tmp_path, text), "legal.sole-trader-name")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    assert "Atelier Dupont EI" in docx_text(render_document(prepare(path)))
+
+
+def test_sole_trader_rule_fires_when_the_printed_name_lacks_ei(tmp_path, monkeypatch):
+    import contratgen.rules.identity as identity
+    real = identity.rendered_party
+    monkeypatch.setattr(identity, "rendered_party",
+                        lambda p, lang: {**real(p, lang), "display_name": p.name})
     text = client_yaml(provider=PROVIDER.replace("SARL", "micro-entreprise")
                        .replace("  capital: 15000\n", ""))
     d = only(diagnostics(tmp_path, text), "legal.sole-trader-name")

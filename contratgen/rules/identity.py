@@ -15,13 +15,10 @@ from stdnum.exceptions import (InvalidChecksum, InvalidComponent, InvalidFormat,
                                InvalidLength, ValidationError)
 from stdnum.fr import siren as std_siren, siret as std_siret, tva as std_tva
 
+from ..context import SOLE_TRADER_FORMS, is_sole_trader, normalised_form  # noqa: F401
 from ..context import party as rendered_party
 from .engine import ERROR, Finder, rule
 
-# legal_form values of a sole trader (entrepreneur individuel), compared normalised
-SOLE_TRADER_FORMS = {"EI", "ENTREPRENEUR INDIVIDUEL", "ENTREPRISE INDIVIDUELLE", "EIRL",
-                     "MICRO-ENTREPRISE", "MICRO-ENTREPRENEUR", "AUTO-ENTREPRENEUR",
-                     "MICRO ENTREPRISE", "MICRO ENTREPRENEUR", "AUTO ENTREPRENEUR"}
 # legal forms without a share capital to print
 NO_CAPITAL_FORMS = {"ASSOCIATION", "GIE"}
 # "RCS Paris", "R.C.S. Lyon", "RM 75", "RNE", "RSAC Nanterre" (commercial agents)
@@ -32,14 +29,6 @@ SOLE_TRADER_MARK = re.compile(r"\bEI\b|\bEIRL\b|entrepreneur individuel", re.IGN
 
 _WHY = {InvalidChecksum: "wrong check digit", InvalidLength: "wrong length",
         InvalidFormat: "wrong format", InvalidComponent: "unknown country or component"}
-
-
-def normalised_form(legal_form: str | None) -> str:
-    return re.sub(r"[.\s]+", " ", (legal_form or "").replace(".", "")).strip().upper()
-
-
-def is_sole_trader(legal_form: str | None) -> bool:
-    return normalised_form(legal_form) in SOLE_TRADER_FORMS
 
 
 def invalid(module, value: str) -> str | None:
