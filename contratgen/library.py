@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from . import formatting, markup
 from .diagnostics import ERROR, Diagnostic, UserError
-from .model import Model, Text, _number, _text, errors_to_diagnostics
+from .model import _FORBIDDEN, Model, Text, _number, _text, errors_to_diagnostics
 from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
 from .source import Source, load_file
 
@@ -287,12 +287,19 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any]) -> str:
     except jinja2.exceptions.SecurityError as exc:
         raise ClauseTextError(f"refused by the sandbox: {exc}",
                               _template_line(exc, filename)) from None
-    except (TypeError, ValueError, ArithmeticError, MemoryError, RecursionError,
+    except MemoryError:
+        raise ClauseTextError("the text needs too much memory", None) from None
+    except (TypeError, ValueError, ArithmeticError, RecursionError,
             jinja2.TemplateError) as exc:
         raise ClauseTextError(f"cannot render: {exc}", _template_line(exc, filename)) from None
     finally:
         _budget.reset(token)
-    return "".join(out)
+    text = "".join(out)
+    bad = _FORBIDDEN.search(text)
+    if bad:  # e.g. "{{ '\\ud800' }}": XML cannot hold it, Word would not open the file
+        raise ClauseTextError(f"the text renders a forbidden character "
+                              f"(U+{ord(bad.group()):04X})", None)
+    return text
 
 
 def _undefined_name(message: str) -> str | None:

@@ -247,6 +247,7 @@ class ClientFile(Model):
 def _field_code(loc: tuple) -> str:
     code = ""
     for part in loc:
+        part = part if isinstance(part, int) else (part or "''")
         code += f"[{part}]" if isinstance(part, int) else (f".{part}" if code else str(part))
     return code
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import contextvars
 import operator
+import re
+import string
 from typing import Any
 
 import jinja2
+from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
+from jinja2.filters import do_center, do_format, do_indent, do_truncate, do_wordwrap
 from jinja2.sandbox import SandboxedEnvironment
 
 MAX_ITERATIONS = 100_000
@@ -49,12 +53,78 @@ def _size(value: Any) -> int:
     return 1
 
 
+def _too_wide(text: str) -> bool:
+    return any(int(n) > MAX_SIZE for n in re.findall(r"\d{7,}", text))
+
+
+def _refuse_widths(spec: str, args, kwargs) -> None:
+    values = (*args, *kwargs.values())
+    if _too_wide(spec) or any(isinstance(v, int) and abs(v) > MAX_SIZE for v in values):
+        raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
+
+
+def _checked(value: Any) -> Any:
+    if _size(value) > MAX_SIZE:
+        raise LimitExceeded(f"a text or list larger than {MAX_SIZE} in a template")
+    return value
+
+
+def _width_bounded(filter_):
+    """A padding filter whose numeric arguments cannot ask for gigabytes."""
+    def bounded_filter(value, *args, **kwargs):
+        for arg in (*args, *kwargs.values()):
+            if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_SIZE:
+                raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
+        return _checked(filter_(value, *args, **kwargs))
+    return bounded_filter
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """``a ~ b`` (string concatenation) is size-checked like ``+`` and ``*``."""
+
+    def visit_Concat(self, node, frame):
+        self.write("environment.checked_concat(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
 class BoundedSandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _BoundedCodeGenerator
 
     def __init__(self, **options):
         super().__init__(undefined=jinja2.StrictUndefined, **options)
         self.globals["range"] = _bounded_range
+        self.filters.update(center=_width_bounded(do_center),
+                            indent=_width_bounded(do_indent),
+                            wordwrap=_width_bounded(do_wordwrap),
+                            truncate=_width_bounded(do_truncate),
+                            format=_width_bounded(do_format))
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        # 'x'.ljust(10**9), 'x'.zfill(10**9), 'ab'.expandtabs(10**9)…: refuse huge widths
+        if getattr(__obj, "__self__", None).__class__ is str:
+            for arg in (*args, *kwargs.values()):
+                if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_SIZE:
+                    raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
+        return _checked(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs))
+
+    @staticmethod
+    def checked_concat(value: Any) -> Any:
+        return _checked(value)
+
+    def wrap_str_format(self, value: Any):
+        # "{:>1000000000}".format(x): refuse huge widths before the string is built
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+
+        def bounded_format(*args: Any, **kwargs: Any) -> str:
+            for _, _, spec, _ in string.Formatter().parse(value.__self__):
+                if spec and ("{" in spec or _too_wide(spec)):
+                    _refuse_widths(spec, args, kwargs)
+            return _checked(wrapped(*args, **kwargs))
+        return bounded_format
 
     def call_binop(self, context, op: str, left: Any, right: Any) -> Any:
         if op == "**":
@@ -69,6 +139,18 @@ class BoundedSandbox(SandboxedEnvironment):
                 if max(sizes) * max(abs(c) for c in counts) > MAX_SIZE:
                     raise LimitExceeded(f"a repeated text or list larger than {MAX_SIZE} in a text")
             return operator.mul(left, right)
+        if op == "+":
+            if _size(left) + _size(right) > MAX_SIZE and not all(
+                    isinstance(v, (int, float)) for v in (left, right)):
+                raise LimitExceeded(f"a text or list larger than {MAX_SIZE} in a template")
+            return operator.add(left, right)
+        if op == "%":
+            if isinstance(left, str):  # "%*s" % (10**9, "x"), "%1000000000s" % "x"
+                values = right if isinstance(right, tuple) else (right,)
+                if _too_wide(left) or ("*" in left and any(
+                        isinstance(v, int) and abs(v) > MAX_SIZE for v in values)):
+                    raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
+            return _checked(operator.mod(left, right))
         return super().call_binop(context, op, left, right)
 
 

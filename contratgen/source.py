@@ -9,6 +9,7 @@ too); we convert it ourselves so that:
 from __future__ import annotations
 
 import datetime
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -65,12 +66,12 @@ def load_file(path: str | Path, display: str | None = None) -> Source:
     path = Path(path)
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UserError([Diagnostic(name, 1, 1, ERROR,
-                                        f"file is {size} bytes, more than the limit of "
-                                        f"{MAX_FILE_BYTES} bytes", "yaml.too-large")])
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError([Diagnostic(name, 0, 0, ERROR, "not a regular file",
+                                        "io.not-a-file")])
+        with path.open("rb") as handle:  # st_size may lie (/proc, a growing file)
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise UserError([Diagnostic(name, 0, 0, ERROR, "no such file", "io.not-found")]) from None
     except IsADirectoryError:
@@ -95,6 +96,13 @@ def load_bytes(raw: bytes, name: str) -> Source:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise UserError([Diagnostic(name, line, col, ERROR, f"invalid YAML: {problem}",
+                                    "yaml.syntax")]) from None
+    except yaml.reader.ReaderError as exc:  # libyaml's: a position, not a mark
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise UserError([Diagnostic(name, line, col, ERROR, f"invalid YAML: {exc.reason} "
+                                    f"(character U+{exc.character:04X})" if isinstance(
+                                        exc.character, int) else f"invalid YAML: {exc.reason}",
                                     "yaml.syntax")]) from None
     except yaml.YAMLError as exc:
         raise UserError([Diagnostic(name, 1, 1, ERROR, f"invalid YAML: {exc}",
@@ -174,6 +182,8 @@ class _Converter:
             self.fail(node, f"YAML nested too deeply (limit {MAX_DEPTH})", "yaml.too-deep")
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _TAG + "map":
+                self.fail(node, f"unsupported YAML tag {node.tag}", "yaml.tag")
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == _TAG + "merge":
@@ -189,6 +199,8 @@ class _Converter:
                 result[key] = self.convert(value_node, child, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _TAG + "seq":
+                self.fail(node, f"unsupported YAML tag {node.tag}", "yaml.tag")
             return [self.convert(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
         return self.scalar(node)
 
@@ -201,6 +213,8 @@ class _Converter:
         if tag == _TAG + "bool":
             return text.lower() in ("true", "yes", "on", "y")
         if tag == _TAG + "int":
+            if len(text) > 30:
+                self.fail(node, f"number too large ({len(text)} digits)", "yaml.number")
             return _timestamp.construct_yaml_int(node)
         if tag == _TAG + "float":
             try:
