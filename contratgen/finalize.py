@@ -142,7 +142,7 @@ def read_pdf_info(pdf: bytes) -> dict:
 def _place_fields(reader: PdfReader, slots: Sequence[SignatureSlot]
                   ) -> list[tuple[str, int, tuple[float, float, float, float]]]:
     """(field name, page index, rect) for each slot, below its signature block."""
-    lines = _text_lines(reader)
+    lines = _lines_near_anchors(reader, slots)
     blocks = {slot.field_name: _signature_block(reader, lines, slot) for slot in slots}
     in_blocks = {line for block in blocks.values() for line in block}
     placements = []
@@ -155,26 +155,42 @@ def _place_fields(reader: PdfReader, slots: Sequence[SignatureSlot]
     return placements
 
 
-def _text_lines(reader: PdfReader) -> list[_Line]:
-    lines: list[_Line] = []
-    for index, page in enumerate(reader.pages):
-        runs: list[_Line] = []
+def _lines_near_anchors(reader: PdfReader, slots: Sequence[SignatureSlot]) -> list[_Line]:
+    """Text lines of the pages that matter, read from the end: text extraction is the
+    slow part of finalizing, and the signature blocks end the document. Pages are read
+    backwards until every slot's anchor is seen, plus the page before (headers and
+    footers are told by their repetition); the page after, where a block cut by a page
+    break continues, was read on the way."""
+    wanted = {_normalize(slot.anchor) for slot in slots}
+    by_page: dict[int, list[_Line]] = {}
+    found: set[str] = set()
+    for index in range(len(reader.pages) - 1, -1, -1):
+        by_page[index] = _page_lines(reader, index)
+        found |= {_normalize(line.text).rstrip(" :.") for line in by_page[index]} & wanted
+        if found == wanted:
+            if index > 0:
+                by_page[index - 1] = _page_lines(reader, index - 1)
+            break
+    return [line for index in sorted(by_page) for line in by_page[index]]
 
-        def visit(text, cm, tm, font_dict, font_size, runs=runs, index=index):
-            if not text.strip():
-                return
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            size = abs(font_size * tm[3] * cm[3]) or font_size or 10.0
-            last = runs[-1] if runs else None
-            if last and abs(last.y - y) < 0.5 and x >= last.x:  # same baseline, same run
-                runs[-1] = _Line(index, last.x, last.y, last.size, last.text + text)
-            else:
-                runs.append(_Line(index, x, y, size, text))
 
-        page.extract_text(visitor_text=visit)
-        lines.extend(runs)
-    return lines
+def _page_lines(reader: PdfReader, index: int) -> list[_Line]:
+    runs: list[_Line] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        size = abs(font_size * tm[3] * cm[3]) or font_size or 10.0
+        last = runs[-1] if runs else None
+        if last and abs(last.y - y) < 0.5 and x >= last.x:  # same baseline, same run
+            runs[-1] = _Line(index, last.x, last.y, last.size, last.text + text)
+        else:
+            runs.append(_Line(index, x, y, size, text))
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return runs
 
 
 def _signature_block(reader: PdfReader, lines: list[_Line], slot: SignatureSlot) -> list[_Line]:

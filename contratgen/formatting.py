@@ -15,31 +15,33 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from num2words import CONVERTER_CLASSES
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+# parsed once: Babel re-parses a locale given as a string on every call
+_PARSED = {lang: Locale.parse(name) for lang, name in LOCALES.items()}
 
 
 @lru_cache(maxsize=None)
 def _percent_pattern(lang: str) -> str:
     # the locale's own pattern ("#,##0 %" in fr), with up to two decimals
-    pattern = Locale.parse(LOCALES[lang]).percent_formats[None].pattern
+    pattern = _PARSED[lang].percent_formats[None].pattern
     head, sep, tail = pattern.rpartition("0")
     return f"{head}0.##{tail}"
 
 
 def money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
-    return format_currency(amount, currency, locale=LOCALES[lang])
+    return format_currency(amount, currency, locale=_PARSED[lang])
 
 
 def percent(value: Decimal, lang: str) -> str:
     """``20`` → ``20 %`` (fr) / ``20%`` (en); the value is in percent, not a fraction."""
-    return format_percent(Decimal(value) / 100, _percent_pattern(lang), locale=LOCALES[lang])
+    return format_percent(Decimal(value) / 100, _percent_pattern(lang), locale=_PARSED[lang])
 
 
 def number(value: Decimal | int, lang: str) -> str:
-    return format_decimal(value, "#,##0.###", locale=LOCALES[lang])
+    return format_decimal(value, "#,##0.###", locale=_PARSED[lang])
 
 
 def date(value: datetime.date, lang: str) -> str:
-    return _babel_date(value, "long", locale=LOCALES[lang])
+    return _babel_date(value, "long", locale=_PARSED[lang])
 
 
 def amount_in_words(amount: Decimal, lang: str, currency: str = "EUR") -> str:
