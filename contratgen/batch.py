@@ -38,7 +38,8 @@ from typing import Any, Callable, Iterator, Optional
 from xml.etree import ElementTree as ET
 
 from . import __version__
-from .build import Options, prepare, render_document, safe_name, to_pdf, write_atomic
+from .build import Options, prepare, render_document, safe_name, to_pdf, write_atomic, \
+    write_outputs, remove_stale_temporaries
 from .diagnostics import ERROR, Diagnostic, ExternalError, UserError, print_diagnostics
 from .source import Source, load_bytes
 
@@ -564,9 +565,11 @@ class Batch:
         outputs = []
         for ext in self.config.formats:
             data = result.files[ext]
-            write_atomic(self.config.out_dir / f"{stem}.{ext}", data)
             outputs.append({"format": ext, "file": f"{stem}.{ext}", "size": len(data),
                             "sha256": hashlib.sha256(data).hexdigest()})
+        # all formats of one document land together, or none of them
+        write_outputs({ext: result.files[ext] for ext in self.config.formats},
+                      self.config.out_dir, stem)
         return dict(entry, outputs=outputs)
 
     def manifest(self) -> dict:
@@ -645,6 +648,7 @@ def run_batch(config: BatchConfig) -> int:
         inputs = [name for name in inputs if shard_of(name, shard[1]) == shard[0]]
     config = replace(config, options=_absolute(config.options), out_dir=Path(config.out_dir))
     config.out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(config.out_dir)  # left by a batch that was killed
     previous = _previous(config.out_dir) if config.changed_only else {}
     batch = Batch(config, inputs)
     try:

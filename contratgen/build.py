@@ -312,34 +312,104 @@ def safe_name(number: str) -> str:
     return name[:120] or "document"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: a reader sees the
-    old file or the new one, never a part; a failure leaves the old file in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _stage(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a hidden temporary file beside ``target``, flushed to disk."""
+    # the writer's pid in the name: a rerun removes what a killed writer left (see
+    # remove_stale_temporaries) without touching the files another live batch is writing
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX,
+                               dir=target.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(Path(tmp))
         raise
+    return Path(tmp)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _sync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+_TMP_SUFFIX = ".contratgen-tmp"
+_TMP_NAME = re.compile(r"^\..+\.(\d+)\.[^.]+" + re.escape(_TMP_SUFFIX) + "$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(directory: Path) -> int:
+    """Remove the temporary files of writers that were killed (kill -9, power loss)."""
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TMP_NAME.match(entry.name)
+        if match and not _alive(int(match.group(1))):
+            _unlink(Path(entry.path))
+            removed += 1
+    return removed
+
+
+def write_files(files: dict[Path, bytes]) -> list[Path]:
+    """Write several files as one step: every file is staged (written and flushed under a
+    temporary name) before any is renamed into place. A failure while staging — a full
+    disk, a read-only folder — leaves every old file as it was and no temporary file;
+    a reader sees old files or new files, never a part of one."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                staged.append((_stage(target, data), target))
+            except OSError as exc:  # name the file the user asked for, not our temporary
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            _unlink(tmp)
+        raise
+    for parent in {target.parent for target in files}:
+        _sync_dir(parent)
+    return list(files)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    write_files({Path(path): data})
 
 
 def write_outputs(outputs: dict[str, bytes], out_dir: Path, stem: str) -> list[Path]:
-    """Write every output of one document atomically; all bytes exist before any write."""
-    paths = []
-    for ext, data in outputs.items():
-        target = out_dir / f"{stem}.{ext}"
-        write_atomic(target, data)
-        paths.append(target)
-    return paths
+    """Write every output of one document together (see :func:`write_files`)."""
+    return write_files({Path(out_dir) / f"{stem}.{ext}": data for ext, data in outputs.items()})
 
 
 # --- PDF -----------------------------------------------------------------------------------

@@ -30,6 +30,11 @@ class Failed(click.ClickException):
             click.echo(f"contratgen: {self.message}", err=True)
 
 
+def _os_error(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
 def _options(library, templates, strict, allow_outside_paths):
     from .build import Options
     return Options(library_dirs=tuple(Path(d) for d in library),
@@ -85,6 +90,8 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
     formats = resolve_formats(fmt)
     failed = 0
     converter = None
+    from .build import remove_stale_temporaries
+    remove_stale_temporaries(Path(out_dir))
     try:
         for name in files:
             try:
@@ -101,6 +108,8 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
                 failed += 1
     except ExternalError as exc:
         raise Failed(3, str(exc)) from None
+    except OSError as exc:
+        raise Failed(3, f"cannot write the output: {_os_error(exc)}") from None
     finally:
         if converter is not None:
             converter.close()
@@ -238,6 +247,8 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
         raise click.UsageError(str(exc)) from None
     except ExternalError as exc:
         raise Failed(3, str(exc)) from None
+    except OSError as exc:
+        raise Failed(3, f"cannot write the output: {_os_error(exc)}") from None
     if code:
         raise Failed(code)
 
