@@ -12,7 +12,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
 
 from .diagnostics import Diagnostic, UserError
@@ -57,9 +57,21 @@ def _number(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_text)]
-Money = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, max_digits=15)]
+MAX_AMOUNT = Decimal("1e12")  # a thousand billion: beyond it is a typing mistake
+
+
+def _not_huge(value: Decimal) -> Decimal:
+    if value > MAX_AMOUNT:
+        raise ValueError(f"{value:f} is more than the limit of {MAX_AMOUNT:,f} "
+                         "(a typing mistake?)")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, max_digits=15),
+                  AfterValidator(_not_huge)]
 Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100)]
-Quantity = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, max_digits=15)]
+Quantity = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, max_digits=15),
+                     AfterValidator(_not_huge)]
 Days = Annotated[int, BeforeValidator(_number), Field(ge=0, le=3650)]
 
 

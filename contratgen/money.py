@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Sequence, Union
 
 from .model import ClientFile, DaysAfter, Item, Tranche as TrancheInput
@@ -144,6 +144,12 @@ def _allocate_amounts(schedule, total):
 
 def compute(client: ClientFile) -> Computed:
     """All the numbers of a document; raises :class:`ScheduleError` if it cannot add up."""
+    with localcontext() as ctx:
+        ctx.prec = 64  # 15-digit quantities × 15-digit prices stay exact before rounding
+        return _compute(client)
+
+
+def _compute(client: ClientFile) -> Computed:
     lines = tuple(line_total(item) for item in client.items)
     vat_lines = vat_breakdown(lines)
     total_ht = sum((line.total_ht for line in lines), Decimal("0.00"))

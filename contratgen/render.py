@@ -78,6 +78,10 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
             continue
         xml = DocxTemplate.patch_xml(patcher, xml)
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
+        # docxtpl's escapes for a literal "{{" in a template, resolved here in the source,
+        # so that a client's name containing "{_{" is printed as written
+        for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+            xml = xml.replace(escaped, "{{ '" + literal + "' }}")
         try:
             compiled[name] = _ENV.from_string(xml)
         except jinja2.TemplateSyntaxError as exc:
@@ -150,8 +154,6 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
-               .replace("{_%", "{%").replace("%_}", "%}"))
         rendered[name] = xml.encode("utf-8")
     return _package(template.entries, rendered, properties,
                     (str(template.path), id(template.entries)))

@@ -13,6 +13,7 @@ clear message instead of hanging a batch or eating the memory:
 from __future__ import annotations
 
 import contextvars
+import copy
 import operator
 import re
 import string
@@ -21,7 +22,9 @@ from typing import Any
 import jinja2
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
+from jinja2 import nodes, pass_eval_context
 from jinja2.filters import do_center, do_format, do_indent, do_truncate, do_wordwrap
+from jinja2.filters import sync_do_join as do_join_sync
 from jinja2.sandbox import SandboxedEnvironment
 
 MAX_ITERATIONS = 100_000
@@ -36,13 +39,33 @@ class LimitExceeded(SecurityError):
 
 def _bounded_range(*args: int) -> range:
     rng = range(*args)
-    budget = _budget.get(None)
-    if budget is None:  # outside a bounded render: still bounded per call
-        budget = [MAX_ITERATIONS]
-    budget[0] -= len(rng)
-    if budget[0] < 0:
-        raise LimitExceeded(f"loops run more than {MAX_ITERATIONS} times in one text")
+    if len(rng) > MAX_ITERATIONS:  # a range is lazy; refusing it early gives a clear message
+        raise LimitExceeded(f"loops run more than {MAX_ITERATIONS} times in one text (a range "
+                            f"of {len(rng)} numbers)")
     return rng
+
+
+def _budgeted(iterable):
+    """Iterate, drawing one turn per item from the render's budget: nested loops over
+    anything (ranges, strings, lists) cannot multiply up to billions of turns."""
+    budget = _budget.get(None)
+    if budget is None:
+        budget = [MAX_ITERATIONS]
+    for item in iterable:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise LimitExceeded(f"loops run more than {MAX_ITERATIONS} times in one text")
+        yield item
+
+
+@pass_eval_context
+def _bounded_join(eval_ctx, value, d: str = "", attribute=None):
+    items = list(value)
+    if attribute is None:  # the size is known before the string is built
+        size = sum(len(str(x)) for x in items) + len(d) * max(len(items) - 1, 0)
+        if size > MAX_SIZE:
+            raise LimitExceeded(f"a joined text larger than {MAX_SIZE} in a template")
+    return _checked(do_join_sync(eval_ctx, items, d, attribute))
 
 
 def _size(value: Any) -> int:
@@ -80,7 +103,14 @@ def _width_bounded(filter_):
 
 
 class _BoundedCodeGenerator(CodeGenerator):
-    """``a ~ b`` (string concatenation) is size-checked like ``+`` and ``*``."""
+    """``a ~ b`` (string concatenation) is size-checked like ``+`` and ``*``, and every
+    ``{% for %}`` iterates through the render's loop budget."""
+
+    def visit_For(self, node, frame):
+        node = copy.copy(node)
+        node.iter = nodes.Call(nodes.EnvironmentAttribute("budgeted"), [node.iter], [],
+                               None, None, lineno=node.iter.lineno)
+        super().visit_For(node, frame)
 
     def visit_Concat(self, node, frame):
         self.write("environment.checked_concat(")
@@ -95,6 +125,8 @@ class BoundedSandbox(SandboxedEnvironment):
     def __init__(self, **options):
         super().__init__(undefined=jinja2.StrictUndefined, **options)
         self.globals["range"] = _bounded_range
+        self.globals.pop("lipsum", None)  # lipsum(10**6) would hang a build
+        self.filters["join"] = _bounded_join
         self.filters.update(center=_width_bounded(do_center),
                             indent=_width_bounded(do_indent),
                             wordwrap=_width_bounded(do_wordwrap),
@@ -108,6 +140,8 @@ class BoundedSandbox(SandboxedEnvironment):
                 if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_SIZE:
                     raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
         return _checked(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs))
+
+    budgeted = staticmethod(_budgeted)
 
     @staticmethod
     def checked_concat(value: Any) -> Any:
@@ -133,11 +167,13 @@ class BoundedSandbox(SandboxedEnvironment):
                 raise LimitExceeded("exponent too large in a text")
             return operator.pow(left, right)
         if op == "*":
-            sizes = _size(left), _size(right)
-            counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
-            if any(isinstance(v, (str, bytes, list, tuple)) for v in (left, right)) and counts:
-                if max(sizes) * max(abs(c) for c in counts) > MAX_SIZE:
-                    raise LimitExceeded(f"a repeated text or list larger than {MAX_SIZE} in a text")
+            seq = next((v for v in (left, right) if isinstance(v, (str, bytes, list, tuple))),
+                       None)
+            count = next((v for v in (left, right)
+                          if isinstance(v, int) and not isinstance(v, bool)), None)
+            if seq is not None and count is not None and len(seq) * count > MAX_SIZE:
+                raise LimitExceeded(f"a repeated text or list larger than {MAX_SIZE} in a "
+                                    "template")
             return operator.mul(left, right)
         if op == "+":
             if _size(left) + _size(right) > MAX_SIZE and not all(

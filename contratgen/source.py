@@ -98,8 +98,9 @@ def load_bytes(raw: bytes, name: str) -> Source:
         raise UserError([Diagnostic(name, line, col, ERROR, f"invalid YAML: {problem}",
                                     "yaml.syntax")]) from None
     except yaml.reader.ReaderError as exc:  # libyaml's: a position, not a mark
-        before = text[: exc.position]
-        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        # libyaml counts bytes of the UTF-8 text, not characters
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
         raise UserError([Diagnostic(name, line, col, ERROR, f"invalid YAML: {exc.reason} "
                                     f"(character U+{exc.character:04X})" if isinstance(
                                         exc.character, int) else f"invalid YAML: {exc.reason}",
