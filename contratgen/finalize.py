@@ -158,9 +158,9 @@ def _place_fields(reader: PdfReader, slots: Sequence[SignatureSlot]
 def _lines_near_anchors(reader: PdfReader, slots: Sequence[SignatureSlot]) -> list[_Line]:
     """Text lines of the pages that matter, read from the end: text extraction is the
     slow part of finalizing, and the signature blocks end the document. Pages are read
-    backwards until every slot's anchor is seen, plus the page before (headers and
-    footers are told by their repetition); the page after, where a block cut by a page
-    break continues, was read on the way."""
+    backwards until every slot's anchor is seen, plus — when pages follow — the page
+    before (headers and footers are told by their repetition); the page after, where a
+    block cut by a page break continues, was read on the way."""
     wanted = {_normalize(slot.anchor) for slot in slots}
     by_page: dict[int, list[_Line]] = {}
     found: set[str] = set()
@@ -168,7 +168,9 @@ def _lines_near_anchors(reader: PdfReader, slots: Sequence[SignatureSlot]) -> li
         by_page[index] = _page_lines(reader, index)
         found |= {_normalize(line.text).rstrip(" :.") for line in by_page[index]} & wanted
         if found == wanted:
-            if index > 0:
+            # the page before only serves to tell headers and footers (by repetition)
+            # from a block that a page break cut; on the last page nothing can be cut
+            if 0 < index < len(reader.pages) - 1:
                 by_page[index - 1] = _page_lines(reader, index - 1)
             break
     return [line for index in sorted(by_page) for line in by_page[index]]
