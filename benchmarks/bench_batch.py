@@ -106,7 +106,10 @@ from contratgen.batch import BatchConfig, run_batch
 with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
     code = run_batch(BatchConfig(inputs=(sys.argv[1],), out_dir=Path(sys.argv[2]), jobs=1,
                                  formats=("docx",)))
-print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM is the peak RSS of this address space; ru_maxrss would survive execve and report
+# the (much larger) benchmark parent's peak instead
+peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(code, peak)
 """
 
 
@@ -117,7 +120,7 @@ def peak_memory_mb(folder: Path, out: Path) -> float:
     code, kilobytes = run.stdout.split()[-2:]
     if code != "0":
         raise SystemExit(f"memory run failed: {run.stderr[-2000:]}")
-    return int(kilobytes) / 1024   # Linux reports ru_maxrss in KB
+    return int(kilobytes) / 1024   # VmHWM is in kB
 
 
 def profile(files: list[Path], top: int) -> None:
