@@ -25,7 +25,7 @@ from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, lo
 from .model import ClientFile, Tranche as TrancheInput, parse_client
 from .money import Computed, ScheduleError, compute
 from .rules.rates import Rates, rates_for
-from .source import Source, load_bytes
+from .source import Source
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from typing import Sequence
 import jinja2
 from jinja2 import nodes
 
-from . import formatting
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .library import LANGS, Clause, ClauseTextError, Library, _ENVS, coerce_param, load_clause, \

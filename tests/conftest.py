@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 import io
+import resource
 import shutil
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
+from typing import NamedTuple
+
+import re
 
 import docx
 import pytest
@@ -16,7 +23,11 @@ MINIMAL_PATH = FIXTURES / "minimal.yaml"
 
 def docx_text(data: bytes) -> str:
     """Every paragraph of a DOCX, tables, headers and footers included, one per line."""
-    document = docx.Document(io.BytesIO(data))
+    return document_text(docx.Document(io.BytesIO(data)))
+
+
+def document_text(document) -> str:
+    """The same, for a document python-docx already opened."""
     lines = []
 
     def walk(container):
@@ -53,3 +64,44 @@ def sample(tmp_path):
         shutil.copy(SAMPLES / name, target)
         return target
     return _sample
+
+
+GIB = 1 << 30
+
+# The child prints the peak RSS of its own address space on exit, whatever happens to the
+# command (VmHWM: ru_maxrss would survive execve and report the pytest process's peak).
+_BOUNDED_CHILD = r"""
+import atexit, sys
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            sys.stderr.write("\nPEAK_KB=%s\n" % line.split()[1])
+atexit.register(_peak)
+from contratgen.cli import main
+main(sys.argv[1:], prog_name="contratgen")
+"""
+
+
+class Bounded(NamedTuple):
+    code: int
+    stderr: str
+    seconds: float
+    peak_mb: float
+
+
+def _limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
+
+
+def run_bounded(*args: str, timeout: float = 30) -> Bounded:
+    """The CLI in a child process limited to 1 GiB: a hang or a crash stays there."""
+    start = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, "-c", _BOUNDED_CHILD, *args],
+                              capture_output=True, text=True, preexec_fn=_limit_memory,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {timeout} s: contratgen {' '.join(args)}")
+    peak = re.search(r"PEAK_KB=(\d+)", done.stderr)
+    return Bounded(done.returncode, done.stderr, time.monotonic() - start,
+                   int(peak.group(1)) / 1024 if peak else float("inf"))

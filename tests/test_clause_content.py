@@ -1,8 +1,5 @@
 """Every shipped clause renders in French and English, and says what the law needs it to say."""
-import io
-from pathlib import Path
 
-import docx
 import pytest
 
 from contratgen.build import prepare, render_document

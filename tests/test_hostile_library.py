@@ -9,10 +9,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import resource
-import subprocess
-import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -22,12 +18,12 @@ from click.testing import CliRunner
 from lxml import etree
 
 from contratgen.cli import main
+from conftest import run_bounded
 from contratgen.library import MAX_OUTPUT
 from contratgen.sandbox import MAX_ITERATIONS, MAX_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
-GIB = 1 << 30
 
 CLAUSE = """\
 id: evil
@@ -42,32 +38,6 @@ text:
 """
 TEXT_LINE = 8   # the line of "fr:" in CLAUSE, where a one-line text is reported
 TEXT_COL = 7    # the column of the text itself
-
-_CHILD = r"""
-import atexit, resource, sys
-atexit.register(lambda: sys.stderr.write(
-    "\nMAXRSS_KB=%d\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
-from contratgen.cli import main
-main(sys.argv[1:], prog_name="contratgen")
-"""
-
-
-def _limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
-
-
-def run_bounded(*args: str, timeout: float = 15):
-    """The CLI in a child limited to 1 GiB → (exit code, stderr, seconds, peak MB)."""
-    start = time.monotonic()
-    try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, *args], capture_output=True,
-                              text=True, preexec_fn=_limit_memory, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"still running after {timeout} s")
-    peak = re.search(r"MAXRSS_KB=(\d+)", done.stderr)
-    return (done.returncode, done.stderr, time.monotonic() - start,
-            int(peak.group(1)) / 1024 if peak else float("inf"))
-
 
 def cli(*args: str):
     return CliRunner().invoke(main, list(args))

@@ -19,6 +19,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from contratgen.cli import main
+from conftest import document_text
 from contratgen.model import MAX_ITEMS, MAX_TEXT
 from contratgen.pdf import Converter, find_soffice
 
@@ -71,22 +72,6 @@ def valid_docx(data: bytes) -> docx.document.Document:
             if name.endswith((".xml", ".rels")):
                 etree.fromstring(package.read(name), parser)
     return docx.Document(io.BytesIO(data))
-
-
-def all_text(document) -> str:
-    lines = []
-
-    def walk(container):
-        lines.extend(p.text for p in container.paragraphs)
-        for table in getattr(container, "tables", []):
-            for row in table.rows:
-                for cell in row.cells:
-                    walk(cell)
-    walk(document)
-    for section in document.sections:
-        walk(section.header)
-        walk(section.footer)
-    return "\n".join(lines)
 
 
 # --- characters that are refused ----------------------------------------------------
@@ -197,7 +182,7 @@ def test_unusual_but_valid_text_is_printed_exactly(tmp_path, value):
     result, out = build(path)
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     document = valid_docx((out / "T-1.docx").read_bytes())
-    text = all_text(document)
+    text = document_text(document)
     expected = unicodedata.normalize("NFC", value)
     for piece in expected.split("\n"):
         assert piece in text, (piece, text[:2000])
@@ -209,7 +194,7 @@ def test_docxtpl_escapes_in_a_value_are_printed_exactly(tmp_path):
     path = with_value(tmp_path, "name: Boulangerie Martin", 'name: "Martin {_{ x }_} {_% y %_}"')
     result, out = build(path)
     assert result.exit_code == 0, result.output
-    assert "Martin {_{ x }_} {_% y %_}" in all_text(valid_docx((out / "T-1.docx").read_bytes()))
+    assert "Martin {_{ x }_} {_% y %_}" in document_text(valid_docx((out / "T-1.docx").read_bytes()))
 
 
 @pytest.mark.parametrize("code, field", [(c, f) for c, f in FIELDS.items()
@@ -221,7 +206,7 @@ def test_text_at_the_length_limit_builds(tmp_path, code, field):
     path = with_value(tmp_path, prefix + value, f'{prefix}"{long}"')
     result, out = build(path)
     assert result.exit_code == 0, result.output
-    assert long in all_text(valid_docx((out / "T-1.docx").read_bytes()))
+    assert long in document_text(valid_docx((out / "T-1.docx").read_bytes()))
 
 
 @pytest.mark.parametrize("number, name", [

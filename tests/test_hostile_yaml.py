@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,42 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from contratgen.cli import main
+from conftest import run_bounded
 from contratgen.source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
-GIB = 1 << 30
-
-# The child prints its own peak memory on exit, whatever happens to the command.
-_CHILD = r"""
-import atexit, resource, sys
-atexit.register(lambda: sys.stderr.write(
-    "\nMAXRSS_KB=%d\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
-from contratgen.cli import main
-main(sys.argv[1:], prog_name="contratgen")
-"""
-
-
-def _limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
-
-
-class Bounded:
-    def __init__(self, code: int, stderr: str, seconds: float, peak_mb: float):
-        self.code, self.stderr, self.seconds, self.peak_mb = code, stderr, seconds, peak_mb
-
-
-def run_bounded(*args: str, timeout: float = 30) -> Bounded:
-    """The CLI in a child process limited to 1 GiB; a hang or a crash stays there."""
-    start = time.monotonic()
-    try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, *args], capture_output=True,
-                              text=True, preexec_fn=_limit_memory, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"still running after {timeout} s: contratgen {' '.join(args)}")
-    peak = re.search(r"MAXRSS_KB=(\d+)", done.stderr)
-    return Bounded(done.returncode, done.stderr, time.monotonic() - start,
-                   int(peak.group(1)) / 1024 if peak else float("inf"))
-
 
 def cli(*args: str):
     return CliRunner().invoke(main, list(args))

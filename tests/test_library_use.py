@@ -1,6 +1,5 @@
 """Clause selection at build time: documents, parties, requires, conflicts, params, layering."""
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -129,7 +129,6 @@ def test_unknown_category(library):
 
 
 def test_missing_english_text(library):
-    import yaml
     path = library / "penalty.yaml"
     lines = path.read_text().splitlines(keepends=True)
     start = next(i for i, l in enumerate(lines) if l.startswith("  en: |"))

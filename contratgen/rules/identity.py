@@ -15,7 +15,7 @@ from stdnum.exceptions import (InvalidChecksum, InvalidComponent, InvalidFormat,
                                InvalidLength, ValidationError)
 from stdnum.fr import siren as std_siren, siret as std_siret, tva as std_tva
 
-from ..context import SOLE_TRADER_FORMS, is_sole_trader, normalised_form  # noqa: F401
+from ..context import is_sole_trader, normalised_form
 from ..context import party as rendered_party
 from .engine import ERROR, Finder, rule
 
