@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import io
 import os
 import pstats
 import shutil
@@ -142,7 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=500, help="DOCX documents (default 500)")
     parser.add_argument("--pdf", action="store_true", help="also the PDF benchmark")
-    parser.add_argument("--pdf-n", type=int, default=40)
+    parser.add_argument("--pdf-n", type=int, default=100)
     parser.add_argument("--memory-n", type=int, default=2000,
                         help="documents for the peak memory run (0: skip)")
     parser.add_argument("--profile", action="store_true", help="profile one document's path")
