@@ -259,20 +259,34 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
                     annexes, tuple(diags))
 
 
-def clause_articles(prepared: Prepared, context: dict) -> list[render.Article]:
-    articles = []
+def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,
+                   part: str = "text"):
+    clause, lang = selected.clause, prepared.lang
+    try:
+        return render_blocks(clause, lang, context, selected.params, part)
+    except ClauseTextError as exc:
+        line, col = clause.locate(lang, exc.line, exc.needle, part)
+        where = f"{lang}" if part == "text" else f"annex, {lang}"
+        raise UserError([Diagnostic(clause.source.file, line, col, ERROR,
+                                    f"clause '{clause.id}' ({where}): {exc}",
+                                    "clause.text")]) from None
+
+
+def clause_articles(prepared: Prepared, context: dict) -> tuple[list[render.Article],
+                                                                 list[render.Article]]:
+    """The numbered articles, and the annex pages the clauses bring (in clause order)."""
+    articles, annexes = [], []
     for selected in prepared.clauses:
-        clause, lang = selected.clause, prepared.lang
-        try:
-            blocks = render_blocks(clause, lang, context, selected.params)
-        except ClauseTextError as exc:
-            line, col = clause.locate(lang, exc.line, exc.needle)
-            raise UserError([Diagnostic(clause.source.file, line, col, ERROR,
-                                        f"clause '{clause.id}' ({lang}): {exc}",
-                                        "clause.text")]) from None
-        articles.append(render.Article(selected.number, clause.spec.title.model_dump()[lang],
-                                       blocks, clause.spec.conspicuous))
-    return articles
+        spec, lang = selected.clause.spec, prepared.lang
+        articles.append(render.Article(selected.number, getattr(spec.title, lang),
+                                       _clause_blocks(prepared, selected, context),
+                                       spec.conspicuous))
+        if spec.annex is not None:
+            blocks = _clause_blocks(prepared, selected, context, "annex")
+            if blocks:
+                annexes.append(render.Article(len(annexes) + 1,
+                                              getattr(spec.annex.title, lang), blocks, False))
+    return articles, annexes
 
 
 def render_document(prepared: Prepared) -> bytes:
@@ -283,7 +297,9 @@ def render_document(prepared: Prepared) -> bytes:
                      "conspicuous": s.clause.spec.conspicuous,
                      "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
     context = build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
-    context["articles"] = render.articles_xml(clause_articles(prepared, context))
+    articles, annexes = clause_articles(prepared, context)
+    context["articles"] = render.articles_xml(articles)
+    context["clause_annexes"] = render.annex_pages_xml(annexes, phrase(lang, "annex"))
     template = render.prepare_template(prepared.template)
     doc = prepared.client.document
     props = render.DocProperties(

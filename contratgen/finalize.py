@@ -215,9 +215,21 @@ def _signature_block(reader: PdfReader, lines: list[_Line], slot: SignatureSlot)
     lines = _without_running_lines(lines)
     below = _column_lines(reader, lines, anchor.page, slot.column, under=anchor.y)
     block += _run_of_lines(anchor, below)
-    if len(block) == len(below) + 1 and anchor.page + 1 < len(reader.pages):
+    if len(block) == len(below) + 1 and anchor.page + 1 < len(reader.pages) \
+            and not _room_below(reader, lines, block[-1]):
+        # nothing under the block in its column and no room for a field: a page break
+        # cut it (pages after a complete block, e.g. annexes, are not its continuation)
         block += _continuation(reader, lines, anchor, slot.column)
     return block
+
+
+def _room_below(reader, lines: list[_Line], last: _Line) -> bool:
+    """Whether a field fits between ``last`` and the next text under it (or the page's
+    bottom margin)."""
+    box = reader.pages[last.page].mediabox
+    floor = max([line.y + line.size for line in lines
+                 if line.page == last.page and line.y < last.y - 1] + [float(box.bottom)])
+    return last.y - 0.35 * last.size - floor >= FIELD_HEIGHT + _PAGE_MARGIN
 
 
 def _without_running_lines(lines: list[_Line]) -> list[_Line]:

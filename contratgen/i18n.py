@@ -39,6 +39,7 @@ PHRASES = {
         "provider.capital": "{form} au capital de {capital}",
         "provider.vat": "TVA {vat}",
         "sole_trader": "EI",
+        "annex": "Annexe",
     },
     "en": {
         "due.signature": "on signature",
@@ -73,6 +74,7 @@ PHRASES = {
         "provider.capital": "{form} with a share capital of {capital}",
         "provider.vat": "VAT {vat}",
         "sole_trader": "EI",
+        "annex": "Annex",
     },
 }
 

@@ -47,6 +47,22 @@ class ParamSpec(Model):
     choices: Optional[list[Any]] = None
 
 
+class ClauseAnnex(Model):
+    """A page a clause brings after the signatures (e.g. the withdrawal form)."""
+
+    title: Bilingual
+    text: dict[Literal["fr", "en"], str] = Field(
+        description="Jinja text with the clause's markup; renders empty → no annex page")
+
+    @field_validator("text")
+    @classmethod
+    def _both_languages(cls, value):
+        missing = [lang for lang in LANGS if lang not in value]
+        if missing:
+            raise ValueError(f"the annex text is missing in: {', '.join(missing)}")
+        return value
+
+
 class ClauseSpec(Model):
     """A clause_library/<id>.yaml file (JSON Schema: ``contratgen schema clause``)."""
 
@@ -62,6 +78,7 @@ class ClauseSpec(Model):
     conflicts: list[Text] = Field(default_factory=list)
     params: dict[str, ParamSpec] = Field(default_factory=dict)
     text: dict[Literal["fr", "en"], str]
+    annex: Optional[ClauseAnnex] = None
 
     @field_validator("text")
     @classmethod
@@ -85,9 +102,12 @@ class Clause:
     def text_hash(self, lang: str) -> str:
         return hashlib.sha256(self.spec.text[lang].encode("utf-8")).hexdigest()
 
-    def locate(self, lang: str, template_line: int | None, needle: str | None = None) -> tuple[int, int]:
-        """File line/col of a line of the ``text.<lang>`` template."""
-        line, col = self.source.where(("text", lang))
+    def locate(self, lang: str, template_line: int | None, needle: str | None = None,
+               part: str = "text") -> tuple[int, int]:
+        """File line/col of a line of the ``text.<lang>`` (or ``annex.text.<lang>``)
+        template."""
+        line, col = self.source.where(("text", lang) if part == "text"
+                                      else ("annex", "text", lang))
         if not template_line:
             return line, col
         lines = self.raw.splitlines()
@@ -264,10 +284,13 @@ def _template_line(exc: BaseException, filename: str) -> int | None:
     return line
 
 
-def render_text(clause: Clause, lang: str, context: Mapping[str, Any]) -> str:
-    """The clause text for ``context``; raises :class:`ClauseTextError` with its line."""
-    filename = f"<clause {clause.id} {lang}>"
-    template = _compile(lang, clause.spec.text[lang], filename)
+def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
+                part: str = "text") -> str:
+    """The clause text (or its annex text) for ``context``; raises
+    :class:`ClauseTextError` with its line."""
+    source = clause.spec.text[lang] if part == "text" else clause.spec.annex.text[lang]
+    filename = f"<clause {clause.id} {part} {lang}>"
+    template = _compile(lang, source, filename)
     out: list[str] = []
     size = 0
     token = _budget.set([MAX_ITERATIONS])
@@ -313,9 +336,11 @@ def _undefined_name(message: str) -> str | None:
 
 
 def render_blocks(clause: Clause, lang: str, context: Mapping[str, Any],
-                  params: Mapping[str, Any]) -> tuple[markup.Block, ...]:
+                  params: Mapping[str, Any], part: str = "text") -> tuple[markup.Block, ...]:
+    """The clause's text (``part="text"``) or its annex page (``part="annex"``) as
+    paragraphs of runs."""
     scope = dict(context)
     scope.update(params)
     scope["params"] = dict(params)
-    text = render_text(clause, lang, scope)
-    return markup.parse(text, bold=clause.spec.conspicuous)
+    text = render_text(clause, lang, scope, part)
+    return markup.parse(text, bold=clause.spec.conspicuous and part == "text")

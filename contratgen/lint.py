@@ -36,10 +36,14 @@ def sample_client() -> ClientFile:
     return parse_client(load_bytes(raw, "lint_sample.yaml"))
 
 
-def sample_context(doc_type: str, kind: str, lang: str) -> dict:
+SETTINGS = ("on_premises", "off_premises", "distance")
+
+
+def sample_context(doc_type: str, kind: str, lang: str, setting: str = "on_premises") -> dict:
     base = sample_client()
     client = base.model_copy(update={
-        "document": base.document.model_copy(update={"type": doc_type, "language": lang}),
+        "document": base.document.model_copy(update={"type": doc_type, "language": lang,
+                                                     "context": setting}),
         "client": base.client.model_copy(update={"kind": kind})})
     context = build_context(client, compute(client), rates_for(client.document.date))
     context["clauses"] = []
@@ -85,34 +89,44 @@ def lint_clause(clause: Clause, library: Library) -> list[Diagnostic]:
             elif other == spec.id:
                 diags.append(src.diagnostic((field, i), f"clause '{spec.id}' names itself in "
                                             f"'{field}'", f"clause.{field}"))
-    for lang in LANGS:
-        unsafe = _unsafe_names(spec.text[lang], lang)
-        for line, name in unsafe:
-            fl, fc = clause.locate(lang, line, name)
-            diags.append(Diagnostic(src.file, fl, fc, ERROR, f"text.{lang}: access to "
-                                    f"'{name}' is refused (names starting with '_' reach into "
-                                    "Python internals: template injection)", "clause.unsafe"))
-        if unsafe:
-            continue
-        for doc_type in spec.documents:
-            for kind in spec.parties:
-                context = sample_context(doc_type, kind, lang)
+    parts = ["text"] + (["annex"] if spec.annex is not None else [])
+    for part in parts:
+        for lang in LANGS:
+            diags.extend(_lint_text(clause, part, lang))
+    return diags
+
+
+def _lint_text(clause: Clause, part: str, lang: str) -> list[Diagnostic]:
+    spec, src = clause.spec, clause.source
+    label = f"text.{lang}" if part == "text" else f"annex.text.{lang}"
+    source = spec.text[lang] if part == "text" else spec.annex.text[lang]
+    diags = []
+    unsafe = _unsafe_names(source, lang)
+    for line, name in unsafe:
+        fl, fc = clause.locate(lang, line, name, part)
+        diags.append(Diagnostic(src.file, fl, fc, ERROR, f"{label}: access to "
+                                f"'{name}' is refused (names starting with '_' reach into "
+                                "Python internals: template injection)", "clause.unsafe"))
+    if unsafe:
+        return diags
+    for doc_type in spec.documents:
+        for kind in spec.parties:
+            # a consumer text may differ on premises, off premises and at a distance
+            settings = SETTINGS if kind == "consumer" else ("on_premises",)
+            for setting in settings:
+                context = sample_context(doc_type, kind, lang, setting)
                 try:
-                    blocks = render_blocks(clause, lang, context, default_params(clause))
+                    blocks = render_blocks(clause, lang, context, default_params(clause), part)
                 except ClauseTextError as exc:
-                    fl, fc = clause.locate(lang, exc.line, exc.needle)
-                    diags.append(Diagnostic(src.file, fl, fc, ERROR,
-                                            f"text.{lang} ({doc_type}, {kind} client): {exc}",
-                                            "clause.text"))
-                    break
-                if not blocks:
+                    fl, fc = clause.locate(lang, exc.line, exc.needle, part)
+                    return diags + [Diagnostic(src.file, fl, fc, ERROR,
+                                               f"{label} ({doc_type}, {kind} client, "
+                                               f"{setting}): {exc}", "clause.text")]
+                if not blocks and part == "text":
                     fl, fc = clause.locate(lang, None)
-                    diags.append(Diagnostic(src.file, fl, fc, WARNING, f"text.{lang} renders "
-                                            f"empty for a {doc_type} with a {kind} client",
-                                            "clause.empty"))
-            else:
-                continue
-            break
+                    diags.append(Diagnostic(src.file, fl, fc, WARNING,
+                                            f"{label} renders empty for a {doc_type} with a "
+                                            f"{kind} client ({setting})", "clause.empty"))
     return diags
 
 

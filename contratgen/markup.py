@@ -2,7 +2,7 @@
 
 - a blank line separates paragraphs;
 - lines starting with ``- `` are items of a bulleted list;
-- ``**bold**`` and ``*italic*`` inside a line.
+- ``**bold**`` and ``*italic*`` inside a line; ``\\*`` is a literal asterisk.
 Other lines of a paragraph are joined with a space (lawyers wrap lines in YAML).
 """
 from __future__ import annotations
@@ -44,8 +44,18 @@ def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
     return tuple(runs)
 
 
+_STAR = "\ue000"  # a private-use character stands for an escaped asterisk while parsing
+
+
 def parse(text: str, bold: bool = False) -> tuple[Block, ...]:
-    """Text → blocks; ``bold`` makes every run bold (conspicuous clauses)."""
+    """Text → blocks; ``bold`` makes every run bold (conspicuous clauses).
+    ``\\*`` is a literal asterisk ("(\\*) Rayez la mention inutile")."""
+    text = text.replace("\\*", _STAR)
+    return tuple(Block(b.kind, tuple(Run(r.text.replace(_STAR, "*"), r.bold, r.italic)
+                                     for r in b.runs)) for b in _parse(text, bold))
+
+
+def _parse(text: str, bold: bool) -> tuple[Block, ...]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n[ \t]*\n", text.strip()):
         pending: list[str] = []

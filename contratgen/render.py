@@ -132,6 +132,16 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
     return Markup("".join(parts))
 
 
+def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
+    """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
+    parts = []
+    for annex in annexes:
+        parts.append('<w:p><w:pPr><w:pageBreakBefore/><w:pStyle w:val="Heading1"/></w:pPr>'
+                     f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
+        parts.extend(_paragraph(b) for b in annex.blocks)
+    return Markup("".join(parts))
+
+
 # --- rendering and packaging ------------------------------------------------------------
 
 def render_docx(template: PreparedTemplate, context: Mapping[str, Any],

@@ -1,4 +1,6 @@
 """Every shipped clause renders in French and English, and says what the law needs it to say."""
+import io
+import zipfile
 
 import pytest
 
@@ -145,3 +147,32 @@ def test_the_samples_build_with_every_clause_they_list(sample):
 def test_the_b2c_sample_includes_withdrawal_and_arrhes():
     text = docx_text(render_document(prepare(SAMPLES / "quote-b2c.yaml")))
     assert "rétractation" in text and "arrhes" in text
+
+
+def test_off_premises_b2c_document_carries_the_model_withdrawal_form_after_the_signatures():
+    data = render_document(prepare(SAMPLES / "quote-b2c.yaml"))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:   # document order
+        xml = package.read("word/document.xml").decode()
+    assert xml.index("Formulaire de rétractation") > xml.rindex("Bon pour accord")
+    text = docx_text(data)
+    annex = text[text.index("Annexe 1 – Formulaire de rétractation"):]
+    assert "MODÈLE DE FORMULAIRE DE RÉTRACTATION" in annex
+    assert "Je/Nous (*) vous notifie/notifions (*)" in annex   # asterisks kept, not italics
+    assert "(*) Rayez la mention inutile." in annex
+    assert "Durand Rénovation, 5 rue de la Loire, 44000 Nantes" in annex
+
+
+def test_the_english_form(sample):
+    path = sample("quote-b2c.yaml")
+    path.write_text(path.read_text().replace("language: fr", "language: en"))
+    text = docx_text(render_document(prepare(path)))
+    assert "Annex 1 – Withdrawal form" in text and "(*) Delete as appropriate." in text
+
+
+def test_no_withdrawal_form_on_premises(sample):
+    path = sample("quote-b2c.yaml")
+    path.write_text(path.read_text().replace("context: off_premises", "context: on_premises")
+                    .replace("days: 8", "days: 0"))
+    text = docx_text(render_document(prepare(path)))
+    assert "Formulaire de rétractation" not in text
+    assert "ne bénéficie pas du droit de rétractation" in text

@@ -164,3 +164,13 @@ def test_clauses_lists_and_shows():
     assert shown.exit_code == 0 and "complet paiement" in shown.output
     assert "conspicuous: yes" in shown.output
     assert runner.invoke(main, ["clauses", "nope"]).exit_code == 1
+
+
+def test_a_misspelt_variable_in_an_annex_text_is_located_there(library):
+    path = library / "withdrawal.yaml"
+    text = path.read_text()
+    head, sep, annex = text.partition("\nannex:")
+    path.write_text(head + sep + annex.replace("{{ provider.address }}", "{{ provider.adress }}", 1))
+    (d,) = [d for d in lint(library) if d.code == "clause.text"]
+    assert "annex.text" in d.message and "adress" in d.message
+    assert d.line == line_of(path, "provider.adress")

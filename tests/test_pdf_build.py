@@ -157,3 +157,20 @@ def test_missing_libreoffice_exits_3_with_a_hint(tmp_path, monkeypatch):
                                         str(tmp_path / "out2")])
     assert default.exit_code == 0 and "DOCX only" in default.output
     assert (tmp_path / "out2" / "DV-2026-0107.docx").exists()
+
+
+def test_signature_fields_stay_on_the_signature_page_when_an_annex_page_follows(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(SAMPLES / "quote-b2c.yaml"), "-o",
+                                       str(tmp_path), "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    pdf = (tmp_path / "DV-2026-0212.pdf").read_bytes()
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots") or []:
+            if annot.get_object().get("/FT") == "/Sig":
+                pages[annot.get_object()["/T"]] = number
+    signature_page = lines_named(pdf, "Bon pour accord")[0][0]
+    assert signature_page < len(reader.pages)        # the withdrawal form comes after
+    assert pages == {"provider_signature": signature_page, "client_signature": signature_page}
+    assert "FORMULAIRE DE RÉTRACTATION" in reader.pages[-1].extract_text()

@@ -797,6 +797,9 @@ def build_signatures(doc, kind: str) -> None:
         spacing.set(qn("w:line"), str(85 * 20))
         spacing.set(qn("w:lineRule"), "exact")
         area.paragraph_format.keep_with_next = False
+    # Annex pages that clauses bring (the withdrawal form…), each on its own page after
+    # the signatures; replaced by nothing when there is none.
+    tag_para(doc, "{{p clause_annexes }}")
     # The body must end with a paragraph: make it tiny so it never adds a page.
     para(doc, "", style="Tiny")
 

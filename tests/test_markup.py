@@ -1,0 +1,26 @@
+from contratgen.markup import parse
+
+
+def test_paragraphs_lists_bold_and_italic():
+    blocks = parse("Le **prix** est dû\nà *réception*.\n\n- un\n- deux\n  suite\n\nFin.")
+    assert [b.kind for b in blocks] == ["paragraph", "item", "item", "paragraph"]
+    assert blocks[0].text == "Le prix est dû à réception."
+    assert [(r.text, r.bold, r.italic) for r in blocks[0].runs][1:4] == [
+        ("prix", True, False), (" est dû à ", False, False), ("réception", False, True)]
+    assert blocks[2].text == "deux suite"
+
+
+def test_an_escaped_asterisk_is_printed():
+    (block,) = parse(r"Je/Nous (\*) vous notifie (\*) et *ceci*")
+    assert block.text == "Je/Nous (*) vous notifie (*) et ceci"
+    assert [r.italic for r in block.runs] == [False, True]
+
+
+def test_conspicuous_makes_every_run_bold():
+    (block,) = parse("texte *important*", bold=True)
+    assert all(r.bold for r in block.runs)
+
+
+def test_a_lone_multiplication_sign_is_not_italics():
+    (block,) = parse("3 * 4 = 12")
+    assert block.text == "3 * 4 = 12" and not any(r.italic for r in block.runs)
