@@ -125,6 +125,14 @@ def joined(words: list[str], lang: str) -> str:
     return f"{', '.join(words[:-1])} {phrase(lang, 'or')} {words[-1]}"
 
 
+def advance_kind(client: ClientFile) -> str:
+    """What an up-front payment is when the file does not say: for a consumer the law
+    presumes arrhes (C. conso. L214-1); between professionals, an acompte."""
+    if client.payment.advance_kind:
+        return client.payment.advance_kind
+    return "arrhes" if client.client.kind == "consumer" else "acompte"
+
+
 def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
     rate = client.payment.late_penalty_rate
     if rate == "legal_default":
@@ -171,7 +179,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
 
     early = pay.early_payment_discount
     methods = [phrase(lang, f"method.{m}") for m in pay.methods]
-    advance = phrase(lang, f"advance.{pay.advance_kind or 'acompte'}")
+    advance = phrase(lang, f"advance.{advance_kind(client)}")
     schedule = [tranche(t, lang) for t in computed.tranches]
     deposit = computed.deposit
     provider = party(client.provider, lang)
@@ -237,7 +245,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
                                          days=early.within_days) if early
             else phrase(lang, "early.none"),
             "advance_kind": advance,
-            "advance_kind_value": pay.advance_kind,
+            "advance_kind_value": advance_kind(client),
             "escrow": {"holder": pay.escrow.holder,
                        "release": due_text(pay.escrow.release, lang)} if pay.escrow else None,
             "iban": provider["iban"],

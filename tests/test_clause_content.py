@@ -176,3 +176,13 @@ def test_no_withdrawal_form_on_premises(sample):
     text = docx_text(render_document(prepare(path)))
     assert "Formulaire de rétractation" not in text
     assert "ne bénéficie pas du droit de rétractation" in text
+
+
+def test_a_silent_b2c_advance_is_arrhes_as_the_law_presumes(sample):
+    from contratgen.diagnostics import WARNING
+    path = sample("quote-b2c.yaml")
+    path.write_text(path.read_text().replace("  advance_kind: arrhes\n", ""))
+    prepared = prepare(path)
+    assert [d.code for d in prepared.diagnostics if d.severity == WARNING] == ["legal.advance-kind"]
+    text = docx_text(render_document(prepared))
+    assert "arrhes" in text and "acompte" not in text.lower()
