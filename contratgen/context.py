@@ -134,10 +134,16 @@ def advance_kind(client: ClientFile) -> str:
 
 
 def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
+    """The late-payment rate the documents print.
+
+    B2B: the agreed rate, or ECB + 10 points for ``legal_default``. Against a consumer:
+    the agreed rate if one is given, else the taux de l'intérêt légal that applies when
+    the *creditor* is a professional — the "other cases" rate, not the higher rate
+    reserved for creditors who are private persons (C. mon. fin. L313-2)."""
     rate = client.payment.late_penalty_rate
+    if client.client.kind == "consumer":
+        return rates.legal_other if rate in (None, "legal_default") else rate
     if rate == "legal_default":
-        if client.client.kind == "consumer":
-            return rates.legal_consumer
         return rates.default_penalty_rate
     return rate
 
@@ -170,12 +176,12 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
 
     rate = applied_penalty_rate(client, rates)
     basis = None
-    if pay.late_penalty_rate == "legal_default":
-        if client.client.kind == "consumer":
-            basis = phrase(lang, "penalty.legal_consumer", rate=pct(rates.legal_consumer))
-        else:
-            basis = phrase(lang, "penalty.basis", ecb=pct(rates.ecb),
-                           margin=fmt.number(rates.default_penalty_margin, lang))
+    if client.client.kind == "consumer":
+        if pay.late_penalty_rate in (None, "legal_default"):
+            basis = phrase(lang, "penalty.legal_consumer", rate=pct(rates.legal_other))
+    elif pay.late_penalty_rate == "legal_default":
+        basis = phrase(lang, "penalty.basis", ecb=pct(rates.ecb),
+                       margin=fmt.number(rates.default_penalty_margin, lang))
 
     early = pay.early_payment_discount
     methods = [phrase(lang, f"method.{m}") for m in pay.methods]

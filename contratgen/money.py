@@ -57,11 +57,20 @@ class Computed:
 
     @property
     def deposit(self) -> Tranche | None:
-        """The first tranche, when it is paid up-front (at signature or order)."""
-        if self.tranches and self.tranches[0].due in ("signature", "order") \
-                and len(self.tranches) > 1:
+        """The first tranche, when it is paid up-front (see :func:`up_front`)."""
+        if len(self.tranches) > 1 and up_front(self.tranches[0].due):
             return self.tranches[0]
         return None
+
+
+UP_FRONT = ("signature", "order")
+
+
+def up_front(due) -> bool:
+    """Paid before the work: at signature or order, or a number of days after them."""
+    if isinstance(due, DaysAfter):
+        return due.days_after in UP_FRONT
+    return isinstance(due, str) and due in UP_FRONT
 
 
 class ScheduleError(ValueError):

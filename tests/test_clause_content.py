@@ -186,3 +186,24 @@ def test_a_silent_b2c_advance_is_arrhes_as_the_law_presumes(sample):
     assert [d.code for d in prepared.diagnostics if d.severity == WARNING] == ["legal.advance-kind"]
     text = docx_text(render_document(prepared))
     assert "arrhes" in text and "acompte" not in text.lower()
+
+
+def test_b2c_late_interest_is_the_legal_rate_for_a_professional_creditor():
+    # 1st half 2026: 2,62 % ("other cases"); 6,67 % is for creditors who are private persons
+    text = docx_text(render_document(prepare(SAMPLES / "quote-b2c.yaml"))).replace(NBSP, " ")
+    assert "soit 2,62 % l'an" in text and "6,67" not in text
+
+
+def test_an_agreed_b2c_rate_is_printed_the_same_in_terms_and_clause(sample):
+    path = sample("quote-b2c.yaml")
+    path.write_text(path.read_text().replace("late_penalty_rate: legal_default",
+                                             "late_penalty_rate: 5"))
+    text = docx_text(render_document(prepare(path))).replace(NBSP, " ")
+    assert "au taux annuel de 5 %" in text and "intérêt légal en vigueur" not in text
+
+
+def test_arrhes_due_days_after_signature_are_the_deposit():
+    prepared = prepare(SAMPLES / "quote-b2c.yaml")
+    assert prepared.computed.deposit is prepared.computed.tranches[0]
+    text = docx_text(render_document(prepared)).replace(NNBSP, " ").replace(NBSP, " ")
+    assert "649,80 €" in text and "arrhes" in text

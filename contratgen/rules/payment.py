@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from ..formatting import money, percent
 from ..model import DaysAfter
+from ..money import UP_FRONT, up_front
 from .engine import ERROR, WARNING, Finder, rule
 
 MAX_TERM_DAYS = 60              # C. com. L441-10 I, from the invoice date
 MAX_TERM_DAYS_END_OF_MONTH = 45
 COOLING_OFF_DAYS = 7            # C. conso. L221-10: no payment in the 7 days after signing
-UP_FRONT = ("signature", "order")
 
 
 def pct(value: Decimal) -> str:
@@ -119,13 +119,6 @@ def schedule_total(doc: Finder):
         yield doc.at(("payment", "schedule"),
                      f"the tranches sum to {eur(total)}, not to the TTC total "
                      f"{eur(computed.total_ttc)}")
-
-
-def up_front(due) -> bool:
-    """Paid before the work: at signature or order, or counted from them."""
-    if isinstance(due, DaysAfter):
-        return due.days_after in UP_FRONT
-    return isinstance(due, str) and due in UP_FRONT
 
 
 @rule("legal.advance-kind", WARNING, "B2C", "C. conso. L214-1",
