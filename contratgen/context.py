@@ -108,7 +108,7 @@ def due_text(due, lang: str) -> str:
     if isinstance(due, datetime.date):
         return phrase(lang, "due.date", date=fmt.date(due, lang))
     if isinstance(due, DaysAfter):
-        return phrase(lang, "due.days_after", days=due.days,
+        return phrase(lang, "due.days_after", days=fmt.days(due.days, lang),
                       event=phrase(lang, f"event.{due.days_after}"))
     return phrase(lang, f"due.{due}")
 
@@ -169,16 +169,16 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
         valid_until = doc.date + datetime.timedelta(days=doc.validity_days)
 
     if pay.terms_days == 0:
-        terms = phrase(lang, "terms.immediate")
+        terms = phrase(lang, "terms.month_end" if pay.end_of_month else "terms.immediate")
     else:
         terms = phrase(lang, "terms.end_of_month" if pay.end_of_month else "terms.days",
-                       days=pay.terms_days)
+                       days=fmt.days(pay.terms_days, lang))
 
     rate = applied_penalty_rate(client, rates)
     basis = None
     if client.client.kind == "consumer":
         if pay.late_penalty_rate in (None, "legal_default"):
-            basis = phrase(lang, "penalty.legal_consumer", rate=pct(rates.legal_other))
+            basis = phrase(lang, "penalty.legal_consumer")
     elif pay.late_penalty_rate == "legal_default":
         basis = phrase(lang, "penalty.basis", ecb=pct(rates.ecb),
                        margin=fmt.number(rates.default_penalty_margin, lang))
@@ -216,7 +216,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             "description": line.item.description,
             "quantity": fmt.number(line.item.quantity, lang),
             "unit": line.item.unit,
-            "unit_price": money(line.item.unit_price),
+            "unit_price": fmt.unit_money(line.item.unit_price, lang),
             "vat_rate": pct(line.item.vat_rate),
             "discount": _or_none(line.item.discount, pct) if line.item.discount else None,
             "total_ht": money(line.total_ht),
@@ -248,7 +248,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             "early_payment": {"rate": pct(early.rate), "within_days": early.within_days,
                               "rate_value": early.rate} if early else None,
             "early_payment_text": phrase(lang, "early.discount", rate=pct(early.rate),
-                                         days=early.within_days) if early
+                                         days=fmt.days(early.within_days, lang)) if early
             else phrase(lang, "early.none"),
             "advance_kind": advance,
             "advance_kind_value": advance_kind(client),

@@ -12,6 +12,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal, format_percent
+from babel.units import format_unit
 from num2words import CONVERTER_CLASSES
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -24,11 +25,25 @@ def _percent_pattern(lang: str) -> str:
     # the locale's own pattern ("#,##0 %" in fr), with up to two decimals
     pattern = _PARSED[lang].percent_formats[None].pattern
     head, sep, tail = pattern.rpartition("0")
-    return f"{head}0.##{tail}"
+    return f"{head}0.###{tail}"
 
 
 def money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
     return format_currency(amount, currency, locale=_PARSED[lang])
+
+
+@lru_cache(maxsize=None)
+def _precise_money_pattern(lang: str) -> str:
+    # the locale's own currency pattern ("#,##0.00 ¤" in fr), with up to 4 more decimals
+    return _PARSED[lang].currency_formats["standard"].pattern.replace("0.00", "0.00####", 1)
+
+
+def unit_money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
+    """A unit price as given: ``0,425 €`` stays ``0,425 €`` (a total is always to the cent)."""
+    if Decimal(amount) == Decimal(amount).quantize(Decimal("0.01")):
+        return money(amount, lang, currency)
+    return format_currency(amount, currency, _precise_money_pattern(lang),
+                           locale=_PARSED[lang], currency_digits=False)
 
 
 def percent(value: Decimal, lang: str) -> str:
@@ -37,22 +52,44 @@ def percent(value: Decimal, lang: str) -> str:
 
 
 def number(value: Decimal | int, lang: str) -> str:
-    return format_decimal(value, "#,##0.###", locale=_PARSED[lang])
+    return format_decimal(value, "#,##0.##########", locale=_PARSED[lang])  # as given
 
 
 def date(value: datetime.date, lang: str) -> str:
-    return _babel_date(value, "long", locale=_PARSED[lang])
+    text = _babel_date(value, "long", locale=_PARSED[lang])
+    if lang == "fr" and value.day == 1:  # French writes the first of the month "1er"
+        text = "1er" + text[1:]
+    return text
 
 
 def amount_in_words(amount: Decimal, lang: str, currency: str = "EUR") -> str:
     """``6199.40`` → ``six mille cent quatre-vingt-dix-neuf euros et quarante centimes``.
 
-    num2words says "et zéro centimes" for a round amount; a contract would not, so
-    round amounts use the cardinal and num2words' own currency names.
+    Built from num2words' cardinals and currency names, because its ``to_currency`` says
+    "et zéro centimes" for a round amount, "zéro euros et …" under one euro and
+    "un million euros" where French writes "un million d'euros".
     """
     converter = CONVERTER_CLASSES[lang]
-    units, cents_ = divmod(Decimal(amount).quantize(Decimal("0.01")) * 100, 100)
+    units, cents_ = (int(x) for x in divmod(Decimal(amount).quantize(Decimal("0.01")) * 100,
+                                            100))
+    (major_one, major_many), (minor_one, minor_many) = converter.CURRENCY_FORMS[currency][:2]
+    parts = []
+    if units or not cents_:
+        words = converter.to_cardinal(units)
+        name = major_one if units <= 1 else major_many   # "zéro euro", "un euro"
+        if lang == "fr" and words.split()[-1] in ("million", "millions", "milliard",
+                                                    "milliards"):
+            name = "d'" + name                           # "un million d'euros"
+        parts.append(f"{words} {name}")
     if cents_:
-        return converter.to_currency(amount, currency=currency)
-    major = converter.CURRENCY_FORMS[currency][0]
-    return f"{converter.to_cardinal(int(units))} {converter.pluralize(int(units), major)}"
+        parts.append(f"{converter.to_cardinal(cents_)} "
+                     f"{minor_one if cents_ == 1 else minor_many}")
+    return _AND[lang].join(parts)
+
+
+_AND = {"fr": " et ", "en": ", "}   # num2words' own separators between units and cents
+
+
+def days(count: int, lang: str) -> str:
+    """``1 jour``, ``30 jours``, ``1 day``: Babel's plural rules."""
+    return format_unit(count, "duration-day", length="long", locale=_PARSED[lang])

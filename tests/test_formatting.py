@@ -47,3 +47,24 @@ def test_amount_in_words_singular_euro():
 def test_amount_in_words_english():
     assert fmt.amount_in_words(D("1000.50"), "en") == "one thousand euro, fifty cents"
     assert fmt.amount_in_words(D("21"), "en") == "twenty-one euro"
+
+
+@pytest.mark.parametrize("amount,expected", [
+    ("1000000", "un million d'euros"), ("2000000.50", "deux millions d'euros et cinquante centimes"),
+    ("0.99", "quatre-vingt-dix-neuf centimes"), ("0", "zéro euro"), ("1000001", "un million un euros")])
+def test_french_amounts_in_words_follow_french_grammar(amount, expected):
+    assert fmt.amount_in_words(D(amount), "fr") == expected
+
+
+def test_the_first_of_the_month_is_1er_in_french():
+    assert fmt.date(datetime.date(2026, 7, 1), "fr") == "1er juillet 2026"
+    assert fmt.date(datetime.date(2026, 7, 1), "en") == "1 July 2026"
+
+
+def test_days_are_singular_or_plural():
+    assert fmt.days(1, "fr") == f"1{NBSP}jour" and fmt.days(30, "fr") == f"30{NBSP}jours"
+    assert fmt.days(1, "en") == "1 day"
+
+
+def test_a_discount_is_shown_as_applied():
+    assert fmt.percent(D("33.333"), "fr") == f"33,333{NBSP}%"
