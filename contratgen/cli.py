@@ -90,6 +90,7 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
     formats = resolve_formats(fmt)
     failed = 0
     converter = None
+    written_by: dict[Path, str] = {}   # output → the input that wrote it in this run
     from .build import remove_stale_temporaries
     remove_stale_temporaries(Path(out_dir))
     try:
@@ -99,9 +100,11 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
                     from .pdf import Converter
                     converter = Converter(workers=1, pdfa=pdfa)
                 written, warnings = build_outputs(Path(name), Path(out_dir), formats, options,
-                                                  converter=converter, pdfa=pdfa)
+                                                  converter=converter, pdfa=pdfa,
+                                                  taken=written_by)
                 print_diagnostics(warnings)
                 for path in written:
+                    written_by[path] = name
                     click.echo(f"wrote {path}")
             except UserError as exc:
                 print_diagnostics(exc.diagnostics)
@@ -160,8 +163,9 @@ def lint(directory, layer):
     diagnostics, count = lint_library(dirs)
     print_diagnostics(diagnostics)
     errors = sum(d.is_error for d in diagnostics)
-    click.echo(f"{count} clauses, {errors} errors, {len(diagnostics) - errors} warnings",
-               err=True)
+    warnings = len(diagnostics) - errors
+    click.echo(f"{count} clauses, {errors} error{'s' * (errors != 1)}, "
+               f"{warnings} warning{'s' * (warnings != 1)}", err=True)
     if errors:
         raise Failed(1)
 
@@ -176,6 +180,8 @@ def clauses(clause_id, library, lang):
     from .library import SHIPPED, load_library
     lib, diagnostics = load_library([SHIPPED, *map(Path, library)])
     print_diagnostics(diagnostics)
+    if any(d.is_error for d in diagnostics):
+        raise Failed(1)
     if clause_id is None:
         click.echo(list_clauses(lib, lang))
         return

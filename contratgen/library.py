@@ -45,6 +45,8 @@ class ParamSpec(Model):
     required: bool = False
     description: Optional[Bilingual] = None
     choices: Optional[list[Any]] = None
+    min: Optional[Decimal] = Field(None, description="smallest value of a number (default 0)")
+    max: Optional[Decimal] = Field(None, description="largest value of a number")
 
 
 class ClauseAnnex(Model):
@@ -208,6 +210,16 @@ def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
 
 # --- params ---------------------------------------------------------------------
 
+def _bounded(spec: ParamSpec, value):
+    """Numbers in a signed text are never negative unless the clause says so."""
+    low = Decimal(0) if spec.min is None else spec.min
+    if value < low:
+        raise ValueError(f"must be at least {low:f}, got {value}")
+    if spec.max is not None and value > spec.max:
+        raise ValueError(f"must be at most {spec.max:f}, got {value}")
+    return value
+
+
 def coerce_param(spec: ParamSpec, value: Any) -> Any:
     """Check a param value against its declared type; raises ValueError with a reason."""
     kind = spec.type
@@ -222,7 +234,7 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {value!r}")
-        return value
+        return _bounded(spec, value)
     if kind in ("decimal", "percent"):
         value = _number(value)
         if not isinstance(value, (int, Decimal)):
@@ -230,7 +242,7 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
         value = Decimal(value)
         if kind == "percent" and not 0 <= value <= 100:
             raise ValueError(f"a percent is between 0 and 100, got {value}")
-        return value
+        return _bounded(spec, value)
     if kind == "date":
         if not isinstance(value, datetime.date):
             raise ValueError(f"expected a date like 2026-11-22, got {value!r}")
@@ -245,16 +257,30 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
 
 # --- rendering ------------------------------------------------------------------
 
+def _defined(value: Any) -> Any:
+    """``{{ amout|money }}``: say that ``amout`` is undefined, not that it is no number."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
+def _as_literal_text(value: Any) -> Any:
+    return value.replace("*", "\\*") if isinstance(value, str) else value
+
+
 class ClauseEnvironment(BoundedSandbox):
     """The sandbox clause texts run in: strict undefined, bounded work and output."""
 
     def __init__(self, lang: str):
-        super().__init__(autoescape=False, keep_trailing_newline=False)
+        # what {{ … }} prints is data, never markup: "**Martin**" in a client's name is
+        # printed with its asterisks (the lawyer's own text keeps its markup)
+        super().__init__(autoescape=False, keep_trailing_newline=False,
+                         finalize=_as_literal_text)
         self.lang = lang
-        self.filters["money"] = lambda v: formatting.money(Decimal(v), lang)
-        self.filters["percent"] = lambda v: formatting.percent(Decimal(v), lang)
-        self.filters["date"] = lambda v: formatting.date(v, lang)
-        self.filters["number"] = lambda v: formatting.number(v, lang)
+        self.filters["money"] = lambda v: formatting.money(Decimal(_defined(v)), lang)
+        self.filters["percent"] = lambda v: formatting.percent(Decimal(_defined(v)), lang)
+        self.filters["date"] = lambda v: formatting.date(_defined(v), lang)
+        self.filters["number"] = lambda v: formatting.number(_defined(v), lang)
 
 
 _ENVS = {lang: ClauseEnvironment(lang) for lang in LANGS}

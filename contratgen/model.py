@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
@@ -50,6 +50,14 @@ def _number(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected a number, got a boolean")
     if isinstance(value, str):
+        try:
+            Decimal(value.strip())
+            plain = value.strip().replace(".", "").replace("-", "").isdigit()
+        except InvalidOperation:
+            plain = False
+        if plain:
+            raise ValueError(f"remove the quotes around {value}: a number is written "
+                             "without them")
         raise ValueError(f"write numbers plainly, like 1200.50, not as text ('{value}')")
     if isinstance(value, float):  # only when built from Python, never from our YAML
         return Decimal(repr(value))
@@ -231,6 +239,12 @@ class Document(Model):
     copies: Annotated[int, Field(ge=1, le=20)] = 2
     context: Literal["on_premises", "off_premises", "distance"] = "on_premises"
     template: Optional[Text] = None
+
+    @model_validator(mode="after")
+    def _one_validity(self) -> "Document":
+        if self.valid_until is not None and self.validity_days is not None:
+            raise ValueError("give valid_until or validity_days, not both")
+        return self
 
     @field_validator("number")
     @classmethod

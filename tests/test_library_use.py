@@ -111,3 +111,22 @@ def test_shipped_yaml_files_point_editors_at_the_schemas():
     for path in [*sorted((ROOT / "samples").glob("*.yaml")), *sorted(SHIPPED.glob("*.yaml"))]:
         first = path.read_text().splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema=../schemas/"), path
+
+
+def test_a_negative_clause_param_is_refused(write):
+    path = write("c.yaml", MINIMAL + "clauses:\n  - {id: penalty, params: {amount: -5}}\n")
+    (d,) = [d for d in errors(path) if d.code == "clauses.params"]
+    assert "at least 0" in d.message and d.line == 25
+
+
+def test_a_notice_of_zero_days_is_refused(write):
+    path = write("c.yaml", MINIMAL + "clauses:\n  - {id: resolutory, params: {notice_days: 0}}\n")
+    (d,) = [d for d in errors(path) if d.code == "clauses.params"]
+    assert "at least 1" in d.message
+
+
+def test_a_misspelt_name_under_a_filter_is_named(write, tmp_path):
+    firm_library(tmp_path, "Montant : {{ amout|money }}.")
+    path = write("c.yaml", MINIMAL + "library: firm\nclauses: [penalty]\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "'amout' is undefined" in result.output

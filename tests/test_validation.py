@@ -128,3 +128,16 @@ def test_cli_missing_file_is_a_clean_error(tmp_path):
 def test_cli_usage_error_exits_2():
     result = CliRunner().invoke(main, ["build", "--format", "odt", "x.yaml"])
     assert result.exit_code == 2
+
+
+def test_a_quoted_plain_number_says_to_remove_the_quotes(write):
+    path = write("c.yaml", MINIMAL.replace("unit_price: 100", 'unit_price: "1200.50"'))
+    d = only(errors_of(path), "items[0].unit_price")
+    assert "remove the quotes" in d.message
+
+
+def test_validity_given_twice_is_an_error(write):
+    text = MINIMAL.replace("type: contract", "type: quote").replace(
+        "  place: Paris\n", "  place: Paris\n  valid_until: 2026-04-01\n  validity_days: 30\n")
+    d = only(errors_of(write("c.yaml", text)), "document")
+    assert "not both" in d.message

@@ -119,9 +119,10 @@ def withdrawal_notice(doc: Finder):
         return
     offered = sorted(c.id for c in doc.prepared.library.clauses.values()
                      if c.spec.category == "withdrawal") or ["withdrawal"]
-    context = doc.client.document.context.replace("_", "-")
+    context = doc.client.document.context
+    where = "at a distance" if context == "distance" else context.replace("_", "-")
     yield doc.at(("clauses",),
-                 f"a consumer contract concluded {context} must include the 14-day right of "
+                 f"a consumer contract concluded {where} must include the 14-day right of "
                  f"withdrawal and its form: add the clause '{offered[0]}'", key=True)
 
 
