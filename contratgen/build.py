@@ -92,6 +92,8 @@ def _within(base: Path, target: Path) -> bool:
         return True
     except ValueError:
         return False
+    except (RuntimeError, OSError):  # a symlink loop, a name too long…: not a usable path
+        return False
 
 
 def resolve_path(source: Source, where: tuple, value: str, options: Options,
@@ -100,6 +102,12 @@ def resolve_path(source: Source, where: tuple, value: str, options: Options,
     unless ``--allow-outside-paths`` (the file may come from someone we do not trust)."""
     base = Path(source.file).parent
     target = (base / value)
+    try:
+        target.resolve(strict=False)
+    except (RuntimeError, OSError) as exc:
+        raise UserError([source.diagnostic(where, f"{what} path '{value}' cannot be resolved "
+                                           f"({exc.__class__.__name__}: a symlink loop?)",
+                                           "path.invalid")]) from None
     if not options.allow_outside_paths and not _within(base, target):
         raise UserError([source.diagnostic(where, f"{what} path '{value}' leads outside the "
                                            "input file's folder (use --allow-outside-paths "
@@ -325,7 +333,12 @@ def safe_name(number: str) -> str:
     if name.upper() in {"CON", "PRN", "AUX", "NUL", *{f"COM{i}" for i in range(10)},
                         *{f"LPT{i}" for i in range(10)}}:
         name = f"_{name}"
-    return name[:120] or "document"
+    # at most 120 characters and 150 UTF-8 bytes, leaving room in the 255-byte limit of
+    # file names for the extension and the temporary name's prefix and suffix
+    name = name[:120]
+    while len(name.encode("utf-8")) > 150:
+        name = name[:-1]
+    return name or "document"
 
 
 def _stage(target: Path, data: bytes) -> Path:
@@ -466,10 +479,20 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
 
 
 def build_outputs(path: Path, out_dir: Path, formats: Sequence[str], options: Options = Options(),
-                  converter=None, pdfa: bool = False) -> tuple[list[Path], tuple[Diagnostic, ...]]:
-    """Build one input into ``out_dir``; returns the written paths and the warnings."""
+                  converter=None, pdfa: bool = False, taken: dict | None = None
+                  ) -> tuple[list[Path], tuple[Diagnostic, ...]]:
+    """Build one input into ``out_dir``; returns the written paths and the warnings.
+    ``taken`` maps outputs already written in this run to their input: a second input
+    with the same document number is an error, not a silent overwrite."""
     outputs = make_outputs(path, formats, options, converter, pdfa)
     stem = safe_name(outputs.prepared.client.document.number)
+    for ext in outputs.files:
+        owner = (taken or {}).get(Path(out_dir) / f"{stem}.{ext}")
+        if owner is not None:
+            number = outputs.prepared.client.document.number
+            raise UserError([outputs.prepared.source.diagnostic(
+                ("document", "number"), f"document number '{number}' is also the number of "
+                f"{owner}: both would be written to {stem}.{ext}", "build.duplicate-number")])
     return write_outputs(outputs.files, Path(out_dir), stem), outputs.prepared.diagnostics
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Sequence, Union
 
 from .model import ClientFile, DaysAfter, Item, Tranche as TrancheInput
@@ -141,14 +141,22 @@ def _allocate_amounts(schedule, total):
     if sum(amounts) != total:
         raise ScheduleError(f"the tranches sum to {sum(amounts)}, not to the TTC total "
                             f"{total}")
-    tranches, given = [], Decimal(0)
-    for i, (t, amount) in enumerate(zip(schedule, amounts)):
-        last = i == len(schedule) - 1
-        # displayed percents also sum to exactly 100
-        percent = HUNDRED - given if last else cents(amount * HUNDRED / total)
-        given += percent
-        tranches.append(Tranche(i + 1, t.label, percent, amount, t.due, i))
-    return tuple(tranches)
+    percents = _shares(amounts, total)
+    return tuple(Tranche(i + 1, t.label, percent, amount, t.due, i)
+                 for i, (t, amount, percent) in enumerate(zip(schedule, amounts, percents)))
+
+
+def _shares(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:
+    """Each amount's share of ``total`` in percent, to the hundredth, summing to exactly
+    100 (largest remainder: each share is its exact value rounded down, and the cents
+    left go to the largest remainders), so no share is ever shown below zero."""
+    exact = [amount * HUNDRED / total for amount in amounts]
+    floors = [share.quantize(CENT, rounding=ROUND_DOWN) for share in exact]
+    left = int((HUNDRED - sum(floors)) / CENT)
+    by_remainder = sorted(range(len(exact)), key=lambda i: (floors[i] - exact[i], i))
+    for i in by_remainder[:left]:
+        floors[i] += CENT
+    return floors
 
 
 def compute(client: ClientFile) -> Computed:

@@ -32,6 +32,7 @@ from .sandbox import BoundedSandbox, bounded
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TAG_BODY = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _CUSTOM_PROPS = "docProps/custom.xml"
 _CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -77,6 +78,10 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
         if "{{" not in xml and "{%" not in xml:
             continue
         xml = DocxTemplate.patch_xml(patcher, xml)
+        # docxtpl unescapes &lt; &gt; inside tags, not what LibreOffice writes when it
+        # saves a template: {{ a == &apos;b&apos; }} must read {{ a == 'b' }}
+        xml = _TAG_BODY.sub(lambda m: m.group(0).replace("&apos;", "'").replace(
+            "&quot;", '"').replace("&amp;", "&"), xml)
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
         # docxtpl's escapes for a literal "{{" in a template, resolved here in the source,
         # so that a client's name containing "{_{" is printed as written
@@ -283,7 +288,9 @@ def _package(entries, rendered: Mapping[str, bytes], p: DocProperties,
 def _zip(members: Sequence[_Deflated], day: datetime.date) -> bytes:
     """A plain deflated zip (APPNOTE 4.3), every member stamped with ``day`` at 00:00:00,
     so the bytes depend on the content only."""
-    dos_date = ((max(day.year, 1980) - 1980) << 9) | (day.month << 5) | day.day
+    # the zip format counts years 1980–2107; a date outside is stamped at the nearest end
+    year = min(max(day.year, 1980), 2107)
+    dos_date = ((year - 1980) << 9) | (day.month << 5) | day.day
     out, central, offset = [], [], 0
     for m in members:
         flags = 0x800 if any(b > 0x7F for b in m.name) else 0  # UTF-8 names

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -215,3 +216,59 @@ def test_english_documents_are_tagged_english(sample):
     with zipfile.ZipFile(io.BytesIO(render_document(prepare(path)))) as package:
         styles = package.read("word/styles.xml").decode()
     assert 'w:val="en-GB"' in styles and 'w:val="fr-FR"' not in styles
+
+
+def test_a_date_beyond_the_zip_format_still_builds(write):
+    path = write("c.yaml", MINIMAL_PATH.read_text().replace("date: 2026-03-02", "date: 2108-03-02"))
+    data = render_document(prepare(path))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None
+
+
+def test_a_symlink_loop_is_a_located_error(write, tmp_path):
+    from contratgen.diagnostics import UserError
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    path = write("c.yaml", MINIMAL_PATH.read_text() + "annexes:\n  - {path: a, title: X}\n")
+    with pytest.raises(UserError) as info:
+        prepare(path)
+    assert [d.code for d in info.value.diagnostics] == ["path.invalid"]
+
+
+def test_two_inputs_with_one_number_are_an_error_not_an_overwrite(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text((SAMPLES / "quote-b2b.yaml").read_text())
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"),
+                                       "-o", str(tmp_path / "out"), "--format", "docx"])
+    assert result.exit_code == 1 and "[build.duplicate-number]" in result.output
+
+
+def test_a_long_non_ascii_number_fits_a_file_name(write, tmp_path):
+    path = write("c.yaml", MINIMAL_PATH.read_text().replace("number: T-1", "number: " + "é" * 120))
+    written, _ = build_outputs(path, tmp_path / "out", ["docx"])
+    assert len(written[0].name.encode()) <= 160
+
+
+def test_customer_asterisks_stay_literal_inside_clauses(write):
+    path = write("c.yaml", MINIMAL_PATH.read_text().replace(
+        "name: Boulangerie Martin", "name: 'Boulangerie **Martin**'")
+        + "clauses:\n  - {id: jurisdiction, params: {court: Tribunal de commerce de Lyon}}\n")
+    text = docx_text(render_document(prepare(path)))
+    assert text.count("Boulangerie **Martin**") >= 2   # parties block and clause text
+
+
+def test_a_template_resaved_by_libreoffice_still_works(tmp_path):
+    from contratgen.pdf import find_soffice
+    if not find_soffice():
+        pytest.skip("needs LibreOffice")
+    subprocess.run([find_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/p",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "tpl"),
+                    str(Path(__file__).parent.parent / "templates" / "contract.docx")],
+                   check=True, capture_output=True, timeout=120)
+    with zipfile.ZipFile(tmp_path / "tpl" / "contract.docx") as package:
+        assert "&apos;" in package.read("word/document.xml").decode()   # what LO writes
+    result = CliRunner().invoke(main, ["build", str(SAMPLES / "contract-b2b.yaml"), "-o",
+                                       str(tmp_path / "out"), "--format", "docx",
+                                       "--templates", str(tmp_path / "tpl")])
+    assert result.exit_code == 0, result.output
+    assert "Boulangerie Martin" in docx_text((tmp_path / "out" / "CT-2026-0042.docx").read_bytes())

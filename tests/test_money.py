@@ -117,3 +117,9 @@ def test_amount_tranches_sum_to_the_total_and_percents_to_100(parts):
     tranches = allocate([tranche(amount=a) for a in parts], total)
     assert sum(t.amount for t in tranches) == total
     assert sum(t.percent for t in tranches) == 100
+
+
+def test_amount_tranches_never_show_a_negative_percent():
+    parts = [D("1999.50")] * 4 + [D("2001.00"), D("1.00")]
+    tranches = allocate([tranche(amount=a) for a in parts], sum(parts))
+    assert all(t.percent > 0 for t in tranches) and sum(t.percent for t in tranches) == 100
