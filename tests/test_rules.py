@@ -754,10 +754,11 @@ def test_catalogue_has_every_rule_of_legal_fr_once():
                 "legal.resolutory-obligations", "legal.advance-kind",
                 "legal.off-premises-payment", "legal.withdrawal-notice", "legal.quote-validity",
                 "legal.quote-price-of-quote", "legal.seller-identity", "legal.sole-trader-name",
-                "legal.identifiers", "legal.penalty-clause-consumer", "legal.rates-table"}
+                "legal.identifiers", "legal.penalty-clause-consumer", "legal.rates-table",
+                "legal.b2c-context"}
     assert len(ids) == len(set(ids)) and set(ids) == expected
     if legal_fr.exists():  # the spec, when the repository sits next to it
-        for rule_id in expected - {"legal.rates-table"}:
+        for rule_id in expected - {"legal.rates-table", "legal.b2c-context"}:
             assert f"| {rule_id} |" in legal_fr.read_text("utf-8")
 
 
@@ -793,3 +794,17 @@ def test_shipped_samples_have_no_legal_error(sample):
     except UserError as exc:
         pytest.fail("\n".join(str(d) for d in exc.diagnostics))
     assert not any(d.is_error for d in prepared.diagnostics)
+
+
+def test_a_consumer_document_must_say_where_it_is_concluded(tmp_path):
+    from conftest import SAMPLES
+    text = (SAMPLES / "quote-b2c.yaml").read_text().replace("  context: off_premises\n", "")
+    d = only(diagnostics(tmp_path, text), "legal.b2c-context")
+    assert d.severity == "error" and "document.context" in d.message
+
+
+def test_a_b2b_document_needs_no_context(tmp_path):
+    from conftest import SAMPLES
+    text = (SAMPLES / "quote-b2b.yaml").read_text()
+    assert "context:" not in text
+    assert not of(diagnostics(tmp_path, text), "legal.b2c-context")

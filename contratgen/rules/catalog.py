@@ -22,6 +22,7 @@ RULES: tuple[Rule, ...] = (
     clauses.resolutory_obligations,
     payment.advance_kind,
     payment.off_premises_payment,
+    clauses.b2c_context,
     clauses.withdrawal_notice,
     quote.quote_validity,
     quote.quote_price_of_quote,

@@ -111,6 +111,19 @@ def resolutory_obligations(doc: Finder):
                          f"'{OBLIGATIONS_PARAM}'")
 
 
+@rule("legal.b2c-context", ERROR, "B2C", "C. conso. L221-1, L221-18",
+      "a consumer document says where it is concluded (on premises, off premises, at a "
+      "distance): the right of withdrawal depends on it")
+def b2c_context(doc: Finder):
+    # on_premises is the model's default; for a consumer, a guess could deny the right
+    # of withdrawal in a signed document, so it must be written
+    if "context" not in doc.client.document.model_fields_set:
+        yield doc.at(("document",),
+                     "say where this consumer contract is concluded: document.context: "
+                     "on_premises, off_premises or distance (the 14-day right of withdrawal "
+                     "depends on it)", key=True)
+
+
 @rule("legal.withdrawal-notice", ERROR, "B2C off-premises / distance",
       "C. conso. L221-18, L221-9",
       "the 14-day withdrawal right and its form must be included")
