@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 import resource
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ import re
 
 import docx
 import pytest
+
+from contratgen.pdf import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -105,3 +108,9 @@ def run_bounded(*args: str, timeout: float = 30) -> Bounded:
     peak = re.search(r"PEAK_KB=(\d+)", done.stderr)
     return Bounded(done.returncode, done.stderr, time.monotonic() - start,
                    int(peak.group(1)) / 1024 if peak else float("inf"))
+
+
+# CI installs LibreOffice and must run these tests; a developer machine without it skips them.
+needs_libreoffice = pytest.mark.skipif(
+    find_soffice() is None and not os.environ.get("CI"),
+    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")

@@ -2,9 +2,7 @@
 (on PDFs produced by the real LibreOffice)."""
 
 import datetime
-import importlib.util
 import io
-import os
 import subprocess
 from pathlib import Path
 
@@ -32,17 +30,11 @@ from contratgen.finalize import (
     finalize,
     read_pdf_info,
 )
-from contratgen.pdf import Converter, find_soffice
+from conftest import needs_libreoffice
+from fixtures.pdf.contract_docx import contract_docx
+from contratgen.pdf import Converter
 
-_spec = importlib.util.spec_from_file_location(
-    "contract_docx", Path(__file__).parent / "fixtures" / "pdf" / "contract_docx.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
-contract_docx = _module.contract_docx
-
-pytestmark = pytest.mark.skipif(
-    find_soffice() is None and not os.environ.get("CI"),
-    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+pytestmark = needs_libreoffice
 
 PROVENANCE = {
     "contratgen": "0.1.0",

@@ -1,6 +1,5 @@
 """contratgen.pdf: DOCX → PDF through warm LibreOffice workers (real LibreOffice)."""
 
-import importlib.util
 import io
 import os
 import signal
@@ -13,18 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from conftest import needs_libreoffice
+from fixtures.pdf.contract_docx import contract_docx
 from contratgen.pdf import ConversionFailed, Converter, ConverterMissing, find_soffice
 
-_spec = importlib.util.spec_from_file_location(
-    "contract_docx", Path(__file__).parent / "fixtures" / "pdf" / "contract_docx.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
-contract_docx = _module.contract_docx
-
-# CI installs LibreOffice; a developer machine without it skips these tests.
-pytestmark = pytest.mark.skipif(
-    find_soffice() is None and not os.environ.get("CI"),
-    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+pytestmark = needs_libreoffice
 
 
 @pytest.fixture(scope="module")
