@@ -20,7 +20,8 @@ from pydantic import Field, ValidationError, field_validator
 
 from . import formatting, markup
 from .diagnostics import ERROR, Diagnostic, UserError
-from .model import _FORBIDDEN, Model, Text, _number, _text, errors_to_diagnostics
+from .fields import FORBIDDEN as _FORBIDDEN, Model, Text, number_value as _number, text_value as _text
+from .model import errors_to_diagnostics
 from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
 from .source import Source, load_file
 

@@ -7,85 +7,16 @@ says whether the file is well-formed.
 from __future__ import annotations
 
 import datetime
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      field_validator, model_validator)
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 
 from .diagnostics import Diagnostic, UserError
+from .fields import (EVENTS, MAX_ITEMS, Event, Days, Model, Money, Percent, Quantity, Text,
+                     number_value as _number)
+from .ledger import Debt, Instalment, InstalmentPlan, Invoicing
 from .source import Source
-
-MAX_TEXT = 4000  # characters in one field; longer is surely a mistake
-MAX_ITEMS = 1000
-
-EVENTS = ("signature", "order", "partial_delivery", "final_delivery")
-Event = Literal["signature", "order", "partial_delivery", "final_delivery"]
-
-# Characters XML 1.0 cannot hold, and bidi controls that could hide text in a contract.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
-                        "\u202a-\u202e\u2066-\u2069]")
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("expected text, got a boolean")
-    if isinstance(value, (int, Decimal)):
-        value = str(value)
-    if not isinstance(value, str):
-        return value  # let pydantic say what it is
-    bad = _FORBIDDEN.search(value)
-    if bad:
-        name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
-        raise ValueError(f"contains a forbidden control character ({name}) at position "
-                         f"{bad.start() + 1}")
-    if len(value) > MAX_TEXT:
-        raise ValueError(f"is {len(value)} characters long, more than {MAX_TEXT}")
-    return unicodedata.normalize("NFC", value)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a boolean")
-    if isinstance(value, str):
-        try:
-            Decimal(value.strip())
-            plain = value.strip().replace(".", "").replace("-", "").isdigit()
-        except InvalidOperation:
-            plain = False
-        if plain:
-            raise ValueError(f"remove the quotes around {value}: a number is written "
-                             "without them")
-        raise ValueError(f"write numbers plainly, like 1200.50, not as text ('{value}')")
-    if isinstance(value, float):  # only when built from Python, never from our YAML
-        return Decimal(repr(value))
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_text)]
-MAX_AMOUNT = Decimal("1e12")  # a thousand billion: beyond it is a typing mistake
-
-
-def _not_huge(value: Decimal) -> Decimal:
-    if value > MAX_AMOUNT:
-        raise ValueError(f"{value:f} is more than the limit of {MAX_AMOUNT:,f} "
-                         "(a typing mistake?)")
-    return value
-
-
-Money = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, max_digits=15),
-                  AfterValidator(_not_huge)]
-Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100)]
-Quantity = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, max_digits=15),
-                     AfterValidator(_not_huge)]
-Days = Annotated[int, BeforeValidator(_number), Field(ge=0, le=3650)]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
-                              arbitrary_types_allowed=False)
 
 
 class Signatory(Model):
@@ -112,12 +43,35 @@ class Party(Model):
     signatory: Optional[Signatory] = None
 
 
+class Insurance(Model):
+    """The provider's professional insurance (loi 96-603 art. 22-2 for building trades)."""
+    insurer: Text
+    policy: Text
+    kind: Literal["decennale", "rc_pro"] = "decennale"
+    territory: Text = "France"
+
+
+class Mediator(Model):
+    """The consumer mediator the provider adheres to (C. conso. L616-1, R616-1)."""
+    name: Text
+    url: Text
+
+
 class Provider(Party):
-    pass
+    vat: Literal["standard", "franchise"] = Field(
+        "standard", description="franchise: franchise en base (CGI art. 293 B), no VAT")
+    vat_on_debits: bool = Field(False, description="option pour le paiement de la taxe "
+                                                   "d'après les débits")
+    building_trade: bool = Field(False, description="building works: insurance mention, "
+                                                    "reduced-rate certification")
+    insurance: Optional[Insurance] = None
+    mediator: Optional[Mediator] = None
 
 
 class Client(Party):
     kind: Literal["business", "consumer"] = "business"
+    delivery_address: Optional[Text] = Field(
+        None, description="when it differs from the address (e-invoicing mention)")
 
 
 class Item(Model):
@@ -225,8 +179,58 @@ def _library(value: Any) -> Any:
     return {"path": value} if isinstance(value, str) else value
 
 
+class AfterAcceptance(Model):
+    days_after: Literal["acceptance", "signature"]
+    days: Days
+
+
+def _when(value: Any) -> Any:
+    if isinstance(value, (datetime.date, dict)):
+        return value
+    raise ValueError("expected a date, or {days_after: acceptance, days: N}")
+
+
+When = Annotated[Union[datetime.date, AfterAcceptance], BeforeValidator(_when)]
+
+
+class Performance(Model):
+    """When and where the work is done or the goods delivered (C. conso. L111-1 3°, L216-1)."""
+    start: Optional[When] = None
+    end: Optional[When] = None
+    duration_days: Optional[Annotated[int, Field(gt=0, le=3650)]] = None
+    site: Optional[Text] = None
+
+    @model_validator(mode="after")
+    def _one_end(self) -> "Performance":
+        if self.end is not None and self.duration_days is not None:
+            raise ValueError("give end or duration_days, not both")
+        if self.start is None and self.end is None and self.duration_days is None:
+            raise ValueError("give at least a start, an end or a duration_days")
+        return self
+
+
+class Accepted(Model):
+    """The client's signature, once known."""
+    date: datetime.date
+    place: Text
+
+
+class VatRegime(Model):
+    """The document's VAT regime when it is not the standard one."""
+    regime: Literal["reverse_charge", "exempt"]
+    ground: Text
+    territory: Optional[Text] = Field(
+        None, description="a VAT territory other than mainland France (e.g. 'Corse', 'DOM')")
+
+
 class Document(Model):
-    type: Literal["contract", "quote"]
+    type: Literal["contract", "quote", "installment_agreement"]
+    nature: Literal["services", "goods", "mixed"] = Field(
+        "services", description="labels (prestations / biens), the legal-guarantee box, "
+                                "the e-invoice cadre")
+    object: Optional[Text] = Field(None, description="the object of the contract or quote")
+    performance: Optional[Performance] = None
+    accepted: Optional[Accepted] = None
     number: Text
     date: datetime.date
     language: Literal["fr", "en"] = "fr"
@@ -237,7 +241,7 @@ class Document(Model):
     free_of_charge: Optional[bool] = None
     quote_price: Optional[Money] = None
     copies: Annotated[int, Field(ge=1, le=20)] = 2
-    context: Literal["on_premises", "off_premises", "distance"] = "on_premises"
+    context: Literal["on_premises", "off_premises", "distance", "fair"] = "on_premises"
     template: Optional[Text] = None
 
     @model_validator(mode="after")
@@ -260,12 +264,26 @@ class ClientFile(Model):
     document: Document
     provider: Provider
     client: Client
-    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
+    items: list[Item] = Field(default_factory=list, max_length=MAX_ITEMS)
     payment: Payment = Field(default_factory=Payment)
+    vat: Optional[VatRegime] = None
+    invoicing: Optional[Invoicing] = None
+    debt: Optional[Debt] = None
+    installments: Optional[Union[InstalmentPlan, list[Instalment]]] = None
+    acceleration: bool = True
     clauses: list[Annotated[ClauseRef, BeforeValidator(_clause_ref)]] = Field(default_factory=list)
     annexes: list[Annex] = Field(default_factory=list)
     library: Optional[Annotated[LibrarySpec, BeforeValidator(_library)]] = None
     waive: list[Waiver] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _what_the_type_needs(self) -> "ClientFile":
+        if self.document.type == "installment_agreement":
+            if self.debt is None or self.installments is None:
+                raise ValueError("an installment_agreement needs 'debt' and 'installments'")
+        elif not self.items:
+            raise ValueError("a quote or a contract needs at least one line in 'items'")
+        return self
 
 
 # --- errors → located diagnostics ---------------------------------------------------

@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic, ERROR, UserError
 from .markup import Block
-from .model import _FORBIDDEN
+from .fields import FORBIDDEN as _FORBIDDEN
 from .sandbox import BoundedSandbox, bounded
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

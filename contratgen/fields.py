@@ -1,0 +1,78 @@
+"""The field types every input record uses: text, money, percents, days, the frozen base."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+MAX_TEXT = 4000  # characters in one field; longer is surely a mistake
+MAX_ITEMS = 1000
+
+EVENTS = ("signature", "order", "partial_delivery", "final_delivery")
+Event = Literal["signature", "order", "partial_delivery", "final_delivery"]
+
+# Characters XML 1.0 cannot hold, and bidi controls that could hide text in a contract.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
+                        "\u202a-\u202e\u2066-\u2069]")
+
+
+def text_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected text, got a boolean")
+    if isinstance(value, (int, Decimal)):
+        value = str(value)
+    if not isinstance(value, str):
+        return value  # let pydantic say what it is
+    bad = FORBIDDEN.search(value)
+    if bad:
+        name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
+        raise ValueError(f"contains a forbidden control character ({name}) at position "
+                         f"{bad.start() + 1}")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is {len(value)} characters long, more than {MAX_TEXT}")
+    return unicodedata.normalize("NFC", value)
+
+
+def number_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(value, str):
+        try:
+            Decimal(value.strip())
+            plain = value.strip().replace(".", "").replace("-", "").isdigit()
+        except InvalidOperation:
+            plain = False
+        if plain:
+            raise ValueError(f"remove the quotes around {value}: a number is written "
+                             "without them")
+        raise ValueError(f"write numbers plainly, like 1200.50, not as text ('{value}')")
+    if isinstance(value, float):  # only when built from Python, never from our YAML
+        return Decimal(repr(value))
+    return value
+
+
+Text = Annotated[str, BeforeValidator(text_value)]
+MAX_AMOUNT = Decimal("1e12")  # a thousand billion: beyond it is a typing mistake
+
+
+def not_huge(value: Decimal) -> Decimal:
+    if value > MAX_AMOUNT:
+        raise ValueError(f"{value:f} is more than the limit of {MAX_AMOUNT:,f} "
+                         "(a typing mistake?)")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(number_value), Field(ge=0, max_digits=15),
+                  AfterValidator(not_huge)]
+Percent = Annotated[Decimal, BeforeValidator(number_value), Field(ge=0, le=100)]
+Quantity = Annotated[Decimal, BeforeValidator(number_value), Field(gt=0, max_digits=15),
+                     AfterValidator(not_huge)]
+Days = Annotated[int, BeforeValidator(number_value), Field(ge=0, le=3650)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
+                              arbitrary_types_allowed=False)
