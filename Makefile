@@ -1,32 +1,67 @@
 # Two commands on a fresh machine: `make demo` builds the samples, `make test` runs the tests.
+# Both install what is missing first: system packages with apt (tools/setup.sh), then the
+# package into a project virtual environment (.venv) with the locked versions
+# (constraints.txt). Stamp files make a second run skip the install work.
 PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
 OUT ?= out
+STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint schemas templates bench clean
+.PHONY: setup system demo test test-latest smoke-wheel lint schemas bench lock clean
 
-setup:
+setup: $(STAMP)
+
+system:
 	bash tools/setup.sh
 
+$(VENV)/bin/python:
+	bash tools/setup.sh
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
+	bash tools/setup.sh
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[test,dask]"
+	touch $(STAMP)
+
 demo: setup
-	$(PYTHON) -m contratgen.cli lint
-	$(PYTHON) -m contratgen.cli build samples/contract-b2b.yaml samples/quote-b2b.yaml samples/quote-b2c.yaml -o $(OUT)
-	$(PYTHON) -m contratgen.cli batch samples/batch -o $(OUT)/batch
+	$(PY) -m contratgen lint
+	$(PY) -m contratgen build samples/contract-b2b.yaml samples/quote-b2b.yaml samples/quote-b2c.yaml -o $(OUT)
+	$(PY) -m contratgen batch samples/batch -o $(OUT)/batch
 
 test: setup
-	$(PYTHON) -m pytest -q -n 2 -p no:cacheprovider
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider
 
-lint:
-	$(PYTHON) -m contratgen.cli lint
+# The suite against the newest versions pyproject.toml allows (no lock): a breaking
+# release shows the day it ships. Not part of CI's pass/fail.
+test-latest:
+	bash tools/setup.sh
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test,dask]"
+	.venv-latest/bin/python -m pytest -q -n 2 -p no:cacheprovider
 
-schemas:
-	$(PYTHON) -m contratgen.cli schema client > schemas/client.schema.json
-	$(PYTHON) -m contratgen.cli schema clause > schemas/clause.schema.json
+# The wheel, installed in a fresh venv, used from an empty folder as a new user would.
+smoke-wheel: setup
+	bash tools/smoke_wheel.sh $(PY)
 
-templates:
-	$(PYTHON) tools/make_templates.py
+# Re-lock: the newest allowed versions, frozen into constraints.txt.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install -q --disable-pip-version-check ".[test,dask]"
+	{ echo "# The versions CI installs (pip install -c constraints.txt): the suite passed with them."; \
+	  echo "# Regenerate with \`make lock\`; \`make test-latest\` tries the newest allowed."; \
+	  .venv-lock/bin/python -m pip freeze --exclude contratgen | sort; } > constraints.txt
+	rm -rf .venv-lock
 
-bench:
-	$(PYTHON) benchmarks/bench_batch.py
+lint: setup
+	$(PY) -m contratgen lint
+
+schemas: setup
+	$(PY) -m contratgen schema client > schemas/client.schema.json
+	$(PY) -m contratgen schema clause > schemas/clause.schema.json
+
+bench: setup
+	$(PY) benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(OUT)

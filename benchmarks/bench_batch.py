@@ -36,6 +36,7 @@ from contratgen import render  # noqa: E402
 from contratgen.batch import BatchConfig, run_batch  # noqa: E402
 from contratgen.build import clause_articles, prepare, render_document  # noqa: E402
 from contratgen.context import build_context  # noqa: E402
+from contratgen.i18n import phrase  # noqa: E402
 
 
 def naive_context(prepared) -> dict:
@@ -46,7 +47,9 @@ def naive_context(prepared) -> dict:
                 "conspicuous": s.clause.spec.conspicuous,
                 "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
     context = build_context(prepared.client, prepared.computed, prepared.rates, clauses)
-    context["articles"] = render.articles_xml(clause_articles(prepared, context))
+    articles, annexes = clause_articles(prepared, context)
+    context["articles"] = render.articles_xml(articles)
+    context["clause_annexes"] = render.annex_pages_xml(annexes, phrase(lang, "annex"))
     return context
 
 
@@ -146,7 +149,11 @@ def main() -> None:
                         help="documents for the peak memory run (0: skip)")
     parser.add_argument("--profile", action="store_true", help="profile one document's path")
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--quick", action="store_true",
+                        help="a few documents of each kind, so CI sees the benchmark run")
     args = parser.parse_args()
+    if args.quick:
+        args.n, args.pdf_n, args.memory_n = 20, 4, 50
     work = Path(tempfile.mkdtemp(prefix="contratgen-bench-"))
     try:
         folder = write_contracts(work / "clients", args.n)

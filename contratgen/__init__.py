@@ -1,3 +1,3 @@
 """contratgen: quotes and contracts from YAML, exact and checked against French law."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -42,6 +42,7 @@ from .build import Options, prepare, render_document, safe_name, to_pdf, write_a
     write_outputs, remove_stale_temporaries
 from .diagnostics import ERROR, Diagnostic, ExternalError, UserError, print_diagnostics
 from .source import Source, load_bytes
+from .resources import shipped
 
 MANIFEST = "manifest.json"
 MAX_EXTERNAL_FAILURES = 3     # LibreOffice failing this often is not one input's fault
@@ -122,7 +123,7 @@ def shard_of(name: str, count: int) -> int:
 
 _DIGESTS: dict[tuple, str] = {}
 _DIGESTS_LOCK = threading.Lock()
-_PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+_PACKAGE_DATA = shipped("data")
 
 
 def _file_digest(path: Path | str, stat: os.stat_result | None = None) -> str:

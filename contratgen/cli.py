@@ -210,6 +210,31 @@ def inspect(file, as_json):
 
 
 @main.command()
+@click.argument("kind", type=click.Choice(["quote", "contract"]), default="quote")
+@click.option("--consumer", is_flag=True, help="A client who is a consumer (B2C).")
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False),
+              help="Write to this file (default: standard output).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def init(kind, consumer, target, force):
+    """Write a commented client.yaml for a quote or a contract, ready to edit and build."""
+    import datetime
+    from .build import write_atomic
+    from .scaffold import scaffold
+    name = Path(target).name if target else "client.yaml"
+    text = scaffold(kind, consumer, datetime.date.today(), name)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    if Path(target).exists() and not force:
+        raise Failed(1, f"{target} exists; use --force to overwrite it")
+    try:
+        write_atomic(Path(target), text.encode("utf-8"))
+    except OSError as exc:
+        raise Failed(3, f"cannot write {target}: {_os_error(exc)}") from None
+    click.echo(f"wrote {target}", err=True)
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(["client", "clause"]))
 def schema(kind):
     """Print the JSON Schema (draft 2020-12) of client.yaml or of a clause file."""

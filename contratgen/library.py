@@ -24,8 +24,9 @@ from .fields import FORBIDDEN as _FORBIDDEN, Model, Text, number_value as _numbe
 from .model import errors_to_diagnostics
 from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
 from .source import Source, load_file
+from .resources import shipped
 
-SHIPPED = Path(__file__).resolve().parent.parent / "clause_library"
+SHIPPED = shipped("clause_library")
 LANGS = ("fr", "en")
 MAX_OUTPUT = 100_000  # characters a clause may render to
 

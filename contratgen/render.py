@@ -29,8 +29,9 @@ from .diagnostics import Diagnostic, ERROR, UserError
 from .markup import Block
 from .fields import FORBIDDEN as _FORBIDDEN
 from .sandbox import BoundedSandbox, bounded
+from .resources import shipped
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SHIPPED_TEMPLATES = shipped("templates")
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_BODY = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _CUSTOM_PROPS = "docProps/custom.xml"

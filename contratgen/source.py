@@ -94,6 +94,14 @@ def load_bytes(raw: bytes, name: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        deep = _too_deep_at(text, mark.index) if mark else None
+        if deep is not None:
+            # libyaml (in PyYAML 6.0.4) stops deep nesting in its scanner, before the
+            # event-stream check sees it: same refusal, same code, whatever its wording.
+            line = text.count("\n", 0, deep) + 1
+            col = deep - text.rfind("\n", 0, deep)
+            raise UserError([Diagnostic(name, line, col, ERROR, f"YAML nested too deeply "
+                                        f"(limit {MAX_DEPTH})", "yaml.too-deep")]) from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise UserError([Diagnostic(name, line, col, ERROR, f"invalid YAML: {problem}",
                                     "yaml.syntax")]) from None
@@ -114,6 +122,20 @@ def load_bytes(raw: bytes, name: str) -> Source:
     if node is None:
         raise UserError([Diagnostic(name, 1, 1, ERROR, "the file is empty", "yaml.empty")])
     return _Converter(name).source(node)
+
+
+def _too_deep_at(text: str, end: int) -> int | None:
+    """Where flow brackets in ``text[:end]`` first nest beyond the limit, if they do (quotes
+    not parsed: it only names the code of a file the parser already refused)."""
+    depth = 0 if text.lstrip()[:1] in ("[", "{") else 1   # the block collection around them
+    for index, char in enumerate(text[:end + 1]):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)

@@ -1,5 +1,4 @@
 """Clause selection at build time: documents, parties, requires, conflicts, params, layering."""
-import json
 
 import pytest
 from click.testing import CliRunner
@@ -8,8 +7,7 @@ from contratgen.build import prepare, render_document
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
 from contratgen.library import SHIPPED
-from contratgen.schema import json_schema
-from conftest import MINIMAL_PATH, ROOT, docx_text
+from conftest import MINIMAL_PATH, docx_text
 
 MINIMAL = MINIMAL_PATH.read_text()
 
@@ -91,26 +89,6 @@ def test_a_library_path_outside_the_input_folder_is_refused(write, tmp_path):
     firm_library(tmp_path)
     (d,) = errors(path)
     assert d.code == "path.outside" and d.line == 24
-
-
-@pytest.mark.parametrize("kind", ["client", "clause"])
-def test_shipped_schemas_are_generated_from_the_models(kind):
-    shipped = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text())
-    assert shipped == json_schema(kind)
-    assert shipped["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-
-
-def test_schema_command_prints_the_client_schema():
-    result = CliRunner().invoke(main, ["schema", "client"])
-    schema = json.loads(result.output)
-    assert {"document", "provider", "client", "items"} <= set(schema["required"])
-    assert schema["additionalProperties"] is False
-
-
-def test_shipped_yaml_files_point_editors_at_the_schemas():
-    for path in [*sorted((ROOT / "samples").glob("*.yaml")), *sorted(SHIPPED.glob("*.yaml"))]:
-        first = path.read_text().splitlines()[0]
-        assert first.startswith("# yaml-language-server: $schema=../schemas/"), path
 
 
 def test_a_negative_clause_param_is_refused(write):
