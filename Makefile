@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 OUT ?= out
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test test-latest smoke-wheel lint schemas bench lock clean
+.PHONY: setup system demo test test-fast test-latest smoke-wheel lint schemas bench lock clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,10 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+
+# The inner loop: no LibreOffice, no process killing or fuzzing.
+test-fast: setup
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider -m "not libreoffice and not slow"
 
 # The suite against the newest versions pyproject.toml allows (no lock): a breaking
 # release shows the day it ships. Not part of CI's pass/fail.

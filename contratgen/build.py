@@ -26,6 +26,7 @@ from .model import ClientFile, Tranche as TrancheInput, parse_client
 from .money import Computed, ScheduleError, compute
 from .rules.rates import Rates, rates_for
 from .source import Source
+from .template_lint import template_problems
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,21 @@ def _params(given: dict, clause: Clause, source: Source, index: int):
     return values, diags
 
 
+def template_diagnostics(client: ClientFile, source: Source, template: Path,
+                         has_clauses: bool) -> list[Diagnostic]:
+    """The template linter's findings for this document; a missing articles slot is an
+    error whenever the document has clauses (they would silently vanish)."""
+    found = []
+    for d in template_problems(render.prepare_template(template), client.document.type):
+        if d.code == "template.slot" and has_clauses and d.severity == WARNING:
+            d = Diagnostic(d.file, d.line, d.col, ERROR, d.message, d.code)
+        found.append(d)
+    if client.document.template and has_errors(found):
+        found.append(source.diagnostic(("document", "template"), "this template cannot be "
+                                       "used: see the problems reported in it", "template"))
+    return found
+
+
 def prepare(path: Path, options: Options = Options()) -> Prepared:
     """Everything up to rendering; raises :class:`UserError` with all located problems."""
     path = Path(path)
@@ -253,7 +269,7 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     clauses, diags = select_clauses(client, source, library)
     template = template_for(client, source, options)
     annexes, annex_diags = annex_paths(client, source, options)
-    diags = diags + annex_diags
+    diags = diags + annex_diags + template_diagnostics(client, source, template, bool(clauses))
     prepared = Prepared(path, source, digest, client, computed, rates, library, clauses,
                         template, annexes)
     from .rules import check_document

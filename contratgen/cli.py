@@ -68,7 +68,24 @@ def common(f):
     return f
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Contratgen(click.Group):
+    """The one place where errors become exit codes, as click's ``Command.main`` does for
+    its own: a user's mistake (``UserError``) prints its located diagnostics and exits 1;
+    a missing or failed component (``ExternalError``) or an unwritable output exits 3."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            print_diagnostics(exc.diagnostics)
+            raise Failed(exc.exit_code) from None
+        except ExternalError as exc:
+            raise Failed(exc.exit_code, str(exc)) from None
+        except OSError as exc:
+            raise Failed(3, f"cannot write the output: {_os_error(exc)}") from None
+
+
+@click.group(cls=Contratgen, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="contratgen")
 def main():
     """Quotes and contracts from YAML: DOCX and PDF, exact amounts, checked against
@@ -106,13 +123,9 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
                 for path in written:
                     written_by[path] = name
                     click.echo(f"wrote {path}")
-            except UserError as exc:
+            except UserError as exc:   # this input only: the others are still built
                 print_diagnostics(exc.diagnostics)
                 failed += 1
-    except ExternalError as exc:
-        raise Failed(3, str(exc)) from None
-    except OSError as exc:
-        raise Failed(3, f"cannot write the output: {_os_error(exc)}") from None
     finally:
         if converter is not None:
             converter.close()
@@ -153,18 +166,26 @@ def check(files, list_rules, library, templates, strict, allow_outside_paths):
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--layer/--alone", default=False,
               help="Lint DIRECTORY layered over the shipped library (default: alone).")
-def lint(directory, layer):
-    """Validate a clause library (default: the shipped one)."""
-    from .lint import lint_library
-    from .library import SHIPPED
-    dirs = [Path(directory)] if directory else [SHIPPED]
-    if directory and layer:
-        dirs = [SHIPPED, Path(directory)]
-    diagnostics, count = lint_library(dirs)
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True),
+              help="Lint the DOCX templates of this folder instead of a clause library.")
+def lint(directory, layer, templates_dir):
+    """Validate a clause library (default: the shipped one), or templates."""
+    if templates_dir:
+        from .template_lint import lint_folder
+        diagnostics, count = lint_folder(Path(templates_dir))
+        what = "templates"
+    else:
+        from .lint import lint_library
+        from .library import SHIPPED
+        dirs = [Path(directory)] if directory else [SHIPPED]
+        if directory and layer:
+            dirs = [SHIPPED, Path(directory)]
+        diagnostics, count = lint_library(dirs)
+        what = "clauses"
     print_diagnostics(diagnostics)
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
-    click.echo(f"{count} clauses, {errors} error{'s' * (errors != 1)}, "
+    click.echo(f"{count} {what}, {errors} error{'s' * (errors != 1)}, "
                f"{warnings} warning{'s' * (warnings != 1)}", err=True)
     if errors:
         raise Failed(1)
@@ -197,11 +218,7 @@ def clauses(clause_id, library, lang):
 def inspect(file, as_json):
     """Print the provenance embedded in a generated DOCX or PDF."""
     from .inspect import inspect_file
-    try:
-        info = inspect_file(Path(file))
-    except UserError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise Failed(1) from None
+    info = inspect_file(Path(file))
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True))
         return
@@ -271,15 +288,8 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
         options=options)
     try:
         code = run_batch(config)
-    except UserError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise Failed(1) from None
-    except ValueError as exc:
+    except ValueError as exc:   # a malformed --shard
         raise click.UsageError(str(exc)) from None
-    except ExternalError as exc:
-        raise Failed(3, str(exc)) from None
-    except OSError as exc:
-        raise Failed(3, f"cannot write the output: {_os_error(exc)}") from None
     if code:
         raise Failed(code)
 

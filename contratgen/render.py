@@ -48,11 +48,17 @@ class TemplateEnvironment(BoundedSandbox):
 _ENV = TemplateEnvironment()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)   # one per template file and version: compared by identity
 class PreparedTemplate:
     path: Path
     entries: tuple[tuple[str, bytes], ...]                 # the package, in zip order
     compiled: Mapping[str, jinja2.Template]                # part name → compiled Jinja
+    sources: Mapping[str, str]                             # part name → the Jinja source
+
+
+def parse_template_source(source: str) -> jinja2.nodes.Template:
+    """The Jinja syntax tree of a prepared part (for the template linter)."""
+    return _ENV.parse(source)
 
 
 def _template_error(path: Path, message: str) -> UserError:
@@ -71,7 +77,7 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
     if "word/document.xml" not in names:
         raise _template_error(source, "not a Word document (no word/document.xml)")
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
-    compiled = {}
+    compiled, sources = {}, {}
     for name, data in entries:
         if not _RENDERED_PART.match(name):
             continue
@@ -88,12 +94,13 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
         # so that a client's name containing "{_{" is printed as written
         for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
             xml = xml.replace(escaped, "{{ '" + literal + "' }}")
+        sources[name] = xml
         try:
             compiled[name] = _ENV.from_string(xml)
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
                 from None
-    return PreparedTemplate(source, entries, compiled)
+    return PreparedTemplate(source, entries, compiled, sources)
 
 
 def prepare_template(path: Path) -> PreparedTemplate:

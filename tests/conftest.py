@@ -110,7 +110,16 @@ def run_bounded(*args: str, timeout: float = 30) -> Bounded:
                    int(peak.group(1)) / 1024 if peak else float("inf"))
 
 
-# CI installs LibreOffice and must run these tests; a developer machine without it skips them.
-needs_libreoffice = pytest.mark.skipif(
-    find_soffice() is None and not os.environ.get("CI"),
-    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+# CI installs LibreOffice and must run these tests; a developer machine without it skips
+# them. One marker, one condition: `@pytest.mark.libreoffice` (or `needs_libreoffice`).
+# `-m "not libreoffice and not slow"` is the fast inner loop (make test-fast).
+needs_libreoffice = pytest.mark.libreoffice
+_NO_OFFICE = find_soffice() is None and not os.environ.get("CI")
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason="LibreOffice is not installed "
+                                   "(apt-get install libreoffice-writer-nogui)")
+    for item in items:
+        if _NO_OFFICE and item.get_closest_marker("libreoffice"):
+            item.add_marker(skip)

@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from contratgen.batch import BatchConfig, expand_inputs, parse_shard, run_batch, shard_of
 from contratgen.cli import main
-from contratgen.pdf import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = (ROOT / "samples" / "contract-b2b.yaml").read_text(encoding="utf-8")
@@ -248,7 +247,7 @@ def test_missing_libreoffice_for_pdf_exits_3(clients, monkeypatch):
     assert "LibreOffice" in result.stderr
 
 
-@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.libreoffice
 def test_pdf_batch_shares_one_libreoffice_pool(clients):
     clients(3)
     result = batch("clients", "-j", "2", "--format", "both")

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from contratgen.pdf import find_soffice
 from conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
 
 CLI = [sys.executable, "-m", "contratgen.cli"]
 
@@ -116,7 +117,7 @@ def command_of(pid: int) -> str:
         return ""
 
 
-@pytest.mark.skipif(find_soffice() is None, reason="needs LibreOffice")
+@pytest.mark.libreoffice
 def test_a_libreoffice_worker_killed_mid_batch_is_replaced(tmp_path):
     folder = make_inputs(tmp_path / "in", 8)
     out = tmp_path / "out"

@@ -18,12 +18,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from lxml import etree
 
 from contratgen.cli import main
+
+pytestmark = pytest.mark.slow
 
 MINIMAL_TEXT = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
 MINIMAL = yaml.safe_load(MINIMAL_TEXT)

@@ -6,7 +6,6 @@ it), or refused with a located diagnostic and nothing written.
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 import zipfile
@@ -21,7 +20,7 @@ from pypdf import PdfReader
 from contratgen.cli import main
 from conftest import document_text
 from contratgen.fields import MAX_ITEMS, MAX_TEXT
-from contratgen.pdf import Converter, find_soffice
+from contratgen.pdf import Converter
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
 LINES = MINIMAL.splitlines()
@@ -232,8 +231,7 @@ def test_document_number_never_writes_outside_the_output_folder(tmp_path, number
 
 # --- LibreOffice opens them -----------------------------------------------------------
 
-needs_office = pytest.mark.skipif(find_soffice() is None and not os.environ.get("CI"),
-                                  reason="LibreOffice is not installed")
+needs_office = pytest.mark.libreoffice
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from contratgen.cli import main
-from contratgen.pdf import find_soffice
 from conftest import SAMPLES
 from test_finalize import lines_named, sign, signature_statuses, signer  # noqa: F401
 
-pytestmark = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is required "
-                                "(tools/setup.sh installs it; CI always has it)")
+pytestmark = pytest.mark.libreoffice
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
