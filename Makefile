@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 OUT ?= out
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test test-fast test-latest smoke-wheel lint schemas bench lock clean
+.PHONY: setup system demo test test-fast test-latest test-min smoke-wheel lint schemas bench lock clean
 
 setup: $(STAMP)
 
@@ -43,6 +43,13 @@ test-latest:
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test,dask]"
 	.venv-latest/bin/python -m pytest -q -n 2 -p no:cacheprovider
+
+# The suite with every dependency at the lower bound pyproject.toml states.
+test-min:
+	bash tools/setup.sh
+	$(PYTHON) -m venv .venv-min
+	.venv-min/bin/python -m pip install -q --disable-pip-version-check -c constraints-min.txt -e ".[test,dask]"
+	.venv-min/bin/python -m pytest -q -n 2 -p no:cacheprovider
 
 # The wheel, installed in a fresh venv, used from an empty folder as a new user would.
 smoke-wheel: setup
