@@ -261,7 +261,9 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
 
 
 from .cli_rates import rates_command  # noqa: E402
+from .cli_dues import dues_command  # noqa: E402
 main.add_command(rates_command)
+main.add_command(dues_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
