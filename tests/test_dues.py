@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import json
 import shutil
-from decimal import Decimal as D
 from pathlib import Path
 
 import icalendar
