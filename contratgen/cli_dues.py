@@ -15,7 +15,8 @@ import click
 
 from .cli_rates import rates_option, selected_rates
 from .diagnostics import UserError, print_diagnostics
-from .dues_ics import DEFAULT_ALARMS
+
+DEFAULT_ALARMS = (-3, 7, 15)     # days from the due date: 3 before, 7 and 15 after
 
 COLUMNS = ("#", "tranche", "invoice", "due", "status", "amount", "paid", "outstanding",
            "days late", "interest", "indemnity", "claimable")

@@ -8,13 +8,14 @@ reported at once, located, exit 1), and leaves the resulting
 from __future__ import annotations
 
 import datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 
 from .diagnostics import UserError, print_diagnostics
-from .formatting import rate as percent
-from .rules.rates import RatesTable, half_label, half_of, load_rates, shipped_table
+
+if TYPE_CHECKING:  # pragma: no cover - the CLI imports the engine only when it runs
+    from .rules.rates import RatesTable
 
 META_KEY = "contratgen.rates"
 
@@ -22,6 +23,7 @@ META_KEY = "contratgen.rates"
 def _load(ctx: click.Context, param: click.Parameter, value) -> None:
     if not value:
         return
+    from .rules.rates import load_rates
     try:
         ctx.meta[META_KEY] = load_rates(value)
     except UserError as exc:
@@ -40,14 +42,16 @@ def rates_option(f):
                              "half-years of the rates table.")(f)
 
 
-def selected_rates() -> Optional[RatesTable]:
+def selected_rates() -> Optional["RatesTable"]:
     """The table ``--rates`` built for this command, or None for the shipped table."""
     ctx = click.get_current_context(silent=True)
     return ctx.meta.get(META_KEY) if ctx is not None else None
 
 
-def rates_rows(table: RatesTable, lang: str = "fr") -> list[dict[str, str]]:
+def rates_rows(table: "RatesTable", lang: str = "fr") -> list[dict[str, str]]:
     """One row of text per half-year of ``table``, oldest first."""
+    from .formatting import rate as percent
+    from .rules.rates import half_label
     rows = []
     for half in table.halves:
         r = table.for_half(half)
@@ -68,6 +72,7 @@ def rates_command():
     """The rates table in force (legal interest, ECB, default penalty rate, floor)."""
     from rich.console import Console
     from rich.table import Table
+    from .rules.rates import half_of, shipped_table
     table = selected_rates() or shipped_table()
     grid = Table(title="Rates table" + (f" (with {', '.join(table.overlays)})"
                                         if table.overlays else ""))

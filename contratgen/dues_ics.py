@@ -20,6 +20,7 @@ from .dues import DocumentDues, TrancheDue
 from .formatting import money
 
 DEFAULT_ALARMS = (-3, 7, 15)     # days from the due date: 3 before, 7 and 15 after
+                                 # (cli_dues has the same default without importing this)
 NAMESPACE = uuid.UUID("6f1c7f5e-8a43-5a0e-9d53-2a6b1f0c0d15")   # contratgen's, fixed
 
 WORDS = {
