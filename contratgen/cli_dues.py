@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from .cli_rates import rates_option, selected_rates
-from .diagnostics import UserError, print_diagnostics
+from .diagnostics import ERROR, UserError, print_diagnostics
 
 DEFAULT_ALARMS = (-3, 7, 15)     # days from the due date: 3 before, 7 and 15 after
 
@@ -53,8 +54,10 @@ def _table(doc):
 @click.option("--alarm", "alarms", multiple=True, type=click.IntRange(-365, 365),
               metavar="DAYS", help="A reminder, in days from the due date (negative: "
               "before); repeatable. Default: -3, 7 and 15.")
+@click.option("--strict", is_flag=True, help="Treat warnings (a half-year missing from the "
+              "rates table, an agreed rate below a floor…) as errors.")
 @rates_option
-def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms):
+def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
     """Each tranche of FILEs (files, folders, globs) on a date: invoiced, due date, paid,
     outstanding, days late, late interest, recovery indemnity."""
     from .batch import display_path, expand_inputs
@@ -70,6 +73,13 @@ def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms):
         try:
             doc = dues_of(Path(name), day, selected_rates(), display_path(name))
         except UserError as exc:
+            print_diagnostics(exc.diagnostics)
+            entries.append(error_json(name, exc.diagnostics))
+            failed += 1
+            continue
+        if strict and doc.diagnostics:
+            exc = UserError([replace(d, severity=ERROR, message=d.message + " (--strict)")
+                             for d in doc.diagnostics])
             print_diagnostics(exc.diagnostics)
             entries.append(error_json(name, exc.diagnostics))
             failed += 1

@@ -154,6 +154,7 @@ def test_an_uncovered_half_year_warns_and_rates_file_fills_it(tmp_path):
     extra.write_text("legal_interest:\n  - {half: 2026-H2, consumer: 6.5, other: 2.5, "
                      "source: test}\necb_refinancing:\n  - {since: 2026-06-10, rate: 2.40, "
                      "source: test}\n", encoding="utf-8")
+    assert run("--strict", "--on", "2026-07-15", str(B2B)).exit_code == 1
     result = run("--json", "--on", "2026-07-15", "--rates", str(extra), str(B2B))
     assert "legal.rates-table" not in result.stderr
     periods = json.loads(result.stdout)["documents"][0]["tranches"][1]["periods"]
