@@ -215,3 +215,20 @@ def test_alarms_can_be_chosen(tmp_path):
     assert result.exit_code == 0, result.output
     late = list(icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT"))[1]
     assert [a.decoded("trigger").days for a in late.walk("VALARM")] == [-1, 30]
+
+
+def test_a_notice_before_the_due_date_and_an_overpayment_are_warnings(tmp_path):
+    text = B2B.read_text(encoding="utf-8").replace(
+        "{invoice: FA-2026-0131, date: 2026-06-10}", "{invoice: FA-2026-0131, date: 2026-05-10}"
+    ).replace("date: 2026-03-12, amount: 1442.22", "date: 2026-03-12, amount: 1500")
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = dues_of(path, day("2026-06-30"))
+    codes = sorted((d.code, d.severity) for d in doc.diagnostics)
+    assert codes == [("invoicing.notices", "warning"), ("invoicing.payments", "warning")]
+    assert any("precedes the due date 2026-05-20" in d.message for d in doc.diagnostics)
+    assert any("1500.00 received for 1442.22" in d.message for d in doc.diagnostics)
+
+
+def test_a_date_that_is_not_iso_is_a_usage_error():
+    assert run("--on", "30/06/2026", str(B2B)).exit_code == 2
