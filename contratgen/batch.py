@@ -188,6 +188,7 @@ def input_key(path: Path, source: Source, raw_sha256: str, options: Options,
         "library": [_dir_digest(Path(d)) for d in libraries],
         "templates": [_file_digest(t) for t in templates],
         "annexes": [_file_digest(a) for a in annexes],
+        "rates": options.rates.digest() if options.rates else None,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

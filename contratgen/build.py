@@ -24,7 +24,7 @@ from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, lo
     render_blocks
 from .model import ClientFile, Tranche as TrancheInput, parse_client
 from .money import Computed, ScheduleError, compute
-from .rules.rates import Rates, rates_for
+from .rules.rates import Rates, RatesTable, rates_for
 from .source import Source
 from .template_lint import template_problems
 
@@ -35,6 +35,7 @@ class Options:
     templates_dir: Optional[Path] = None      # --templates
     strict: bool = False                      # warnings are errors
     allow_outside_paths: bool = False         # library/template/annexes outside the input's folder
+    rates: Optional[RatesTable] = None        # --rates FILE overlaid on the shipped table
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     source, digest = load(path)
     client = default_schedule(parse_client(source))
     computed = compute_numbers(client, source)
-    rates = rates_for(client.document.date)
+    rates = rates_for(client.document.date, options.rates)
     library, lib_diags = library_for(client, source, options)
     if has_errors(lib_diags):
         raise UserError(lib_diags)

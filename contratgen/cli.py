@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .diagnostics import ExternalError, UserError, print_diagnostics
+from .cli_rates import rates_option, selected_rates
 
 FORMATS = click.Choice(["docx", "pdf", "both"])
 
@@ -39,7 +40,7 @@ def _options(library, templates, strict, allow_outside_paths):
     from .build import Options
     return Options(library_dirs=tuple(Path(d) for d in library),
                    templates_dir=Path(templates) if templates else None, strict=strict,
-                   allow_outside_paths=allow_outside_paths)
+                   allow_outside_paths=allow_outside_paths, rates=selected_rates())
 
 
 def resolve_formats(fmt: str | None) -> tuple[str, ...]:
@@ -65,7 +66,7 @@ def common(f):
     f = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
     f = click.option("--allow-outside-paths", is_flag=True,
                      help="Allow library/template/annex paths outside the input's folder.")(f)
-    return f
+    return rates_option(f)
 
 
 class Contratgen(click.Group):
@@ -292,6 +293,12 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
         raise click.UsageError(str(exc)) from None
     if code:
         raise Failed(code)
+
+
+from .cli_rates import rates_command  # noqa: E402
+from .cli_dues import dues_command  # noqa: E402
+main.add_command(rates_command)
+main.add_command(dues_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

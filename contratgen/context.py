@@ -186,8 +186,9 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
         if pay.late_penalty_rate in (None, "legal_default"):
             basis = phrase(lang, "penalty.legal_consumer")
     elif pay.late_penalty_rate == "legal_default":
-        basis = phrase(lang, "penalty.basis", ecb=pct(rates.ecb),
-                       margin=fmt.number(rates.default_penalty_margin, lang))
+        basis = phrase(lang, "penalty.basis", rate=fmt.rate(rates.default_penalty_rate, lang),
+                       margin=fmt.number(rates.default_penalty_margin, lang),
+                       start=fmt.date(rates.half_start, lang))
 
     early = pay.early_payment_discount
     methods = [phrase(lang, f"method.{m}") for m in pay.methods]
@@ -251,6 +252,10 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             "recovery_indemnity": _or_none(pay.recovery_indemnity, money)
             if client.client.kind == "business" else None,
             "recovery_indemnity_value": pay.recovery_indemnity,
+            "recovery_indemnity_min": money(rates.recovery_indemnity_min),
+            "recovery_indemnity_agreed": client.client.kind == "business"
+            and pay.recovery_indemnity is not None
+            and pay.recovery_indemnity > rates.recovery_indemnity_min,
             "early_payment": {"rate": pct(early.rate), "within_days": early.within_days,
                               "rate_value": early.rate} if early else None,
             "early_payment_text": phrase(lang, "early.discount", rate=pct(early.rate),

@@ -51,6 +51,18 @@ def percent(value: Decimal, lang: str) -> str:
     return format_percent(Decimal(value) / 100, _percent_pattern(lang), locale=_PARSED[lang])
 
 
+@lru_cache(maxsize=None)
+def _rate_pattern(lang: str) -> str:
+    head, sep, tail = _PARSED[lang].percent_formats[None].pattern.rpartition("0")
+    return f"{head}0.00#{tail}"
+
+
+def rate(value: Decimal, lang: str) -> str:
+    """An interest rate as the arrêtés and the ECB publish it, with at least two
+    decimals: ``14.5`` → ``14,50 %`` (fr) / ``14.50%`` (en)."""
+    return format_percent(Decimal(value) / 100, _rate_pattern(lang), locale=_PARSED[lang])
+
+
 def number(value: Decimal | int, lang: str) -> str:
     return format_decimal(value, "#,##0.##########", locale=_PARSED[lang])  # as given
 

@@ -28,7 +28,8 @@ PHRASES = {
         "method.cash": "espèces",
         "method.direct_debit": "prélèvement SEPA",
         "or": "ou",
-        "penalty.basis": "taux de refinancement de la BCE ({ecb}) majoré de {margin} points",
+        "penalty.basis": "taux de refinancement de la BCE en vigueur au 1er janvier ou au "
+                         "1er juillet, majoré de {margin} points, soit {rate} au {start}",
         "penalty.legal_consumer": "taux de l'intérêt légal, après mise en demeure",
         "early.discount": "escompte de {rate} pour paiement sous {days}",
         "early.none": "pas d'escompte pour paiement anticipé",
@@ -63,8 +64,9 @@ PHRASES = {
         "method.cash": "cash",
         "method.direct_debit": "SEPA direct debit",
         "or": "or",
-        "penalty.basis": "European Central Bank refinancing rate ({ecb}) plus {margin} "
-                         "percentage points",
+        "penalty.basis": "European Central Bank main refinancing rate in force on 1 January "
+                         "or 1 July, plus {margin} percentage points, that is {rate} on "
+                         "{start}",
         "penalty.legal_consumer": "statutory interest rate, after formal notice",
         "early.discount": "{rate} discount for payment within {days}",
         "early.none": "no discount for early payment",

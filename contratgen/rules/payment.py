@@ -163,6 +163,9 @@ def rates_table(doc: Finder):
     if not rates.covered:
         day = doc.client.document.date
         yield doc.at(("document", "date"),
-                     f"the rates table does not cover {day.isoformat()}: the legal interest "
-                     f"and ECB rates of the {half_name(rates.half)} are used; add the "
-                     "half-year to the table")
+                     f"the rates table has no {half_name(rates.wanted)} ({rates.wanted}), the "
+                     f"half-year of {day.isoformat()}: the legal interest and ECB rates of the "
+                     f"{half_name(rates.half)} are used. Once its arrêté is published, write "
+                     f"the half-year in a YAML file (legal_interest: [{{half: {rates.wanted}, "
+                     "consumer: ..., other: ..., source: ...}]) and pass it with --rates FILE; "
+                     "`contratgen rates` shows the table")
