@@ -243,12 +243,15 @@ def _params(given: dict, clause: Clause, source: Source, index: int):
 
 
 def template_diagnostics(client: ClientFile, source: Source, template: Path,
-                         has_clauses: bool) -> list[Diagnostic]:
-    """The template linter's findings for this document; a missing articles slot is an
-    error whenever the document has clauses (they would silently vanish)."""
+                         clauses: Sequence[SelectedClause]) -> list[Diagnostic]:
+    """The template linter's findings for this document; a missing slot is an error
+    whenever the document has what goes there (it would silently vanish)."""
+    needed = {"articles": bool(clauses),
+              "clause_annexes": any(s.clause.spec.annex is not None for s in clauses)}
     found = []
     for d in template_problems(render.prepare_template(template), client.document.type):
-        if d.code == "template.slot" and has_clauses and d.severity == WARNING:
+        slot = next((name for name in needed if f"{{{{p {name} }}}}" in d.message), None)
+        if d.code == "template.slot" and slot and needed[slot] and d.severity == WARNING:
             d = Diagnostic(d.file, d.line, d.col, ERROR, d.message, d.code)
         found.append(d)
     if client.document.template and has_errors(found):
@@ -270,7 +273,7 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     clauses, diags = select_clauses(client, source, library)
     template = template_for(client, source, options)
     annexes, annex_diags = annex_paths(client, source, options)
-    diags = diags + annex_diags + template_diagnostics(client, source, template, bool(clauses))
+    diags = diags + annex_diags + template_diagnostics(client, source, template, clauses)
     prepared = Prepared(path, source, digest, client, computed, rates, library, clauses,
                         template, annexes)
     from .rules import check_document

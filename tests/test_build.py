@@ -200,6 +200,7 @@ def test_a_user_template_via_templates_dir(tmp_path):
 def test_a_template_with_a_misspelt_variable_is_a_clear_error(tmp_path):
     document = docx.Document()
     document.add_paragraph("{{ provider.nmae }}")
+    document.add_paragraph("{{p articles }}")
     (tmp_path / "tpl").mkdir()
     document.save(tmp_path / "tpl" / "contract.docx")
     result = CliRunner().invoke(main, ["build", str(SAMPLES / "contract-b2b.yaml"), "-o",

@@ -74,8 +74,6 @@ CASES = [
      "template.slot", "clause articles slot"),
     ("articles slot not alone", "word/document.xml",
      with_text_after("{{p articles }}", " et la suite"), "template.slot", "alone"),
-    ("no annex slot", "word/document.xml", without_paragraph("{{p clause_annexes }}"),
-     "template.slot", "clause annex pages"),
 ]
 
 
@@ -128,3 +126,17 @@ def test_build_refuses_a_letterhead_without_articles_and_writes_nothing(tmp_path
     assert not out.exists() or not any(out.iterdir())
     check = CliRunner().invoke(main, ["check", str(client)])
     assert check.exit_code == 1 and "[template.slot]" in check.output
+
+
+def test_a_missing_annex_slot_is_a_warning_until_a_clause_brings_an_annex(tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    edit_part(SHIPPED_TEMPLATES / "quote.docx", folder / "quote.docx", "word/document.xml",
+              without_paragraph("{{p clause_annexes }}"))
+    status, output = lint(folder)
+    assert status == 0 and "warning: the clause annex pages slot" in output
+    quote = SAMPLES / "quote-b2c.yaml"     # its withdrawal clause brings the form's page
+    assert "withdrawal" in quote.read_text()
+    run = CliRunner().invoke(main, ["check", str(quote), "--templates", str(folder)])
+    assert run.exit_code == 1
+    assert "error: the clause annex pages slot" in run.output
