@@ -17,6 +17,11 @@ case "$fonts" in *Carlito*) ;; *) need+=(fonts-crosextra-carlito) ;; esac
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+# --browser: Debian's Chromium, for the preview's browser test (CI passes it; elsewhere
+# that test skips)
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   echo "setup: installing ${need[*]}"
