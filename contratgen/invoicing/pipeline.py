@@ -59,10 +59,10 @@ def prepare_invoices(path: Path, options: Options = Options(),
 
 
 def invoice_files(invoice_set: InvoiceSet, invoice: Invoice, formats: Sequence[str],
-                  converter=None) -> dict[str, bytes]:
+                  converter=None, options: Options = Options()) -> dict[str, bytes]:
     """The outputs of one invoice: extension → bytes, every one complete."""
     from .document import render_invoice
-    docx = render_invoice(invoice_set.prepared, invoice)
+    docx = render_invoice(invoice_set.prepared, invoice, options)
     files = {}
     if "docx" in formats:
         files["docx"] = docx
@@ -79,7 +79,7 @@ def build_invoices(path: Path, out_dir: Path, formats: Sequence[str],
     """Build and write every invoice of one file; returns the paths and the warnings.
     All its invoices are made before any is written."""
     invoice_set = prepare_invoices(path, options, numbers, only)
-    outputs = {invoice.number: invoice_files(invoice_set, invoice, formats, converter)
+    outputs = {invoice.number: invoice_files(invoice_set, invoice, formats, converter, options)
                for invoice in invoice_set.invoices}
     files = {Path(out_dir) / f"{safe_name(number)}.{ext}": data
              for number, made in outputs.items() for ext, data in made.items()}

@@ -13,7 +13,7 @@ import yaml
 from .. import formatting as fmt
 from ..context import labels as contract_labels
 from ..money import Tranche
-from .plan import Category
+from .plan import ZERO, Category, Invoice
 
 # UNTDID 4451 subject codes of the French mentions (as the French e-invoicing CIUS asks)
 PENALTIES = "PMD"   # pénalités de retard
@@ -42,14 +42,15 @@ def advance_text(tranche: Tranche, contract: str, lang: str) -> str:
         label=tranche.label)
 
 
-def notes(context: dict, cat: Category, vat_on_debits: bool, due: str) -> tuple[Note, ...]:
+def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
+          deductions: str | None = None) -> tuple[Note, ...]:
     """The mentions of C. com. L441-9 / L441-10 and CGI 242 nonies A, from the document's
     context (build_context): penalties, the 40 € indemnity (B2B), escompte, VAT regime."""
     lang = context["document"]["language"]
     words = invoice_labels(lang)
     pay, provider = context["payment"], context["provider"]
     found = [Note(LEGAL, words["seller_legal"].format(
-        name=provider["display_name"],
+        name=provider["name"],
         identity=f", {provider['identity']}" if provider["identity"] else ""))]
     if context["client"]["kind"] == "business":
         basis = f" ({pay['late_penalty_basis']})" if pay["late_penalty_basis"] else ""
@@ -66,7 +67,25 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str) -> tuple[
     elif vat_on_debits:
         found.append(Note(TAX, words["vat_on_debits"]))
     found.append(Note("AAI", words["terms"].format(terms=pay["terms"], date=due)))
+    if deductions:
+        found.append(Note("AAI", deductions))
     return tuple(found)
+
+
+def deductions_text(invoice: Invoice, lang: str) -> str | None:
+    """The final invoice's deductions in words: each advance with its number, date,
+    amount and VAT, then the VAT still due per rate."""
+    if not invoice.preceding:
+        return None
+    words = invoice_labels(lang)
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    advances = words["separator"].join(words["deduction"].format(
+        number=p.number, date=fmt.date(p.date, lang), total=money(p.total),
+        vat=money(sum((t.amount for t in p.taxes), ZERO))) for p in invoice.preceding)
+    left = words["separator"].join(f"{fmt.percent(t.rate, lang)}{words['colon']} {money(t.amount)}"
+                     for t in invoice.vat_remaining)
+    return words["deductions"].format(advances=advances, prepaid=money(invoice.prepaid),
+                                      remaining=left, due=money(invoice.due_amount))
 
 
 def bank_text(context: dict) -> str | None:
