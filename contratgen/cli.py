@@ -259,5 +259,8 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
         raise Failed(code)
 
 
+from .cli_invoice import invoice as _invoice  # noqa: E402
+main.add_command(_invoice)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

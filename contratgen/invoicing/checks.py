@@ -97,7 +97,7 @@ def check_batch_numbers(numbers: Mapping[str, str], client: ClientFile,
     found = []
     for i, entry in enumerate(client.invoicing.invoices if client.invoicing else []):
         other = numbers.get(entry.number)
-        if other is not None and other != source.file:
+        if other is not None:
             found.append(_at(source, i, "number", f"invoice number {entry.number} is also an "
                              f"invoice of {other}: numbers are unique across a batch",
                              CODE_NUMBER))

@@ -33,7 +33,8 @@ def _strict(diagnostics: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]
 def prepare_invoices(path: Path, options: Options = Options(),
                      numbers: Optional[Mapping[str, str]] = None,
                      only: Optional[str] = None) -> InvoiceSet:
-    """The invoices of one file (``only``: the one with that number); raises
+    """The invoices of one file (``only``: just the one with that number, if the file
+    has it); raises
     :class:`UserError` with every located problem. ``numbers`` maps the invoice numbers
     already built in this run to their file, so a batch never reuses one."""
     prepared = prepare(Path(path), options)
@@ -41,11 +42,6 @@ def prepare_invoices(path: Path, options: Options = Options(),
     found = check_entries(client, prepared.computed, source)
     found += check_batch_numbers(numbers or {}, client, source)
     entries = client.invoicing.invoices if client.invoicing else []
-    if only is not None and not any(e.number == only for e in entries):
-        known = ", ".join(e.number for e in entries) or "none"
-        found.append(source.diagnostic(("invoicing",) if client.invoicing else (),
-                                       f"no invoice numbered {only} (this file has: {known})",
-                                       "invoice.number"))
     found = _strict(found, options.strict)
     if has_errors(found):
         raise UserError(sorted(found, key=lambda d: (d.line, d.col)))
