@@ -191,7 +191,7 @@ def computed_for(items, percents) -> Computed:
 
 
 def planned(computed: Computed):
-    terms = Terms(computed, category_standard(), 30, False, lambda t: t.label)
+    terms = Terms(computed, category_standard(), 30, False, lambda t, rate: t.label)
     entries = [InvoiceEntry(tranche=t.number, number=f"FA-{t.number}", date=DAY)
                for t in computed.tranches]
     return plan(entries, terms)
@@ -226,3 +226,19 @@ def test_every_invoice_adds_up_to_the_cent(items, percents):
 def test_the_category_follows_the_vat_regime():
     deal = invoices_of()
     assert category(deal.prepared.client).code == "S"
+
+
+def test_a_single_tranche_is_one_final_invoice_of_the_whole_price(write):
+    text = (SAMPLES / "contract-b2b.yaml").read_text(encoding="utf-8")
+    text = text[:text.index("  schedule:")] + text[text.index("clauses:"):]
+    path = write("deal.yaml", text + LEDGER.format(
+        entries="    - {tranche: 1, number: FA-1, date: 2026-03-05}"))
+    (invoice,) = prepare_invoices(path).invoices
+    assert invoice.type_code == FINAL and invoice.preceding == ()
+    assert invoice.due_amount == invoice.total_ttc == D("4807.40") and invoice.prepaid == 0
+
+
+def test_an_advance_line_per_rate_names_its_rate():
+    deposit = invoices_of().invoices[0]
+    assert [line.description.split("(TVA ")[-1] for line in deposit.lines] == [
+        "5,5\u00a0%)", "20\u00a0%)"]

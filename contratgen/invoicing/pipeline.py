@@ -47,7 +47,8 @@ def prepare_invoices(path: Path, options: Options = Options(),
         raise UserError(sorted(found, key=lambda d: (d.line, d.col)))
     contract = client.document.number
     terms = terms_for(client, prepared.computed,
-                      lambda tranche: advance_text(tranche, contract, prepared.lang))
+                      lambda tranche, rate: advance_text(tranche, rate, contract,
+                                                         prepared.lang))
     invoices = plan(entries, terms)
     if only is not None:
         invoices = tuple(i for i in invoices if i.number == only)

@@ -19,11 +19,14 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from ..ledger import InvoiceEntry
 from ..model import ClientFile
 from ..money import Computed, Line, Tranche, VatLine, cents, split
+
+# (tranche, rate or None) → the text of an advance invoice's line
+Describe = Callable[[Tranche, Optional[Decimal]], str]
 
 ADVANCE = "386"   # UNTDID 1001: advance payment invoice (facture d'acompte)
 FINAL = "380"     # commercial invoice
@@ -157,21 +160,18 @@ def _line(number: int, line: Line, cat: Category) -> InvoiceLine:
                        item.vat_rate.normalize())
 
 
-def advance_lines(taxes: Sequence[TaxLine], description: str) -> tuple[InvoiceLine, ...]:
+def advance_lines(taxes: Sequence[TaxLine], tranche: Tranche, describe: Describe
+                  ) -> tuple[InvoiceLine, ...]:
     """One line per rate (an invoice line carries one rate): the advance's base at it."""
     many = len([t for t in taxes if t.base]) > 1
     lines = []
     for tax in taxes:
         if not tax.base:
             continue
-        text = f"{description} ({_rate_text(tax.rate)} %)" if many else description
+        text = describe(tranche, tax.rate if many else None)
         lines.append(InvoiceLine(len(lines) + 1, text, Decimal(1), None, tax.base, tax.base,
                                  None, tax.base, tax.category, tax.rate))
     return tuple(lines)
-
-
-def _rate_text(rate: Decimal) -> str:
-    return f"{rate.normalize():f}".replace(".", ",")
 
 
 def _sum(values) -> Decimal:
@@ -185,7 +185,7 @@ class Terms:
     category: Category
     terms_days: int
     end_of_month: bool
-    describe: object      # (tranche) -> the text of an advance's lines
+    describe: Describe    # the text of an advance's line (at a rate, when it has several)
 
 
 def advance_invoice(entry: InvoiceEntry, index: int, terms: Terms) -> Invoice:
@@ -194,7 +194,7 @@ def advance_invoice(entry: InvoiceEntry, index: int, terms: Terms) -> Invoice:
     total_ht, total_vat = _sum(t.base for t in taxes), _sum(t.amount for t in taxes)
     return Invoice(entry.number, entry.date,
                    due_date(entry.date, tranche, terms.terms_days, terms.end_of_month),
-                   ADVANCE, tranche, index, advance_lines(taxes, terms.describe(tranche)),
+                   ADVANCE, tranche, index, advance_lines(taxes, tranche, terms.describe),
                    taxes, total_ht, total_vat, total_ht + total_vat, ZERO, tranche.amount)
 
 

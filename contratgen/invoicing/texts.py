@@ -5,6 +5,7 @@ carries (BT-21 / BT-22) and the DOCX prints, in the document's language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
@@ -36,10 +37,15 @@ def invoice_labels(lang: str) -> dict[str, str]:
     return {**contract_labels(lang), **yaml.safe_load(text)[lang]}
 
 
-def advance_text(tranche: Tranche, contract: str, lang: str) -> str:
-    return invoice_labels(lang)["advance_of"].format(
+def advance_text(tranche: Tranche, rate: Decimal | None, contract: str, lang: str) -> str:
+    """"Acompte n° 1 (30 %) sur le contrat CT-… – Acompte à la signature", with the VAT
+    rate of the line when the advance has one line per rate."""
+    text = invoice_labels(lang)["advance_of"].format(
         number=tranche.number, percent=fmt.percent(tranche.percent, lang), contract=contract,
         label=tranche.label)
+    if rate is None:
+        return text
+    return f"{text} ({invoice_labels(lang)['vat_rate']} {fmt.percent(rate, lang)})"
 
 
 def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
