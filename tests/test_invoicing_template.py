@@ -58,3 +58,12 @@ def test_the_docx_is_reproducible():
     deal = prepare_invoices(SAMPLES / "contract-b2b-invoiced.yaml")
     invoice = deal.invoices[-1]
     assert render_invoice(deal.prepared, invoice) == render_invoice(deal.prepared, invoice)
+
+
+def test_a_building_trade_invoice_states_its_insurance(write):
+    text = (SAMPLES / "contract-b2b-invoiced.yaml").read_text(encoding="utf-8").replace(
+        "  iban: FR76", "  insurance: {insurer: MAAF Assurances, policy: \"123456789\"}\n"
+                       "  iban: FR76")
+    deal = prepare_invoices(write("deal.yaml", text))
+    rendered = docx_text(render_invoice(deal.prepared, deal.invoices[0]))
+    assert "Assurance décennale : MAAF Assurances, contrat n° 123456789" in rendered

@@ -48,7 +48,7 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
     due = fmt.date(invoice.due_date, lang)
     category = invoice.taxes[0].category if invoice.taxes else None
     mentions = notes(context, category, client.provider.vat_on_debits, due,
-                     deductions_text(invoice, lang))
+                     deductions_text(invoice, lang), client.provider.insurance)
     context["labels"] = words
     context["invoice"] = {
         "number": invoice.number, "type_code": invoice.type_code,

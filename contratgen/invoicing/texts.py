@@ -49,7 +49,7 @@ def advance_text(tranche: Tranche, rate: Decimal | None, contract: str, lang: st
 
 
 def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
-          deductions: str | None = None) -> tuple[Note, ...]:
+          deductions: str | None = None, insurance=None) -> tuple[Note, ...]:
     """The mentions of C. com. L441-9 / L441-10 and CGI 242 nonies A, from the document's
     context (build_context): penalties, the 40 € indemnity (B2B), escompte, VAT regime."""
     lang = context["document"]["language"]
@@ -58,6 +58,10 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
     found = [Note(LEGAL, words["seller_legal"].format(
         name=provider["name"],
         identity=f", {provider['identity']}" if provider["identity"] else ""))]
+    if insurance is not None:  # loi 96-603: the insurance on invoices too
+        found.append(Note(LEGAL, words[f"insurance_{insurance.kind}"].format(
+            insurer=insurance.insurer, policy=insurance.policy,
+            territory=insurance.territory)))
     if context["client"]["kind"] == "business":
         basis = f" ({pay['late_penalty_basis']})" if pay["late_penalty_basis"] else ""
         found.append(Note(PENALTIES, words["penalties"].format(
