@@ -122,6 +122,13 @@ def test_an_invoice_number_used_twice_is_an_error(write):
     assert d.code == "invoice.number-duplicate"
 
 
+def test_two_numbers_with_one_file_name_are_an_error(write):
+    path = with_ledger(write, "    - {tranche: 1, number: FA/1, date: 2026-03-05}\n"
+                              "    - {tranche: 2, number: FA_1, date: 2026-03-06}")
+    (d,) = diagnostics(path)
+    assert d.code == "invoice.number-duplicate" and "both be written to FA_1.pdf" in d.message
+
+
 def test_a_number_built_from_another_file_of_the_batch_is_an_error(write):
     path = with_ledger(write, "    - {tranche: 1, number: FA-1, date: 2026-03-05}")
     (d,) = diagnostics(path, numbers={"FA-1": "other.yaml"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+from ..build import safe_name
 from ..diagnostics import WARNING, Diagnostic
 from ..model import ClientFile
 from ..money import Computed
@@ -49,10 +50,12 @@ def check_entries(client: ClientFile, computed: Computed, source: Source) -> lis
                              f"invoiced by {first}", CODE_TWICE))
         else:
             seen_tranche[entry.tranche] = i
-        if entry.number in seen_number:
-            found.append(_at(source, i, "number", f"invoice number {entry.number} is used "
-                             "twice: an invoice number is unique", CODE_NUMBER))
-        seen_number.setdefault(entry.number, i)
+        key = safe_name(entry.number)
+        if key in seen_number:
+            found.append(_at(source, i, "number", _twice(entry.number,
+                                                         entries[seen_number[key]].number),
+                             CODE_NUMBER))
+        seen_number.setdefault(key, i)
         if i and entry.date < entries[i - 1].date:
             found.append(_at(source, i, "date", f"invoice {entry.number} is dated "
                              f"{entry.date.isoformat()}, before {entries[i - 1].number} "
@@ -61,6 +64,13 @@ def check_entries(client: ClientFile, computed: Computed, source: Source) -> lis
     found.extend(_final_after_advances(entries, count, source))
     found.extend(_vat_rates(client, source))
     return found
+
+
+def _twice(number: str, other: str) -> str:
+    if number == other:
+        return f"invoice number {number} is used twice: an invoice number is unique"
+    return (f"invoice numbers {other} and {number} would both be written to "
+            f"{safe_name(number)}.pdf: make them differ in letters or digits")
 
 
 def _final_after_advances(entries, count: int, source: Source) -> Iterable[Diagnostic]:
@@ -93,10 +103,11 @@ def _vat_rates(client: ClientFile, source: Source) -> Iterable[Diagnostic]:
 
 def check_batch_numbers(numbers: Mapping[str, str], client: ClientFile,
                         source: Source) -> list[Diagnostic]:
-    """An invoice number already built from another file of the same run."""
+    """An invoice number already built from another file of the same run (``numbers``:
+    the output name of each invoice built, see :func:`contratgen.build.safe_name`)."""
     found = []
     for i, entry in enumerate(client.invoicing.invoices if client.invoicing else []):
-        other = numbers.get(entry.number)
+        other = numbers.get(safe_name(entry.number))
         if other is not None:
             found.append(_at(source, i, "number", f"invoice number {entry.number} is also an "
                              f"invoice of {other}: numbers are unique across a batch",

@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject, TextStringObject
 
 from ..build import Prepared
-from ..diagnostics import ExternalError
+from ..diagnostics import ExternalError, UserError
 from ..finalize import PROVENANCE_KEY, write_reproducibly
 from .document import invoice_context, provenance, xml_for
 from .plan import Invoice
@@ -46,9 +46,15 @@ def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter) ->
     title = f"{context['invoice']['title']} {invoice.number}"
     metadata = {"author": prepared.client.provider.name, "title": title,
                 "subject": f"{title} – {prepared.client.client.name}"}
-    embedded = facturx.generate_from_binary(
-        visual, xml, flavor="factur-x", level=LEVEL, check_xsd=True, pdf_metadata=metadata,
-        lang=prepared.lang, xmp_compression=False)
+    try:
+        embedded = facturx.generate_from_binary(
+            visual, xml, flavor="factur-x", level=LEVEL, check_xsd=True,
+            pdf_metadata=metadata, lang=prepared.lang, xmp_compression=False)
+    except Exception as exc:  # factur-x says "invalid against the XSD" with a bare Exception
+        where = ("invoicing", "invoices", invoice.entry_index, "number")
+        raise UserError([prepared.source.diagnostic(
+            where, f"the Factur-X XML of invoice {invoice.number} was refused by factur-x "
+                   f"({exc}); nothing is written", "invoice.facturx")]) from None
     return _reproducible(embedded, invoice, provenance(prepared, invoice))
 
 

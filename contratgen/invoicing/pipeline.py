@@ -35,8 +35,8 @@ def prepare_invoices(path: Path, options: Options = Options(),
                      only: Optional[str] = None) -> InvoiceSet:
     """The invoices of one file (``only``: just the one with that number, if the file
     has it); raises
-    :class:`UserError` with every located problem. ``numbers`` maps the invoice numbers
-    already built in this run to their file, so a batch never reuses one."""
+    :class:`UserError` with every located problem. ``numbers`` maps the output names of
+    the invoices already built in this run to their file, so a batch never reuses one."""
     prepared = prepare(Path(path), options)
     client, source = prepared.client, prepared.source
     found = check_entries(client, prepared.computed, source)
@@ -83,5 +83,5 @@ def build_invoices(path: Path, out_dir: Path, formats: Sequence[str],
     written = write_files(files)
     if numbers is not None:
         for number in outputs:
-            numbers[number] = invoice_set.prepared.source.file
+            numbers[safe_name(number)] = invoice_set.prepared.source.file
     return written, invoice_set.diagnostics
