@@ -42,3 +42,14 @@ def test_reverse_charge_needs_the_clients_vat_number(write):
             ).read_text(encoding="utf-8").replace("  vat_number: FR96552100554\n", "")
     (d,) = problems(write, text)
     assert "reverse-charge invoice states the client's VAT number" in d.message
+
+
+def test_check_reports_the_ledger_before_any_invoice_is_built(write):
+    from click.testing import CliRunner
+    from contratgen.cli import main
+    path = write("deal.yaml", SAMPLE.replace("{tranche: 2, number: FA-2026-0131",
+                                             "{tranche: 1, number: FA-2026-0131"))
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "tranche 1 is already invoiced by FA-2026-0107 [invoice.tranche-invoiced]" in \
+        result.output

@@ -28,13 +28,21 @@ def _at(source: Source, index: int, key: str, message: str, code: str,
     return source.diagnostic(("invoicing", "invoices", index, key), message, code, severity)
 
 
+def check_present(client: ClientFile, source: Source) -> list[Diagnostic]:
+    """``contratgen invoice`` needs at least one invoice in the ledger."""
+    if client.invoicing and client.invoicing.invoices:
+        return []
+    where = ("invoicing",) if client.invoicing else ()
+    return [source.diagnostic(where, "no invoice to build: list them under "
+                              "invoicing.invoices ({tranche, number, date})", CODE_NONE)]
+
+
 def check_entries(client: ClientFile, computed: Computed, source: Source) -> list[Diagnostic]:
-    """Every problem of the ledger's invoices, each at its YAML node."""
+    """Every problem of the ledger's invoices, each at its YAML node (run by the rule
+    legal.invoice-mentions, so ``check`` and ``build`` report them too)."""
     entries = client.invoicing.invoices if client.invoicing else []
     if not entries:
-        where = ("invoicing",) if client.invoicing else ()
-        return [source.diagnostic(where, "no invoice to build: list them under "
-                                  "invoicing.invoices ({tranche, number, date})", CODE_NONE)]
+        return []
     count = len(computed.tranches)
     found: list[Diagnostic] = []
     seen_tranche: dict[int, int] = {}

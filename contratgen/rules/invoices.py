@@ -5,7 +5,9 @@ d'acompte" and the final invoice's deductions are written by contratgen itself (
 contratgen/invoicing); this rule checks, once a file lists invoices, the mentions that
 come from the input: both parties' addresses, the client's SIREN between businesses
 (mention of 1 September 2026), the seller's VAT number when it charges VAT, the client's
-VAT number under reverse charge.
+VAT number under reverse charge; and the ledger itself (contratgen.invoicing.checks:
+each tranche invoiced once, numbers unique, advances before the final invoice, dates in
+order, VAT rates the regime allows), so that ``check`` reports it before ``invoice``.
 """
 from __future__ import annotations
 
@@ -35,3 +37,5 @@ def invoice_mentions(doc: Finder):
     if reverse and not client.client.vat_number:
         yield doc.at_field(("client", "vat_number"), "a reverse-charge invoice states the "
                                                      "client's VAT number")
+    from ..invoicing.checks import check_entries  # the invoicing stage's own checks
+    yield from check_entries(client, doc.prepared.computed, doc.prepared.source)
