@@ -20,6 +20,7 @@ B2B = ROOT / "samples" / "contract-b2b-invoiced.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "invoicing"
 FRANCHISE = FIXTURES / "franchise.yaml"
 REVERSE = FIXTURES / "reverse-charge.yaml"
+CONSUMER = FIXTURES / "quote-b2c-signed.yaml"   # a signed quote, a consumer client
 
 
 BUNDLED = Path(facturx.__file__).resolve().parent / "xsd_and_schematron"
@@ -78,6 +79,9 @@ CASES = {
     "reverse charge deposit": (REVERSE, 0),
     "reverse charge final": (REVERSE, 2),
 }
+B2B_CASES = dict(CASES)
+CASES.update({"consumer deposit (signed quote)": (CONSUMER, 0),
+              "consumer final (signed quote)": (CONSUMER, 1)})
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -92,12 +96,27 @@ def test_the_xml_passes_the_en16931_schematron(case, schematron):
     assert schematron(xml) == []
 
 
-@pytest.mark.parametrize("rules", ["factur-x", "fr-ctc"])
 @pytest.mark.parametrize("case", CASES)
-def test_the_xml_passes_the_factur_x_and_french_schematrons(case, rules, validators):
-    """Those factur-x bundles: Factur-X 1.0's own, and the French CTC rules (BR-FR)."""
+def test_the_xml_passes_the_factur_x_schematron(case, validators):
+    """Factur-X 1.0's own EN 16931 schematron, bundled with factur-x."""
     xml, _ = xml_of(*CASES[case])
-    assert validators[rules](xml) == []
+    assert validators["factur-x"](xml) == []
+
+
+@pytest.mark.parametrize("case", B2B_CASES)
+def test_a_b2b_xml_passes_the_french_ctc_schematron(case, validators):
+    """The French rules (BR-FR) of invoices exchanged between businesses through the
+    plateformes agréées; a consumer invoice is e-reported, not exchanged."""
+    xml, _ = xml_of(*CASES[case])
+    assert validators["fr-ctc"](xml) == []
+
+
+def test_a_consumer_invoice_has_no_recovery_indemnity():
+    xml, _ = xml_of(CONSUMER, 0)
+    codes = values(xml, "//ram:IncludedNote/ram:SubjectCode")
+    assert "PMT" not in codes and "PMD" in codes
+    assert "intérêt légal après mise en demeure" in " ".join(
+        values(xml, "//ram:IncludedNote[ram:SubjectCode='PMD']/ram:Content"))
 
 
 def test_the_french_rules_do_catch_a_missing_electronic_address(validators):
