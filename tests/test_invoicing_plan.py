@@ -143,6 +143,14 @@ def test_an_invoice_dated_before_the_previous_one_is_a_warning(write):
     assert d.severity == "warning" and "before FA-1" in d.message
 
 
+def test_with_strict_an_invoice_out_of_date_order_is_an_error(write):
+    from contratgen.build import Options
+    path = with_ledger(write, "    - {tranche: 1, number: FA-1, date: 2026-03-05}\n"
+                              "    - {tranche: 2, number: FA-2, date: 2026-03-01}")
+    (d,) = diagnostics(path, options=Options(strict=True))
+    assert d.code == "invoice.date-order" and d.is_error
+
+
 def test_the_final_invoice_needs_every_advance_before_it(write):
     path = with_ledger(write, "    - {tranche: 1, number: FA-1, date: 2026-03-05}\n"
                               "    - {tranche: 3, number: FA-3, date: 2026-03-06}")
