@@ -1,6 +1,5 @@
 """templates/invoice.docx, checked as the contract templates are: every label it uses
 exists in both languages, and it renders every kind of invoice in French and English."""
-import io
 import re
 import zipfile
 
