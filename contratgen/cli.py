@@ -299,7 +299,8 @@ from .cli_rates import rates_command  # noqa: E402
 from .cli_dues import dues_command  # noqa: E402
 main.add_command(rates_command)
 main.add_command(dues_command)
-
+from .cli_invoice import invoice as _invoice  # noqa: E402
+main.add_command(_invoice)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

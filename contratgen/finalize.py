@@ -486,3 +486,9 @@ def _write_reproducibly(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def write_reproducibly(writer: PdfWriter) -> bytes:
+    """The bytes of ``writer`` without orphans, its /ID a hash of its content (for the
+    other PDF stages: Factur-X invoices)."""
+    return _write_reproducibly(writer)

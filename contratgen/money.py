@@ -148,11 +148,22 @@ def _allocate_amounts(schedule, total):
 
 def _shares(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:
     """Each amount's share of ``total`` in percent, to the hundredth, summing to exactly
-    100 (largest remainder: each share is its exact value rounded down, and the cents
-    left go to the largest remainders), so no share is ever shown below zero."""
-    exact = [amount * HUNDRED / total for amount in amounts]
+    100, so no share is ever shown below zero."""
+    return split(HUNDRED, amounts)
+
+
+def split(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """``total`` (a positive whole number of cents) split in proportion to ``weights``,
+    to the cent, the parts summing to it exactly (largest remainder: each part is its
+    exact value rounded down, and the cents left go to the largest remainders)."""
+    whole = sum(weights, Decimal(0))
+    if whole == 0:
+        return [Decimal("0.00") for _ in weights]
+    with localcontext() as ctx:
+        ctx.prec = 64
+        exact = [total * weight / whole for weight in weights]
     floors = [share.quantize(CENT, rounding=ROUND_DOWN) for share in exact]
-    left = int((HUNDRED - sum(floors)) / CENT)
+    left = int((total - sum(floors)) / CENT)
     by_remainder = sorted(range(len(exact)), key=lambda i: (floors[i] - exact[i], i))
     for i in by_remainder[:left]:
         floors[i] += CENT

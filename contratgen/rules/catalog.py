@@ -5,7 +5,7 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import clauses, identity, payment, quote
+from . import clauses, identity, invoices, payment, quote
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -31,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     identity.identifiers,
     clauses.penalty_clause_consumer,
     payment.rates_table,
+    invoices.invoice_mentions,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

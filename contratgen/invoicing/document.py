@@ -1,0 +1,111 @@
+"""An invoice's content: the template context (``templates/invoice.docx``), the DOCX, and
+the CII XML — both from the same context, so the PDF and the XML say the same thing.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .. import formatting as fmt
+from .. import render
+from ..build import Options, Prepared
+from ..context import build_context
+from .cii import invoice_xml
+from .plan import Invoice, InvoiceLine, TaxLine
+from .texts import Note, bank_text, deductions_text, invoice_labels, notes
+
+TEMPLATE = "invoice.docx"
+
+
+def template_path(options: Options = Options()) -> Path:
+    return Path(options.templates_dir or render.SHIPPED_TEMPLATES) / TEMPLATE
+
+
+def _tax(t: TaxLine, lang: str) -> dict[str, Any]:
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    return {"rate": fmt.percent(t.rate, lang), "base": money(t.base), "amount": money(t.amount),
+            "total": money(t.total), "category": t.category.code, "rate_value": t.rate,
+            "base_value": t.base, "amount_value": t.amount}
+
+
+def _line(line: InvoiceLine, lang: str) -> dict[str, Any]:
+    return {"number": line.number, "description": line.description,
+            "quantity": fmt.number(line.quantity, lang), "unit": line.unit,
+            "unit_price": fmt.unit_money(line.unit_price, lang),
+            "vat_rate": fmt.percent(line.rate, lang),
+            "discount": fmt.percent(line.discount, lang) if line.discount else None,
+            "total_ht": fmt.money(line.net, lang), "total_ht_value": line.net}
+
+
+def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
+    """What the invoice template sees: the contract's context (parties, payment terms…)
+    with ``invoice`` (its numbers, lines, VAT, deductions, mentions) and the invoice labels."""
+    client, lang = prepared.client, prepared.lang
+    context = build_context(client, prepared.computed, prepared.rates)
+    words = invoice_labels(lang)
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    due = fmt.date(invoice.due_date, lang)
+    category = invoice.taxes[0].category if invoice.taxes else None
+    mentions = notes(context, category, client.provider.vat_on_debits, due,
+                     deductions_text(invoice, lang), client.provider.insurance)
+    context["labels"] = words
+    context["invoice"] = {
+        "number": invoice.number, "type_code": invoice.type_code,
+        "is_advance": invoice.advance, "is_final": not invoice.advance,
+        "title": words["title_advance" if invoice.advance else "title_final"],
+        "date": fmt.date(invoice.date, lang), "date_value": invoice.date,
+        "due_date": due, "due_date_value": invoice.due_date,
+        "contract": client.document.number,
+        "nature": words[f"nature_{client.document.nature}"],
+        "delivery_address": client.client.delivery_address,
+        "tranche": {"number": invoice.tranche.number, "label": invoice.tranche.label,
+                    "percent": fmt.percent(invoice.tranche.percent, lang),
+                    "amount": money(invoice.tranche.amount)},
+        "lines": [_line(line, lang) for line in invoice.lines],
+        "taxes": [_tax(t, lang) for t in invoice.taxes],
+        "with_vat": bool(category and category.code == "S"),
+        "vat_mention": category.reason if category else None,
+        "total_ht": money(invoice.total_ht), "total_vat": money(invoice.total_vat),
+        "total_ttc": money(invoice.total_ttc), "total_ttc_value": invoice.total_ttc,
+        "prepaid": money(invoice.prepaid), "prepaid_value": invoice.prepaid,
+        "due_amount": money(invoice.due_amount), "due_amount_value": invoice.due_amount,
+        "preceding": [{"number": p.number, "date": fmt.date(p.date, lang),
+                       "total": money(p.total),
+                       "vat": money(sum((t.amount for t in p.taxes), Decimal("0.00")))}
+                      for p in invoice.preceding],
+        "vat_invoiced": [_tax(t, lang) for t in invoice.vat_invoiced],
+        "vat_remaining": [_tax(t, lang) for t in invoice.vat_remaining],
+        "notes": [{"code": n.code, "text": n.text} for n in mentions],
+        "bank": bank_text(context),
+    }
+    return context
+
+
+def xml_for(prepared: Prepared, invoice: Invoice, context: dict | None = None) -> bytes:
+    """The CII XML of one invoice, with the same mentions as its DOCX."""
+    context = context or invoice_context(prepared, invoice)
+    mentions = [Note(n["code"], n["text"]) for n in context["invoice"]["notes"]]
+    return invoice_xml(prepared.client, invoice, mentions, context["payment"]["terms"])
+
+
+def render_invoice(prepared: Prepared, invoice: Invoice,
+                   options: Options = Options()) -> bytes:
+    """The DOCX bytes of one invoice, through the same renderer as contracts."""
+    context = invoice_context(prepared, invoice)
+    template = render.prepare_template(template_path(options))
+    title = context["invoice"]["title"]
+    props = render.DocProperties(
+        title=f"{title} {invoice.number}", author=prepared.client.provider.name,
+        subject=f"{title} {invoice.number} – {prepared.client.client.name}",
+        keywords=f"invoice {invoice.type_code} {prepared.client.document.number}",
+        language=prepared.lang, created=invoice.date,
+        custom=render.provenance_properties(provenance(prepared, invoice)))
+    return render.render_docx(template, context, props)
+
+
+def provenance(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
+    """The contract's provenance, with the invoice's number, type and date."""
+    base = prepared.provenance()
+    return {**base, "document": invoice.number, "type": f"invoice-{invoice.type_code}",
+            "date": invoice.date.isoformat(), "contract": prepared.client.document.number}

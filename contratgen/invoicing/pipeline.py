@@ -1,0 +1,88 @@
+"""The path of ``contratgen invoice`` through the stages: prepare the contract as ``build``
+does (validate, compute, legal checks), check the ledger, plan the invoices, then for
+each one render the DOCX, convert it, embed the CII XML (Factur-X), write atomically.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from ..build import Options, Prepared, prepare, safe_name, write_files
+from ..diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
+from .checks import check_batch_numbers, check_present
+from .plan import Invoice, plan, terms_for
+from .texts import advance_text
+
+
+@dataclass(frozen=True)
+class InvoiceSet:
+    """A prepared deal and the invoices of its ledger."""
+    prepared: Prepared
+    invoices: tuple[Invoice, ...]
+    diagnostics: tuple[Diagnostic, ...]   # warnings that did not stop it
+
+
+def _strict(diagnostics: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]:
+    if not strict:
+        return list(diagnostics)
+    return [Diagnostic(d.file, d.line, d.col, ERROR, d.message + " (--strict)", d.code)
+            if d.severity == WARNING else d for d in diagnostics]
+
+
+def prepare_invoices(path: Path, options: Options = Options(),
+                     numbers: Optional[Mapping[str, str]] = None,
+                     only: Optional[str] = None) -> InvoiceSet:
+    """The invoices of one file (``only``: just the one with that number, if the file
+    has it); raises
+    :class:`UserError` with every located problem. ``numbers`` maps the output names of
+    the invoices already built in this run to their file, so a batch never reuses one."""
+    prepared = prepare(Path(path), options)
+    client, source = prepared.client, prepared.source
+    # the ledger's own checks ran in prepare (legal.invoice-mentions): what is left is
+    # what only building invoices needs
+    found = check_present(client, source) + check_batch_numbers(numbers or {}, client, source)
+    entries = client.invoicing.invoices if client.invoicing else []
+    found = _strict(found, options.strict)
+    if has_errors(found):
+        raise UserError(sorted(found, key=lambda d: (d.line, d.col)))
+    contract = client.document.number
+    terms = terms_for(client, prepared.computed,
+                      lambda tranche, rate: advance_text(tranche, rate, contract,
+                                                         prepared.lang))
+    invoices = plan(entries, terms)
+    if only is not None:
+        invoices = tuple(i for i in invoices if i.number == only)
+    return InvoiceSet(prepared, invoices, prepared.diagnostics + tuple(found))
+
+
+def invoice_files(invoice_set: InvoiceSet, invoice: Invoice, formats: Sequence[str],
+                  converter=None, options: Options = Options()) -> dict[str, bytes]:
+    """The outputs of one invoice: extension → bytes, every one complete."""
+    from .document import render_invoice
+    docx = render_invoice(invoice_set.prepared, invoice, options)
+    files = {}
+    if "docx" in formats:
+        files["docx"] = docx
+    if "pdf" in formats:
+        from .facturx import invoice_pdf
+        files["pdf"] = invoice_pdf(invoice_set.prepared, invoice, docx, converter)
+    return files
+
+
+def build_invoices(path: Path, out_dir: Path, formats: Sequence[str],
+                   options: Options = Options(), converter=None,
+                   numbers: Optional[dict[str, str]] = None, only: Optional[str] = None
+                   ) -> tuple[list[Path], tuple[Diagnostic, ...]]:
+    """Build and write every invoice of one file; returns the paths and the warnings.
+    All its invoices are made before any is written."""
+    invoice_set = prepare_invoices(path, options, numbers, only)
+    outputs = {invoice.number: invoice_files(invoice_set, invoice, formats, converter, options)
+               for invoice in invoice_set.invoices}
+    files = {Path(out_dir) / f"{safe_name(number)}.{ext}": data
+             for number, made in outputs.items() for ext, data in made.items()}
+    written = write_files(files)
+    if numbers is not None:
+        for number in outputs:
+            numbers[safe_name(number)] = invoice_set.prepared.source.file
+    return written, invoice_set.diagnostics

@@ -1,0 +1,107 @@
+"""The words of an invoice: its labels, the advance line's text, and the mentions
+(legal.invoice-mentions) as notes with their UNTDID 4451 subject codes, which the XML
+carries (BT-21 / BT-22) and the DOCX prints, in the document's language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .. import formatting as fmt
+from ..context import labels as contract_labels
+from ..money import Tranche
+from .plan import ZERO, Category, Invoice
+
+# UNTDID 4451 subject codes of the French mentions (as the French e-invoicing CIUS asks)
+PENALTIES = "PMD"   # pénalités de retard
+INDEMNITY = "PMT"   # indemnité forfaitaire pour frais de recouvrement
+DISCOUNT = "AAB"    # escompte
+LEGAL = "REG"       # the seller's legal identity
+TAX = "TXD"         # the VAT regime's mention
+
+
+@dataclass(frozen=True)
+class Note:
+    code: str
+    text: str
+
+
+@lru_cache(maxsize=4)
+def invoice_labels(lang: str) -> dict[str, str]:
+    """The labels of invoices: the contract labels, with the invoice words over them."""
+    text = resources.files("contratgen").joinpath("data/invoice_labels.yaml").read_text("utf-8")
+    return {**contract_labels(lang), **yaml.safe_load(text)[lang]}
+
+
+def advance_text(tranche: Tranche, rate: Decimal | None, contract: str, lang: str) -> str:
+    """"Acompte n° 1 (30 %) sur le contrat CT-… – Acompte à la signature", with the VAT
+    rate of the line when the advance has one line per rate."""
+    text = invoice_labels(lang)["advance_of"].format(
+        number=tranche.number, percent=fmt.percent(tranche.percent, lang), contract=contract,
+        label=tranche.label)
+    if rate is None:
+        return text
+    return f"{text} ({invoice_labels(lang)['vat_rate']} {fmt.percent(rate, lang)})"
+
+
+def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
+          deductions: str | None = None, insurance=None) -> tuple[Note, ...]:
+    """The mentions of C. com. L441-9 / L441-10 and CGI 242 nonies A, from the document's
+    context (build_context): penalties, the 40 € indemnity (B2B), escompte, VAT regime."""
+    lang = context["document"]["language"]
+    words = invoice_labels(lang)
+    pay, provider = context["payment"], context["provider"]
+    found = [Note(LEGAL, words["seller_legal"].format(
+        name=provider["name"],
+        identity=f", {provider['identity']}" if provider["identity"] else ""))]
+    if insurance is not None:  # loi 96-603: the insurance on invoices too
+        found.append(Note(LEGAL, words[f"insurance_{insurance.kind}"].format(
+            insurer=insurance.insurer, policy=insurance.policy,
+            territory=insurance.territory)))
+    if context["client"]["kind"] == "business":
+        basis = f" ({pay['late_penalty_basis']})" if pay["late_penalty_basis"] else ""
+        found.append(Note(PENALTIES, words["penalties"].format(
+            rate=pay["late_penalty_rate"] or "", basis=basis)))
+        if pay["recovery_indemnity"]:
+            found.append(Note(INDEMNITY, words["indemnity"].format(
+                amount=pay["recovery_indemnity"])))
+    else:
+        found.append(Note(PENALTIES, words["penalties_consumer"]))
+    found.append(Note(DISCOUNT, words["escompte"].format(text=pay["early_payment_text"])))
+    if cat.reason:
+        found.append(Note(TAX, cat.reason))
+    elif vat_on_debits:
+        found.append(Note(TAX, words["vat_on_debits"]))
+    found.append(Note("AAI", words["terms"].format(terms=pay["terms"], date=due)))
+    if deductions:
+        found.append(Note("AAI", deductions))
+    return tuple(found)
+
+
+def deductions_text(invoice: Invoice, lang: str) -> str | None:
+    """The final invoice's deductions in words: each advance with its number, date,
+    amount and VAT, then the VAT still due per rate."""
+    if not invoice.preceding:
+        return None
+    words = invoice_labels(lang)
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    advances = words["separator"].join(words["deduction"].format(
+        number=p.number, date=fmt.date(p.date, lang), total=money(p.total),
+        vat=money(sum((t.amount for t in p.taxes), ZERO))) for p in invoice.preceding)
+    left = words["separator"].join(f"{fmt.percent(t.rate, lang)}{words['colon']} {money(t.amount)}"
+                     for t in invoice.vat_remaining)
+    return words["deductions"].format(advances=advances, prepaid=money(invoice.prepaid),
+                                      remaining=left, due=money(invoice.due_amount))
+
+
+def bank_text(context: dict) -> str | None:
+    pay = context["payment"]
+    if not pay["iban"]:
+        return None
+    bic = f" · BIC {pay['bic']}" if pay["bic"] else ""
+    return invoice_labels(context["document"]["language"])["bank"].format(
+        methods=pay["methods_text"], iban=pay["iban"], bic=bic)
