@@ -296,12 +296,41 @@ def _field_code(loc: tuple) -> str:
     return code
 
 
+def _at(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _data_path(data: Any, loc: tuple, missing: bool) -> tuple:
+    """The path into the data of a pydantic error location: the keys and indexes that are
+    there (a key may be any text, '[' included), without the names pydantic gives union
+    branches and validators ('DaysAfter', 'function-before[…]'). The last part of a
+    'missing' error is the absent key itself."""
+    path = []
+    for number, part in enumerate(loc):
+        if missing and number == len(loc) - 1:
+            path.append(part)
+        elif isinstance(data, dict) and part in data:
+            path.append(part)
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            path.append(part)
+            data = data[part]
+        elif data is None and (isinstance(part, int) or "[" not in part):
+            path.append(part)     # below a value the data does not hold: keep the plain parts
+    return tuple(path)
+
+
 def errors_to_diagnostics(exc: ValidationError, source: Source, base: tuple = ()) -> list[Diagnostic]:
     diagnostics = []
     seen = set()
     for err in exc.errors(include_url=False):
-        loc = base + tuple(p for p in err["loc"] if isinstance(p, int) or "[" not in p)
         kind = err["type"]
+        loc = base + _data_path(_at(source.data, base), err["loc"], kind == "missing")
         msg = err["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]

@@ -17,7 +17,6 @@ from .model import ClientFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
-_DECIMAL = [{"type": "number"}, {"type": "string"}]   # how pydantic writes a Decimal
 # Fields whose loader accepts a short form (BeforeValidator): the form, and the full one.
 _SHORT_FORMS = {"ClauseRef": {"type": "string", "description": "a clause id"},
                 "LibrarySpec": {"type": "string", "description": "a library folder"}}
@@ -49,9 +48,9 @@ def _editor_schema(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     node = {key: _editor_schema(value) for key, value in node.items()}
-    if node.get("anyOf") == _DECIMAL:
-        del node["anyOf"]
-        node["type"] = "number"
+    if _is_decimal(node.get("anyOf")):
+        node.update(node.pop("anyOf")[0])   # the number branch (pydantic < 2.9 puts the
+        node["type"] = "number"             # bounds there, later ones beside it)
         if "max_digits" in node:   # Money: the loader's limit, as a bound an editor knows
             node["maximum"] = min(node.get("maximum", MAX_AMOUNT), MAX_AMOUNT)
     node.pop("max_digits", None)
@@ -67,6 +66,12 @@ def _editor_schema(node: Any) -> Any:
     if ref in _SHORT_FORMS and len(node) == 1:
         return {"anyOf": [_SHORT_FORMS[ref], node]}
     return node
+
+
+def _is_decimal(any_of: Any) -> bool:
+    """How pydantic writes a Decimal: a number, or a string of digits."""
+    return (isinstance(any_of, list) and len(any_of) == 2
+            and any_of[0].get("type") == "number" and any_of[1].get("type") == "string")
 
 
 def _plain(value: Decimal) -> int | float:

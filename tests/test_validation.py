@@ -34,6 +34,15 @@ def test_unknown_key_is_located_at_the_key(write):
     assert str(d).startswith(f"{path}:6:3: error: ")
 
 
+@pytest.mark.parametrize("key", ["d[ocument", "colour[0]", "function-before[x]"])
+def test_an_unknown_key_with_brackets_is_named_at_its_place(write, key):
+    # pydantic names validators and union branches with brackets too: only the parts that
+    # are in the data make the location (a fuzzed file once crashed here)
+    path = write("c.yaml", MINIMAL.replace("  place: Paris\n", f"  place: Paris\n  {key}: 1\n"))
+    d = only(errors_of(path), f"document.{key}")
+    assert (d.line, d.col) == (6, 3) and f"unknown key '{key}'" in d.message
+
+
 def test_money_written_as_a_french_string_is_refused(write):
     path = write("c.yaml", MINIMAL.replace("unit_price: 100", 'unit_price: "1 200,50"'))
     d = only(errors_of(path), "items[0].unit_price")
