@@ -14,9 +14,11 @@ from typing import Any
 
 import yaml
 from stdnum import iban as stdiban
+from stdnum.eu import vat as stdvat
 from stdnum.fr import siren as stdsiren, siret as stdsiret
 
 from . import formatting as fmt
+from .front import performance_context
 from .i18n import phrase
 from .model import ClientFile, DaysAfter, Party
 from .money import Computed, Tranche
@@ -104,6 +106,27 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
     }
 
 
+def eu_country(vat_number: str | None) -> str | None:
+    """The EU Member State of an intra-EU VAT number other than France (``"de"``), else
+    None: the party is then established in another Member State (Rome I, Brussels I bis)."""
+    if not vat_number:
+        return None
+    code = stdvat.compact(vat_number)[:2].lower()
+    code = "gr" if code == "el" else code
+    # "xi" (Northern Ireland) has an EU VAT prefix, but the United Kingdom left the EU
+    return code if code in stdvat.MEMBER_STATES and code not in ("fr", "xi") else None
+
+
+def cross_border_eu(client: ClientFile) -> bool:
+    return any(eu_country(p.vat_number) for p in (client.provider, client.client))
+
+
+def insurance(client: ClientFile) -> dict[str, Any] | None:
+    ins = client.provider.insurance
+    return None if ins is None else {"insurer": ins.insurer, "policy": ins.policy,
+                                     "kind": ins.kind, "territory": ins.territory}
+
+
 def due_text(due, lang: str) -> str:
     if isinstance(due, datetime.date):
         return phrase(lang, "due.date", date=fmt.date(due, lang))
@@ -189,6 +212,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
     schedule = [tranche(t, lang) for t in computed.tranches]
     deposit = computed.deposit
     provider = party(client.provider, lang)
+    provider["insurance"] = insurance(client)
 
     return {
         "document": {
@@ -209,6 +233,10 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             else None,
             "copies": doc.copies,
             "context": doc.context,
+            "nature": doc.nature,
+            "object": doc.object,
+            "performance": performance_context(doc.performance, lang),
+            "cross_border_eu": cross_border_eu(client),
         },
         "provider": provider,
         "client": party(client.client, lang, client.client.kind),

@@ -32,7 +32,10 @@ MAX_OUTPUT = 100_000  # characters a clause may render to
 ParamType = Literal["string", "integer", "decimal", "percent", "date", "bool", "choice"]
 Category = Literal["billing", "late_payment", "penalty", "resolutory", "retention_of_title",
                    "jurisdiction", "arbitration", "deposit", "escrow", "early_payment",
-                   "withdrawal", "confidentiality", "liability", "other"]
+                   "withdrawal", "intellectual_property", "liability", "force_majeure",
+                   "hardship", "confidentiality", "data_protection", "subcontracting",
+                   "assignment", "governing_law", "notices", "entire_agreement", "insurance",
+                   "other"]
 
 
 class Bilingual(Model):
