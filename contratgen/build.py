@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from . import __version__, render
+from . import __version__, front, render
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .i18n import phrase
@@ -179,6 +179,7 @@ def select_clauses(client: ClientFile, source: Source, library: Library) -> tupl
     selected: list[SelectedClause] = []
     doc_type, kind = client.document.type, client.client.kind
     ids = [ref.id for ref in client.clauses]
+    first = front.count(client) + 1   # the object and time limits come first
     for i, ref in enumerate(client.clauses):
         where = ("clauses", i)
         clause = library.get(ref.id)
@@ -209,7 +210,7 @@ def select_clauses(client: ClientFile, source: Source, library: Library) -> tupl
                                                f"clause '{other}'", "clauses.conflicts"))
         params, param_diags = _params(ref.params, clause, source, i)
         diags.extend(param_diags)
-        selected.append(SelectedClause(clause, params, len(selected) + 1, i))
+        selected.append(SelectedClause(clause, params, first + len(selected), i))
     return tuple(selected), diags
 
 
@@ -283,7 +284,9 @@ def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,
 def clause_articles(prepared: Prepared, context: dict) -> tuple[list[render.Article],
                                                                  list[render.Article]]:
     """The numbered articles, and the annex pages the clauses bring (in clause order)."""
-    articles, annexes = [], []
+    articles = [render.Article(number, title, blocks, False) for number, (title, blocks)
+                in enumerate(front.front_articles(prepared.client), start=1)]
+    annexes = []
     for selected in prepared.clauses:
         spec, lang = selected.clause.spec, prepared.lang
         articles.append(render.Article(selected.number, getattr(spec.title, lang),
@@ -307,6 +310,8 @@ def render_document(prepared: Prepared) -> bytes:
     context = build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
     articles, annexes = clause_articles(prepared, context)
     context["articles"] = render.articles_xml(articles)
+    context["object"] = render.section_xml(front.title(lang, "object"),
+                                           front.object_blocks(prepared.client))
     context["clause_annexes"] = render.annex_pages_xml(annexes, phrase(lang, "annex"))
     template = render.prepare_template(prepared.template)
     doc = prepared.client.document
