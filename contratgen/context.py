@@ -52,6 +52,16 @@ def is_sole_trader(legal_form: str | None) -> bool:
     return normalised_form(legal_form) in SOLE_TRADER_FORMS
 
 
+# tax and social regimes of a sole trader, not legal forms: the legal form is EI
+_REGIMES = {"MICRO-ENTREPRISE", "MICRO-ENTREPRENEUR", "AUTO-ENTREPRENEUR", "MICRO ENTREPRISE",
+            "MICRO ENTREPRENEUR", "AUTO ENTREPRENEUR"}
+
+
+def printed_form(legal_form: str | None) -> str | None:
+    """The legal form as documents print it: "micro-entreprise" is a regime, printed "EI"."""
+    return "EI" if normalised_form(legal_form) in _REGIMES else legal_form
+
+
 def display_name(name: str, legal_form: str | None) -> str:
     """The name with its legal form; a sole trader shows "EI" (décret 2022-725)."""
     if not legal_form:
@@ -71,12 +81,12 @@ def display_name(name: str, legal_form: str | None) -> str:
 def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     display = display_name(p.name, p.legal_form)
+    form = printed_form(p.legal_form)
     identity = []
-    if p.legal_form and p.capital is not None:
-        identity.append(phrase(lang, "provider.capital", form=p.legal_form,
-                               capital=money(p.capital)))
-    elif p.legal_form:
-        identity.append(p.legal_form)
+    if form and p.capital is not None:
+        identity.append(phrase(lang, "provider.capital", form=form, capital=money(p.capital)))
+    elif form:
+        identity.append(form)
     if p.registry or p.siren:
         identity.append(" ".join(x for x in (p.registry, _grouped(p.siren, stdsiren)) if x))
     if p.siret:
@@ -87,7 +97,7 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
         "kind": kind,
         "name": p.name,
         "display_name": display,
-        "legal_form": p.legal_form,
+        "legal_form": form,
         "capital": _or_none(p.capital, money),
         "capital_value": p.capital,
         "siren": _grouped(p.siren, stdsiren),

@@ -254,7 +254,7 @@ def test_a_long_non_ascii_number_fits_a_file_name(write, tmp_path):
 def test_customer_asterisks_stay_literal_inside_clauses(write):
     path = write("c.yaml", MINIMAL_PATH.read_text().replace(
         "name: Boulangerie Martin", "name: 'Boulangerie **Martin**'")
-        + "clauses:\n  - {id: jurisdiction, params: {court: Tribunal de commerce de Lyon}}\n")
+        + "clauses:\n  - {id: jurisdiction, params: {court: Tribunal des activités économiques de Lyon}}\n")
     text = docx_text(render_document(prepare(path)))
     assert text.count("Boulangerie **Martin**") >= 2   # parties block and clause text
 
