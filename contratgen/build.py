@@ -233,7 +233,11 @@ def _params(given: dict, clause: Clause, source: Source, index: int):
     for name, spec in specs.items():
         if name in values or name in given:
             continue
-        if spec.default is None:
+        if spec.required:   # the library wants this value written in client.yaml
+            diags.append(source.diagnostic(("clauses", index), f"clause '{clause.id}' needs "
+                                           f"param '{name}' ({spec.type}): the library marks "
+                                           "it required", "clauses.params"))
+        elif spec.default is None:
             diags.append(source.diagnostic(("clauses", index), f"clause '{clause.id}' needs "
                                            f"param '{name}' ({spec.type})", "clauses.params"))
         else:
