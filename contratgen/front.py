@@ -172,6 +172,8 @@ def front_articles(client: ClientFile) -> list[tuple[str, tuple[Block, ...]]]:
     """(title, paragraphs) of the articles that open the document, in order."""
     doc, lang = client.document, client.document.language
     articles = []
+    if doc.type not in ("contract", "quote"):   # an instalment agreement has its own plan
+        return articles
     if doc.object and doc.type == "contract":
         articles.append((title(lang, "object"), parse(doc.object)))
     paragraphs = []
