@@ -215,7 +215,7 @@ def test_two_misspelt_variables_on_one_path_are_both_reported(library):
     ("hardship", "Chacune des parties, agissant", "{{ chacune }} des parties, agissant", "mode"),
     ("liability", "{% if reciprocal %} Cette limitation", "{% if reciprocal %} {{ cette }}",
      "reciprocal"),
-    ("insurance", "souscrite auprès de {{ who }}, sous", "souscrite auprès de {{ whom }}, sous",
+    ("insurance", "souscrite auprès de l'assureur {{ who }}, sous", "souscrite auprès de {{ whom }}, sous",
      "insurance decennale"),
 ])
 def test_a_typo_in_a_branch_the_defaults_do_not_take_is_found(library, clause_id, old, new,
