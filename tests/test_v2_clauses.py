@@ -180,10 +180,10 @@ def test_assignment_needs_consent_under_article_1216():
 
 def test_governing_law_is_french_law_and_language():
     text, _ = render("governing_law")
-    assert "droit français" in text and "langue française" in text
+    assert "droit français" in text and "langue française, qui seule fait foi" in text
     assert "1215/2012" not in text and "Rome I" not in text
     english, _ = render("governing_law", "en")
-    assert "French law" in english and "only the French version is authentic" in english
+    assert "French law" in english and "drawn up in English, which alone is authentic" in english
 
 
 @pytest.mark.parametrize("how", [{"variant": "client in another EU state"},
