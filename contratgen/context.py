@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from stdnum import iban as stdiban
 from stdnum.eu import vat as stdvat
+from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as stdsiren, siret as stdsiret
 
 from . import formatting as fmt
@@ -121,7 +122,10 @@ def eu_country(vat_number: str | None) -> str | None:
     None: the party is then established in another Member State (Rome I, Brussels I bis)."""
     if not vat_number:
         return None
-    code = stdvat.compact(vat_number)[:2].lower()
+    try:
+        code = stdvat.compact(vat_number)[:2].lower()
+    except ValidationError:   # not an EU VAT number (a Swiss one…): reported by the rules
+        return None
     code = "gr" if code == "el" else code
     # "xi" (Northern Ireland) has an EU VAT prefix, but the United Kingdom left the EU
     return code if code in stdvat.MEMBER_STATES and code not in ("fr", "xi") else None
