@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from . import __version__, render
+from . import __version__, front, render
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .i18n import phrase
@@ -181,6 +181,7 @@ def select_clauses(client: ClientFile, source: Source, library: Library) -> tupl
     selected: list[SelectedClause] = []
     doc_type, kind = client.document.type, client.client.kind
     ids = [ref.id for ref in client.clauses]
+    first = front.count(client) + 1   # the object and time limits come first
     for i, ref in enumerate(client.clauses):
         where = ("clauses", i)
         clause = library.get(ref.id)
@@ -211,7 +212,7 @@ def select_clauses(client: ClientFile, source: Source, library: Library) -> tupl
                                                f"clause '{other}'", "clauses.conflicts"))
         params, param_diags = _params(ref.params, clause, source, i)
         diags.extend(param_diags)
-        selected.append(SelectedClause(clause, params, len(selected) + 1, i))
+        selected.append(SelectedClause(clause, params, first + len(selected), i))
     return tuple(selected), diags
 
 
@@ -234,7 +235,11 @@ def _params(given: dict, clause: Clause, source: Source, index: int):
     for name, spec in specs.items():
         if name in values or name in given:
             continue
-        if spec.default is None:
+        if spec.required:   # the library wants this value written in client.yaml
+            diags.append(source.diagnostic(("clauses", index), f"clause '{clause.id}' needs "
+                                           f"param '{name}' ({spec.type}): the library marks "
+                                           "it required", "clauses.params"))
+        elif spec.default is None:
             diags.append(source.diagnostic(("clauses", index), f"clause '{clause.id}' needs "
                                            f"param '{name}' ({spec.type})", "clauses.params"))
         else:
@@ -303,7 +308,9 @@ def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,
 def clause_articles(prepared: Prepared, context: dict) -> tuple[list[render.Article],
                                                                  list[render.Article]]:
     """The numbered articles, and the annex pages the clauses bring (in clause order)."""
-    articles, annexes = [], []
+    articles = [render.Article(number, title, blocks, False) for number, (title, blocks)
+                in enumerate(front.front_articles(prepared.client), start=1)]
+    annexes = []
     for selected in prepared.clauses:
         spec, lang = selected.clause.spec, prepared.lang
         articles.append(render.Article(selected.number, getattr(spec.title, lang),
@@ -327,6 +334,8 @@ def render_document(prepared: Prepared) -> bytes:
     context = build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
     articles, annexes = clause_articles(prepared, context)
     context["articles"] = render.articles_xml(articles)
+    context["object"] = render.section_xml(front.title(lang, "object"),
+                                           front.object_blocks(prepared.client))
     context["clause_annexes"] = render.annex_pages_xml(annexes, phrase(lang, "annex"))
     template = render.prepare_template(prepared.template)
     doc = prepared.client.document

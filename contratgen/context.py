@@ -14,9 +14,12 @@ from typing import Any
 
 import yaml
 from stdnum import iban as stdiban
+from stdnum.eu import vat as stdvat
+from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as stdsiren, siret as stdsiret
 
 from . import formatting as fmt
+from .front import performance_context
 from .i18n import phrase
 from .model import ClientFile, DaysAfter, Party
 from .money import Computed, Tranche
@@ -50,6 +53,16 @@ def is_sole_trader(legal_form: str | None) -> bool:
     return normalised_form(legal_form) in SOLE_TRADER_FORMS
 
 
+# tax and social regimes of a sole trader, not legal forms: the legal form is EI
+_REGIMES = {"MICRO-ENTREPRISE", "MICRO-ENTREPRENEUR", "AUTO-ENTREPRENEUR", "MICRO ENTREPRISE",
+            "MICRO ENTREPRENEUR", "AUTO ENTREPRENEUR"}
+
+
+def printed_form(legal_form: str | None) -> str | None:
+    """The legal form as documents print it: "micro-entreprise" is a regime, printed "EI"."""
+    return "EI" if normalised_form(legal_form) in _REGIMES else legal_form
+
+
 def display_name(name: str, legal_form: str | None) -> str:
     """The name with its legal form; a sole trader shows "EI" (décret 2022-725)."""
     if not legal_form:
@@ -69,12 +82,12 @@ def display_name(name: str, legal_form: str | None) -> str:
 def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     display = display_name(p.name, p.legal_form)
+    form = printed_form(p.legal_form)
     identity = []
-    if p.legal_form and p.capital is not None:
-        identity.append(phrase(lang, "provider.capital", form=p.legal_form,
-                               capital=money(p.capital)))
-    elif p.legal_form:
-        identity.append(p.legal_form)
+    if form and p.capital is not None:
+        identity.append(phrase(lang, "provider.capital", form=form, capital=money(p.capital)))
+    elif form:
+        identity.append(form)
     if p.registry or p.siren:
         identity.append(" ".join(x for x in (p.registry, _grouped(p.siren, stdsiren)) if x))
     if p.siret:
@@ -85,7 +98,7 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
         "kind": kind,
         "name": p.name,
         "display_name": display,
-        "legal_form": p.legal_form,
+        "legal_form": form,
         "capital": _or_none(p.capital, money),
         "capital_value": p.capital,
         "siren": _grouped(p.siren, stdsiren),
@@ -102,6 +115,30 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
         "signatory": {"name": p.signatory.name if p.signatory else p.name,
                       "title": p.signatory.title if p.signatory else None},
     }
+
+
+def eu_country(vat_number: str | None) -> str | None:
+    """The EU Member State of an intra-EU VAT number other than France (``"de"``), else
+    None: the party is then established in another Member State (Rome I, Brussels I bis)."""
+    if not vat_number:
+        return None
+    try:
+        code = stdvat.compact(vat_number)[:2].lower()
+    except ValidationError:   # not an EU VAT number (a Swiss one…): reported by the rules
+        return None
+    code = "gr" if code == "el" else code
+    # "xi" (Northern Ireland) has an EU VAT prefix, but the United Kingdom left the EU
+    return code if code in stdvat.MEMBER_STATES and code not in ("fr", "xi") else None
+
+
+def cross_border_eu(client: ClientFile) -> bool:
+    return any(eu_country(p.vat_number) for p in (client.provider, client.client))
+
+
+def insurance(client: ClientFile) -> dict[str, Any] | None:
+    ins = client.provider.insurance
+    return None if ins is None else {"insurer": ins.insurer, "policy": ins.policy,
+                                     "kind": ins.kind, "territory": ins.territory}
 
 
 def due_text(due, lang: str) -> str:
@@ -196,6 +233,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
     schedule = [tranche(t, lang) for t in computed.tranches]
     deposit = computed.deposit
     provider = party(client.provider, lang)
+    provider["insurance"] = insurance(client)
 
     return {
         "document": {
@@ -216,6 +254,10 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             else None,
             "copies": doc.copies,
             "context": doc.context,
+            "nature": doc.nature,
+            "object": doc.object,
+            "performance": performance_context(doc.performance, lang),
+            "cross_border_eu": cross_border_eu(client),
         },
         "provider": provider,
         "client": party(client.client, lang, client.client.kind),

@@ -22,6 +22,7 @@ from . import formatting, markup
 from .diagnostics import ERROR, Diagnostic, UserError
 from .fields import FORBIDDEN as _FORBIDDEN, Model, Text, number_value as _number, text_value as _text
 from .model import errors_to_diagnostics
+from .noting import NotingUndefined
 from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
 from .source import Source, load_file
 from .resources import shipped
@@ -33,7 +34,10 @@ MAX_OUTPUT = 100_000  # characters a clause may render to
 ParamType = Literal["string", "integer", "decimal", "percent", "date", "bool", "choice"]
 Category = Literal["billing", "late_payment", "penalty", "resolutory", "retention_of_title",
                    "jurisdiction", "arbitration", "deposit", "escrow", "early_payment",
-                   "withdrawal", "confidentiality", "liability", "other"]
+                   "withdrawal", "intellectual_property", "liability", "force_majeure",
+                   "hardship", "confidentiality", "data_protection", "subcontracting",
+                   "assignment", "governing_law", "notices", "entire_agreement", "insurance",
+                   "other"]
 
 
 class Bilingual(Model):
@@ -44,7 +48,8 @@ class Bilingual(Model):
 class ParamSpec(Model):
     type: ParamType
     default: Any = None
-    required: bool = False
+    required: bool = Field(False, description="client.yaml must give a value, even when "
+                                              "there is a default (checked at build)")
     description: Optional[Bilingual] = None
     choices: Optional[list[Any]] = None
     min: Optional[Decimal] = Field(None, description="smallest value of a number (default 0)")
@@ -286,6 +291,10 @@ class ClauseEnvironment(BoundedSandbox):
 
 
 _ENVS = {lang: ClauseEnvironment(lang) for lang in LANGS}
+# lint's: an undefined name is noted and the render goes on (see noting.py)
+_NOTING_ENVS = {lang: ClauseEnvironment(lang) for lang in LANGS}
+for _env in _NOTING_ENVS.values():
+    _env.undefined = NotingUndefined
 
 
 class ClauseTextError(Exception):
@@ -295,8 +304,8 @@ class ClauseTextError(Exception):
 
 
 @lru_cache(maxsize=512)
-def _compile(lang: str, text: str, filename: str) -> jinja2.Template:
-    env = _ENVS[lang]
+def _compile(lang: str, text: str, filename: str, noting: bool = False) -> jinja2.Template:
+    env = (_NOTING_ENVS if noting else _ENVS)[lang]
     try:
         code = env.compile(text, name=filename, filename=filename)
     except jinja2.TemplateSyntaxError as exc:
@@ -313,12 +322,13 @@ def _template_line(exc: BaseException, filename: str) -> int | None:
 
 
 def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
-                part: str = "text") -> str:
+                part: str = "text", noting: bool = False) -> str:
     """The clause text (or its annex text) for ``context``; raises
-    :class:`ClauseTextError` with its line."""
+    :class:`ClauseTextError` with its line. ``noting`` (lint): undefined names are noted
+    (:func:`contratgen.noting.noted`) instead of raised."""
     source = clause.spec.text[lang] if part == "text" else clause.spec.annex.text[lang]
     filename = f"<clause {clause.id} {part} {lang}>"
-    template = _compile(lang, source, filename)
+    template = _compile(lang, source, filename, noting)
     out: list[str] = []
     size = 0
     token = _budget.set([MAX_ITERATIONS])
@@ -364,11 +374,12 @@ def _undefined_name(message: str) -> str | None:
 
 
 def render_blocks(clause: Clause, lang: str, context: Mapping[str, Any],
-                  params: Mapping[str, Any], part: str = "text") -> tuple[markup.Block, ...]:
+                  params: Mapping[str, Any], part: str = "text",
+                  noting: bool = False) -> tuple[markup.Block, ...]:
     """The clause's text (``part="text"``) or its annex page (``part="annex"``) as
     paragraphs of runs."""
     scope = dict(context)
     scope.update(params)
     scope["params"] = dict(params)
-    text = render_text(clause, lang, scope, part)
+    text = render_text(clause, lang, scope, part, noting)
     return markup.parse(text, bold=clause.spec.conspicuous and part == "text")

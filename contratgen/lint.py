@@ -3,11 +3,17 @@
 Lint loads every clause file on its own (so two files claiming one id are caught),
 checks cross-references, refuses template constructs that reach for Python internals,
 then renders every text, in both languages, against a sample document for each kind of
-document and client the clause may be used with, each param at its default.
+document and client the clause may be used with: each param at its default, then each
+param moved to each of its other branches (every choice, a bool both ways, an optional
+text absent and present, a number at zero and above), then each optional part of the
+document present (an escrow, insurance, time limits…). Every distinct error is reported,
+located, in one run; so is unbalanced ``**``/``*`` markup.
 """
 from __future__ import annotations
 
+import copy
 import datetime
+import re
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +27,9 @@ from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .library import LANGS, Clause, ClauseTextError, Library, _ENVS, coerce_param, load_clause, \
     render_blocks
-from .model import ClientFile, parse_client
+from .markup import stray_asterisks
+from .noting import noted
+from .model import ClientFile, Escrow, Insurance, Performance, parse_client
 from .money import compute
 from .rules.rates import rates_for
 from .source import load_bytes
@@ -37,17 +45,50 @@ def sample_client() -> ClientFile:
 
 
 SETTINGS = ("on_premises", "off_premises", "distance")
+DOCUMENT_VARIANTS = ("escrow", "insurance decennale", "insurance rc_pro", "time limits",
+                     "client in another EU state", "arbitration and jurisdiction",
+                     "no e-mail nor bank details")
 
 
-def sample_context(doc_type: str, kind: str, lang: str, setting: str = "on_premises") -> dict:
+def _varied(client: ClientFile, variant: str) -> ClientFile:
+    """The sample with one optional part of the document present (see DOCUMENT_VARIANTS)."""
+    doc, provider, party, pay = client.document, client.provider, client.client, client.payment
+    if variant == "escrow":
+        pay = pay.model_copy(update={"escrow": Escrow(holder="Maître Durand, notaire",
+                                                       release="final_delivery")})
+    elif variant.startswith("insurance"):
+        provider = provider.model_copy(update={"insurance": Insurance(
+            insurer="MAAF Assurances", policy="123456789", kind=variant.split()[1])})
+    elif variant == "time limits":
+        doc = doc.model_copy(update={"performance": Performance(
+            start=datetime.date(2026, 4, 1), duration_days=30, site="12 rue Haute, Lyon")})
+    elif variant == "client in another EU state":
+        party = party.model_copy(update={"vat_number": "DE136695976"})
+    elif variant == "no e-mail nor bank details":
+        provider = provider.model_copy(update={"email": None, "iban": None, "bic": None,
+                                               "phone": None})
+        party = party.model_copy(update={"email": None})
+    return client.model_copy(update={"document": doc, "provider": provider, "client": party,
+                                     "payment": pay})
+
+
+@lru_cache(maxsize=256)
+def _sample_context(doc_type: str, kind: str, lang: str, setting: str, variant: str) -> dict:
     base = sample_client()
     client = base.model_copy(update={
         "document": base.document.model_copy(update={"type": doc_type, "language": lang,
                                                      "context": setting}),
         "client": base.client.model_copy(update={"kind": kind})})
+    client = _varied(client, variant)
     context = build_context(client, compute(client), rates_for(client.document.date))
     context["clauses"] = []
-    return context
+    return _with_clauses(context) if variant == "arbitration and jurisdiction" else context
+
+
+def sample_context(doc_type: str, kind: str, lang: str, setting: str = "on_premises",
+                   variant: str = "") -> dict:
+    """The sample document's context (a fresh copy: a caller may change it)."""
+    return copy.deepcopy(_sample_context(doc_type, kind, lang, setting, variant))
 
 
 def default_params(clause: Clause) -> dict:
@@ -109,25 +150,122 @@ def _lint_text(clause: Clause, part: str, lang: str) -> list[Diagnostic]:
                                 "Python internals: template injection)", "clause.unsafe"))
     if unsafe:
         return diags
+    diags.extend(_markup_errors(clause, part, lang, label, source))
+    seen: set = set()
     for doc_type in spec.documents:
         for kind in spec.parties:
             # a consumer text may differ on premises, off premises and at a distance
             settings = SETTINGS if kind == "consumer" else ("on_premises",)
             for setting in settings:
-                context = sample_context(doc_type, kind, lang, setting)
-                try:
-                    blocks = render_blocks(clause, lang, context, default_params(clause), part)
-                except ClauseTextError as exc:
-                    fl, fc = clause.locate(lang, exc.line, exc.needle, part)
-                    return diags + [Diagnostic(src.file, fl, fc, ERROR,
-                                               f"{label} ({doc_type}, {kind} client, "
-                                               f"{setting}): {exc}", "clause.text")]
-                if not blocks and part == "text":
-                    fl, fc = clause.locate(lang, None)
-                    diags.append(Diagnostic(src.file, fl, fc, WARNING,
-                                            f"{label} renders empty for a {doc_type} with a "
-                                            f"{kind} client ({setting})", "clause.empty"))
+                found, stop = _render_variants(clause, part, lang, label, doc_type, kind,
+                                               setting, seen)
+                diags.extend(found)
+                if stop:
+                    return diags
     return diags
+
+
+def _render_variants(clause: Clause, part: str, lang: str, label: str, doc_type: str,
+                     kind: str, setting: str, seen: set) -> tuple[list[Diagnostic], bool]:
+    """Render every variant of one use; a new error once per place. ``stop`` after an
+    error that is not about a name (a syntax error or a sandbox limit repeats itself)."""
+    src, diags = clause.source, []
+
+    def report(where: str, exc: ClauseTextError) -> None:
+        fl, fc = clause.locate(lang, exc.line, exc.needle, part)
+        if (fl, fc, str(exc)) not in seen:
+            seen.add((fl, fc, str(exc)))
+            diags.append(Diagnostic(src.file, fl, fc, ERROR, f"{label} ({where}): {exc}",
+                                    "clause.text"))
+
+    for variant, context, params in variants(clause, doc_type, kind, lang, setting):
+        where = f"{doc_type}, {kind} client, {setting}" + (f", {variant}" if variant else "")
+        with noted() as undefined:
+            try:
+                blocks = render_blocks(clause, lang, context, params, part, noting=True)
+                failure = None
+            except ClauseTextError as exc:
+                blocks, failure = (), exc
+        for message, line, name in undefined:
+            report(where, ClauseTextError(f"undefined variable: {message}", line,
+                                          _undefined_needle(message, name)))
+        if failure is not None and not undefined:  # else a consequence of an undefined name
+            report(where, failure)
+            return diags, True
+        if undefined:
+            continue
+        if not blocks and part == "text" and not variant and ("empty", kind) not in seen:
+            seen.add(("empty", kind))
+            fl, fc = clause.locate(lang, None)
+            diags.append(Diagnostic(src.file, fl, fc, WARNING,
+                                    f"{label} renders empty for a {doc_type} with a "
+                                    f"{kind} client ({setting})", "clause.empty"))
+    return diags, False
+
+
+def _undefined_needle(message: str, name) -> str | None:
+    # "'dict object' has no attribute 'nmae'" → nmae; "'foo' is undefined" → foo
+    parts = message.split("'")
+    return parts[-2] if "has no attribute" in message and len(parts) >= 4 else name
+
+
+def _markup_errors(clause: Clause, part: str, lang: str, label: str,
+                   source: str) -> list[Diagnostic]:
+    """An unbalanced ``**`` or ``*`` in the text, located at the asterisk."""
+    masked = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",
+                    lambda m: re.sub(r"[^\n]", "x", m.group()), source, flags=re.S)
+    diags = []
+    for offset in stray_asterisks(masked)[:1]:   # one a text: the first breaks the rest
+        line = source.count("\n", 0, offset) + 1
+        col = offset - (source.rfind("\n", 0, offset) + 1)
+        fl, fc = clause.locate(lang, line, None, part)
+        text_line = source.splitlines()[line - 1]
+        fc += col - (len(text_line) - len(text_line.lstrip()))
+        diags.append(Diagnostic(clause.source.file, fl, fc, ERROR,
+                                f"{label}: unbalanced markup: this '*' opens or closes no "
+                                "bold (**…**) or italic (*…*) run; write \\* for a literal "
+                                "asterisk", "clause.markup"))
+    return diags
+
+
+# --- the variants a text is rendered in ---------------------------------------------------
+
+def _alternatives(spec, current) -> list:
+    """The values of a param that take another branch than ``current``."""
+    if spec.type == "choice":
+        return [c for c in spec.choices or [] if c != current]
+    if spec.type == "bool":
+        return [not current]
+    if spec.type == "string":        # an optional text: absent, or given
+        return [v for v in ("", "[texte]") if v != current]
+    if spec.type in ("integer", "decimal", "percent"):
+        low = Decimal(0) if spec.min is None else spec.min
+        some = max(low, Decimal(1)) if spec.max is None else min(max(low, Decimal(1)), spec.max)
+        values = [low, some] if low <= 0 else [some]
+        cast = int if spec.type == "integer" else Decimal
+        return [cast(v) for v in dict.fromkeys(values) if cast(v) != current]
+    return []
+
+
+def variants(clause: Clause, doc_type: str, kind: str, lang: str, setting: str):
+    """(label, context, params): the defaults on the sample, then each param moved off its
+    default one at a time, then each optional part of the document present (an escrow,
+    the provider's insurance, time limits, a party in another EU state, the arbitration
+    and jurisdiction clauses together, no e-mail or bank details)."""
+    base = default_params(clause)
+    context = sample_context(doc_type, kind, lang, setting)
+    yield "", context, base
+    for name, spec in clause.spec.params.items():
+        for value in _alternatives(spec, base[name]):
+            yield f"{name}={value!r}", context, {**base, name: value}
+    for label in DOCUMENT_VARIANTS:
+        yield label, sample_context(doc_type, kind, lang, setting, label), base
+
+
+def _with_clauses(context: dict) -> dict:
+    clauses = [{"number": n, "id": cid, "version": 1, "title": cid, "conspicuous": False,
+                "hash": ""} for n, cid in ((8, "arbitration"), (9, "jurisdiction"))]
+    return {**context, "clauses": clauses}
 
 
 def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
@@ -190,7 +328,7 @@ def show_clause(clause: Clause, lang: str) -> str:
     if s.params:
         out.append("  params:")
         for name, p in s.params.items():
-            default = "(required)" if p.default is None else repr(p.default)
+            default = "(required)" if p.default is None or p.required else repr(p.default)
             desc = getattr(p.description, lang) if p.description else ""
             out.append(f"    {name} ({p.type}) default {default}  {desc}")
     context = sample_context(s.documents[0], s.parties[0], lang)

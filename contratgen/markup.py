@@ -80,3 +80,35 @@ def _parse(text: str, bold: bool) -> tuple[Block, ...]:
                 pending.append(line)
         flush()
     return tuple(b for b in blocks if b.text.strip())
+
+
+def stray_asterisks(text: str) -> list[int]:
+    """Offsets in ``text`` of asterisks that open or close no run: an unbalanced ``**`` or
+    ``*`` (which would print as a literal asterisk). Blocks are cut as :func:`parse` cuts
+    them; ``\\*`` is a literal asterisk and is never stray."""
+    masked = text.replace("\\*", "\0\0")
+    stray = []
+    for start, block in _blocks_at(masked):
+        flat = block.replace("\n", " ")          # parse joins a paragraph's lines
+        spent = _INLINE.sub(lambda m: " " * len(m.group()), flat)
+        stray.extend(start + i for i, char in enumerate(spent) if char == "*")
+    return stray
+
+
+def _blocks_at(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each paragraph or list item, as :func:`parse` reads them."""
+    blocks: list[list[int]] = []      # [start, end] offsets
+    item = False
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.strip()
+        if not line:
+            blocks.append(None)       # a blank line ends the block
+        elif line.startswith("- ") or not blocks or blocks[-1] is None or \
+                (item and not raw[:1].isspace()):
+            blocks.append([offset, offset + len(raw)])
+            item = line.startswith("- ")
+        else:
+            blocks[-1][1] = offset + len(raw)
+        offset += len(raw)
+    return [(b[0], text[b[0]:b[1]]) for b in blocks if b is not None]

@@ -145,6 +145,15 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
     return Markup("".join(parts))
 
 
+def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
+    """A ``Heading1`` title and its paragraphs, for ``{{p object }}``; nothing without
+    paragraphs."""
+    if not blocks:
+        return Markup("")
+    heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:keepNext/></w:pPr>{_run(title)}</w:p>'
+    return Markup(heading + "".join(_paragraph(b) for b in blocks))
+
+
 def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
     """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
     parts = []

@@ -174,8 +174,9 @@ def test_the_manifest_records_outputs_clauses_and_hashes(clients):
         raw = Path(entry["input"]).read_bytes()
         assert entry["input_sha256"] == hashlib.sha256(raw).hexdigest()
         assert [c["id"] for c in entry["clauses"]] == [
-            "billing", "late_payment", "penalty", "resolutory", "retention_of_title",
-            "jurisdiction"]
+            "billing", "late_payment", "ip_assignment", "liability", "force_majeure",
+            "penalty", "resolutory", "retention_of_title", "notices", "entire_agreement",
+            "governing_law", "jurisdiction"]
         assert all(isinstance(c["version"], int) for c in entry["clauses"])
         [output] = entry["outputs"]
         data = Path("out", output["file"]).read_bytes()

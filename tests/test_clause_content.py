@@ -39,7 +39,7 @@ def test_every_clause_renders_in_both_languages_for_each_allowed_use(clause_id, 
     spec = LIBRARY.get(clause_id).spec
     for doc_type in spec.documents:
         for kind in spec.parties:
-            params = {"court": "Tribunal de commerce de Lyon"} if clause_id == "jurisdiction" else {}
+            params = {"court": "Tribunal des activités économiques de Lyon"} if clause_id == "jurisdiction" else {}
             text, _ = render(clause_id, lang, kind, doc_type, **params)
             assert len(text) > 30 and text.rstrip().endswith((".", ":", ";")), (clause_id, lang, doc_type, kind)
 
@@ -54,10 +54,10 @@ def test_retention_of_title_is_bold_names_full_payment_and_passes_risk_on_delive
 
 
 def test_jurisdiction_is_bold_names_the_court_and_is_for_traders_only():
-    text, blocks = render("jurisdiction", court="Tribunal de commerce de Lyon")
+    text, blocks = render("jurisdiction", court="Tribunal des activités économiques de Lyon")
     spec = LIBRARY.get("jurisdiction").spec
     assert spec.conspicuous and spec.parties == ["business"]
-    assert "Tribunal de commerce de Lyon" in text
+    assert "Tribunal des activités économiques de Lyon" in text
     assert all(run.bold for block in blocks for run in block.runs if run.text.strip())
 
 

@@ -26,3 +26,20 @@ def test_sole_trader_forms(form):
 @pytest.mark.parametrize("form", ["SARL", "SAS", None, "EURL"])
 def test_companies_are_not_sole_traders(form):
     assert not is_sole_trader(form)
+
+
+from contratgen.context import eu_country, printed_form  # noqa: E402
+
+
+@pytest.mark.parametrize("vat, country", [
+    ("FR44732829320", None), ("DE136695976", "de"), ("EL094259216", "gr"),
+    ("BE 0403.170.701", "be"), ("XI123456789", None), ("CHE-123.456.789", None), (None, None)])
+def test_a_vat_number_of_another_eu_state_locates_the_party(vat, country):
+    assert eu_country(vat) == country
+
+
+@pytest.mark.parametrize("form, printed", [
+    ("micro-entreprise", "EI"), ("Auto-entrepreneur", "EI"), ("EI", "EI"), ("SARL", "SARL"),
+    ("entrepreneur individuel", "entrepreneur individuel"), (None, None)])
+def test_a_tax_regime_is_never_printed_as_a_legal_form(form, printed):
+    assert printed_form(form) == printed

@@ -108,3 +108,18 @@ def test_a_misspelt_name_under_a_filter_is_named(write, tmp_path):
     path = write("c.yaml", MINIMAL + "library: firm\nclauses: [penalty]\n")
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1 and "'amout' is undefined" in result.output
+
+
+def test_a_param_marked_required_must_be_written_even_with_a_default(write, tmp_path):
+    lib = tmp_path / "firm"
+    lib.mkdir()
+    source = (SHIPPED / "confidentiality.yaml").read_text()
+    (lib / "confidentiality.yaml").write_text(
+        source.replace("    default: 5\n", "    default: 5\n    required: true\n", 1))
+    path = write("c.yaml", MINIMAL + "library: firm\nclauses: [billing, confidentiality]\n")
+    (d,) = [d for d in errors(path) if d.code == "clauses.params"]
+    assert "'years'" in d.message and "required" in d.message
+    assert d.line == MINIMAL.count("\n") + 2      # the "confidentiality" entry
+    given = write("d.yaml", MINIMAL + "library: firm\nclauses:\n  - billing\n"
+                            "  - {id: confidentiality, params: {years: 3}}\n")
+    assert "pendant 3 ans après sa cessation" in docx_text(render_document(prepare(given)))

@@ -174,3 +174,75 @@ def test_a_misspelt_variable_in_an_annex_text_is_located_there(library):
     (d,) = [d for d in lint(library) if d.code == "clause.text"]
     assert "annex.text" in d.message and "adress" in d.message
     assert d.line == line_of(path, "provider.adress")
+
+
+# --- every error at once, in every branch ------------------------------------------------
+
+def test_three_misspelt_variables_in_three_clauses_give_three_located_errors(library):
+    # one in a non-default choice branch (3 arbitrators), one in a branch only an escrow
+    # takes, one on the default path
+    arbitration, escrow, notices = (library / f"{n}.yaml" for n in
+                                    ("arbitration", "escrow", "notices"))
+    edit(arbitration, "l'arbitre manquant est désigné par {{ appointing }}",
+         "l'arbitre manquant est désigné par {{ apointing }}")
+    edit(escrow, "(payment.escrow.holder if", "(payment.escrow.hodler if")
+    edit(notices, "que le {{ doc }} exige", "que le {{ dco }} exige")
+    errors = lint(library)
+    assert [(Path(d.file).name, d.code) for d in errors] == [
+        ("arbitration.yaml", "clause.text"), ("escrow.yaml", "clause.text"),
+        ("notices.yaml", "clause.text")]
+    for d, path, name in zip(errors, (arbitration, escrow, notices),
+                             ("apointing", "hodler", "dco")):
+        assert name in d.message and d.line == line_of(path, name)
+        assert path.read_text().splitlines()[d.line - 1][d.col - 1:].startswith(name)
+    assert "arbitrators=3" in errors[0].message and "escrow" in errors[1].message
+
+
+def test_two_misspelt_variables_on_one_path_are_both_reported(library):
+    path = library / "notices.yaml"
+    edit(path, "que le {{ doc }} exige", "que le {{ dco }} exige")
+    edit(path, "indiquées en tête du présent document", "indiquées en tête du {{ provider.nmae }}")
+    errors = lint(library)
+    assert sorted(d.message.split("undefined variable: ")[1] for d in errors) == [
+        "'dco' is undefined", "'dict object' has no attribute 'nmae'"]
+
+
+@pytest.mark.parametrize("clause_id, old, new, param", [
+    ("ip_assignment", "prix forfaitaire de {{ price|money }}", "prix forfaitaire de {{ prix|money }}",
+     "price="),
+    ("ip_assignment", "{% else %}à titre non exclusif{% endif %}",
+     "{% else %}{{ non_exclusif }}{% endif %}", "exclusive=False"),
+    ("hardship", "Chacune des parties, agissant", "{{ chacune }} des parties, agissant", "mode"),
+    ("liability", "{% if reciprocal %} Cette limitation", "{% if reciprocal %} {{ cette }}",
+     "reciprocal"),
+    ("insurance", "souscrite auprès de l'assureur {{ who }}, sous", "souscrite auprès de {{ whom }}, sous",
+     "insurance decennale"),
+])
+def test_a_typo_in_a_branch_the_defaults_do_not_take_is_found(library, clause_id, old, new,
+                                                                param):
+    path = library / f"{clause_id}.yaml"
+    edit(path, old, new)
+    (d,) = lint(library)
+    assert d.code == "clause.text" and param in d.message
+    assert d.line == line_of(path, new.split("{{ ")[1].split(" }}")[0])
+
+
+@pytest.mark.parametrize("old, new", [
+    ("La force majeure ne dispense pas", "La force majeure **ne dispense pas"),
+    ("La force majeure ne dispense pas", "La force majeure *ne dispense pas"),
+])
+def test_unbalanced_markup_is_refused_at_the_asterisk(library, old, new):
+    path = library / "force_majeure.yaml"
+    edit(path, old, new)
+    (d,) = lint(library)
+    assert d.code == "clause.markup" and "unbalanced" in d.message
+    assert d.line == line_of(path, new)
+    assert path.read_text().splitlines()[d.line - 1][d.col - 1:].startswith("*ne" if
+                                                                            new.count("*") == 1
+                                                                            else "**ne")
+
+
+def test_an_escaped_asterisk_and_bold_across_a_tag_are_balanced(library):
+    edit(library / "force_majeure.yaml", "La force majeure ne dispense pas",
+         "La \\* force **majeure {{ doc }}** ne dispense pas")
+    assert not lint(library)

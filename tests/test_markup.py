@@ -24,3 +24,23 @@ def test_conspicuous_makes_every_run_bold():
 def test_a_lone_multiplication_sign_is_not_italics():
     (block,) = parse("3 * 4 = 12")
     assert block.text == "3 * 4 = 12" and not any(r.italic for r in block.runs)
+
+
+import pytest  # noqa: E402
+
+from contratgen.markup import stray_asterisks  # noqa: E402
+
+
+@pytest.mark.parametrize("text, stray", [
+    ("Le **prix** est *dû*.", []),
+    ("Le **prix\nest dû**.", []),                 # a paragraph's lines are joined
+    ("Le \\* est littéral.", []),
+    ("Le **prix est dû.", [3, 4]),
+    ("Le *prix est dû.", [3]),
+    ("- **un\n- deux**", [2, 3, 13, 14]),       # a list item is a block of its own
+    ("**un\n\ndeux**", [0, 1, 10, 11]),         # so is a paragraph
+])
+def test_stray_asterisks_are_those_parse_would_print(text, stray):
+    assert stray_asterisks(text) == stray
+    printed = "".join(b.text for b in parse(text))
+    assert printed.count("*") == len(stray) + text.count("\\*")

@@ -96,9 +96,10 @@ def test_inspect_reads_the_provenance_back(built):
     info = json.loads(result.output)
     prov = info["provenance"]
     assert prov["document"] == "CT-2026-0042"
-    assert [c["id"] for c in prov["clauses"]] == ["billing", "late_payment", "penalty",
-                                                  "resolutory", "retention_of_title",
-                                                  "jurisdiction"]
+    assert [c["id"] for c in prov["clauses"]] == [
+        "billing", "late_payment", "ip_assignment", "liability", "force_majeure", "penalty",
+        "resolutory", "retention_of_title", "notices", "entire_agreement", "governing_law",
+        "jurisdiction"]
     assert all(len(c["sha256"]) == 64 and c["version"] >= 1 for c in prov["clauses"])
     assert {f["name"]: f["signed"] for f in info["signature_fields"]} == {
         "provider_signature": False, "client_signature": False}

@@ -626,6 +626,12 @@ def build_parties(doc, kind: str) -> None:
              keep_next=True)
 
 
+def build_object(doc) -> None:
+    """Quotes: the object (document.object) above the items, heading included; nothing
+    when there is none. (A contract prints it as its first article.)"""
+    tag_para(doc, "{{p object }}")
+
+
 def build_items(doc) -> None:
     para(doc, "{{ labels.items_heading }}", style="Heading1")
     widths = [5.2, 1.2, 2.0, 2.4, 1.4, 1.9, 2.9]
@@ -736,7 +742,7 @@ def build_payment(doc) -> None:
 
 def build_articles(doc, kind: str) -> None:
     heading = "quote_terms_heading" if kind == "quote" else "contract_terms_heading"
-    tag_para(doc, "{%p if clauses %}")
+    tag_para(doc, "{%p if articles %}")
     para(doc, "{{ labels.%s }}" % heading, style="Heading1")
     tag_para(doc, "{%p endif %}")
     tag_para(doc, "{{p articles }}")
@@ -942,6 +948,8 @@ def build(kind: str) -> bytes:
     build_header_footer(doc)
     build_title(doc, kind)
     build_parties(doc, kind)
+    if kind == "quote":
+        build_object(doc)
     build_items(doc)
     build_totals(doc)
     build_schedule(doc)

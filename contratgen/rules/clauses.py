@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..context import cross_border_eu, normalised_form
 from ..formatting import money
 from .engine import ERROR, WARNING, Finder, rule
 
@@ -17,6 +18,15 @@ APPOINTMENT_PARAMS = ("arbitrators", "arbitrator", "institution", "appointment",
 OBLIGATIONS_PARAM = "obligations"       # clause_library/resolutory.yaml
 PENALTY_AMOUNT_PARAM = "amount"         # clause_library/penalty.yaml
 CONSPICUOUS_CATEGORIES = ("jurisdiction", "retention_of_title")
+CROSS_BORDER_PARAM = "cross_border"     # clause_library/jurisdiction.yaml
+# C. com. L210-1: commercial by form, whatever their object (an artisan trading as a SARL
+# is a trader for CPC 48); EURL and SASU are the one-member SARL and SAS. Sociétés
+# d'exercice libéral (SELARL, SELAS…) are left out: their object is civil.
+COMMERCIAL_FORMS = {"SNC", "SCS", "SARL", "EURL", "SA", "SAS", "SASU", "SCA"}
+
+
+def commercial_by_form(legal_form: str | None) -> bool:
+    return normalised_form(legal_form) in COMMERCIAL_FORMS
 
 
 def empty(value: Any) -> bool:
@@ -34,31 +44,41 @@ def param_at(doc: Finder, selected, name: str) -> tuple:
     return path if path in doc.prepared.source.positions else entry(selected)
 
 
-@rule("legal.jurisdiction-traders", ERROR, "all", "CPC art. 48",
-      "a jurisdiction clause only between two traders (commerçants); never against a "
-      "consumer, a craftsman or a liberal profession")
+def _not_a_trader(role: str, party) -> str | None:
+    if commercial_by_form(party.legal_form):
+        return None   # a trader by form, even when registered at the RM
+    if party.craftsman:
+        return f"the {role} is a craftsman (artisan)"
+    if party.liberal_profession:
+        return f"the {role} is a liberal profession"
+    if not party.trader:
+        return f"the {role} is not a trader ({role}.trader is false)"
+    return None
+
+
+@rule("legal.jurisdiction-traders", ERROR, "all", "CPC art. 48; C. com. L210-1",
+      "a jurisdiction clause only between two traders (commerçants, a commercial company "
+      "by form counts); never against a consumer, a craftsman or a liberal profession; "
+      "Brussels I bis art. 25 instead when a party is established in another EU state")
 def jurisdiction_traders(doc: Finder):
     clauses = doc.clauses_of("jurisdiction")
     if not clauses:
         return
     provider, client = doc.client.provider, doc.client.client
-    reasons = []
     if client.kind == "consumer":
-        reasons.append("the client is a consumer")
-    for role, party in (("provider", provider), ("client", client)):
-        if role == "client" and client.kind == "consumer":
-            continue
-        if party.craftsman:
-            reasons.append(f"the {role} is a craftsman (artisan)")
-        elif party.liberal_profession:
-            reasons.append(f"the {role} is a liberal profession")
-        elif not party.trader:
-            reasons.append(f"the {role} is not a trader ({role}.trader is false)")
-    if reasons:
-        for selected in clauses:
+        reasons = ["the client is a consumer"]
+    else:
+        reasons = [r for r in (_not_a_trader("provider", provider),
+                               _not_a_trader("client", client)) if r]
+    for selected in clauses:
+        # Brussels I bis art. 25 governs a clause with a party in another Member State
+        # and does not ask for traders; never against a consumer (its art. 19)
+        cross_border = cross_border_eu(doc.client) or selected.params.get(CROSS_BORDER_PARAM)
+        found = reasons if client.kind == "consumer" or not cross_border else []
+        if found:
             yield doc.at(entry(selected),
                          f"clause '{selected.clause.id}' (jurisdiction) is valid only between "
-                         f"two traders (commerçants): {'; '.join(reasons)}")
+                         f"two traders (commerçants): {'; '.join(found)}")
 
 
 @rule("legal.arbitration-consumer", ERROR, "B2C", "C. civ. 2061, C. conso. R212-2 10°",
@@ -70,8 +90,9 @@ def arbitration_consumer(doc: Finder):
                      "consumer: remove it")
 
 
-@rule("legal.arbitration-appointment", ERROR, "all", "CPC 1444",
-      "an arbitration clause names the arbitrator(s) or how they are appointed")
+@rule("legal.arbitration-appointment", WARNING, "all", "CPC 1444, 1451-1454",
+      "an arbitration clause names the arbitrator(s) or how they are appointed; without "
+      "them CPC 1451-1454 (the juge d'appui) supply the appointment")
 def arbitration_appointment(doc: Finder):
     for selected in doc.clauses_of("arbitration"):
         declared = [n for n in selected.clause.spec.params if n in APPOINTMENT_PARAMS]
@@ -79,12 +100,14 @@ def arbitration_appointment(doc: Finder):
             yield doc.at(entry(selected),
                          f"arbitration clause '{selected.clause.id}' has no param naming the "
                          f"arbitrator(s) or how they are appointed (one of "
-                         f"{', '.join(APPOINTMENT_PARAMS)})")
+                         f"{', '.join(APPOINTMENT_PARAMS)}); failing agreement, the juge "
+                         "d'appui appoints them (CPC 1451-1454)")
         elif all(empty(selected.params.get(n)) for n in declared):
             yield doc.at(entry(selected),
                          f"arbitration clause '{selected.clause.id}' names neither the "
                          f"arbitrator(s) nor how they are appointed: set "
-                         f"{' or '.join(declared)}")
+                         f"{' or '.join(declared)} (otherwise the juge d'appui appoints "
+                         "them, CPC 1451-1454)")
 
 
 @rule("legal.conspicuous", ERROR, "all", "CPC 48; C. com. L624-16",

@@ -40,7 +40,7 @@ def invalid(module, value: str) -> str | None:
     return None
 
 
-@rule("legal.seller-identity", ERROR, "all", "C. com. R123-237",
+@rule("legal.seller-identity", ERROR, "all", "C. com. R123-237, R123-238",
       "SIREN (valid check digit), registry (RCS city or RM), registered address; for "
       "companies legal form and capital")
 def seller_identity(doc: Finder):
