@@ -252,7 +252,8 @@ def template_diagnostics(client: ClientFile, source: Source, template: Path,
     """The template linter's findings for this document; a missing slot is an error
     whenever the document has what goes there (it would silently vanish)."""
     needed = {"articles": bool(clauses),
-              "clause_annexes": any(s.clause.spec.annex is not None for s in clauses)}
+              "clause_annexes": any(s.clause.spec.annex is not None for s in clauses),
+              "object": bool(client.document.object)}
     found = []
     for d in template_problems(render.prepare_template(template), client.document.type):
         slot = next((name for name in needed if f"{{{{p {name} }}}}" in d.message), None)

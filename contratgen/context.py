@@ -185,10 +185,10 @@ def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
     return rate
 
 
-# The names a template may use: build_context's keys, and the two slots the renderer fills.
+# The names a template may use: build_context's keys, and the slots the renderer fills.
 CONTEXT_NAMES = frozenset({"document", "provider", "client", "items", "vat_lines", "totals",
                            "payment", "schedule", "deposit", "clauses", "annexes", "labels",
-                           "articles", "clause_annexes"})
+                           "articles", "clause_annexes", "object"})
 
 
 @lru_cache(maxsize=4)

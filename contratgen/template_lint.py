@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import meta, nodes
 from lxml import etree
@@ -21,15 +22,25 @@ from .render import PreparedTemplate, parse_template_source, prepare_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # The slots the renderer fills with ready-made paragraphs: each must be a paragraph alone.
-SLOTS = {"articles": "the clause articles", "clause_annexes": "the clause annex pages"}
-STYLES = ("Heading2", "ListBullet")      # the styles articles_xml and annex pages use
+SLOTS = {"articles": "the clause articles", "clause_annexes": "the clause annex pages",
+         "object": "the quote's object"}
+STYLES = ("Heading1", "Heading2", "ListBullet")   # what the object, articles and annexes use
 ANCHOR_LABEL = "agreed"                  # "Bon pour accord": one per signature block
 _SPACES = re.compile(r"\s+")
 
 
+def _context_of(kind: str) -> tuple[frozenset[str], Callable[[str], dict]]:
+    """The names and the labels a template for ``kind`` may use."""
+    if kind == "invoice":
+        from .invoicing.texts import invoice_labels
+        return CONTEXT_NAMES | {"invoice"}, invoice_labels
+    return CONTEXT_NAMES, labels
+
+
 def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
-    """Every problem of a template for documents of ``kind`` (contract, quote, …)."""
+    """Every problem of a template for documents of ``kind`` (contract, quote, invoice…)."""
     where = str(template.path)
+    known, words = _context_of(kind)
     found: list[Diagnostic] = []
     names: set[str] = set()
     label_keys: set[str] = set()
@@ -38,12 +49,12 @@ def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
         names |= meta.find_undeclared_variables(tree)
         label_keys |= {n.attr for n in tree.find_all(nodes.Getattr)
                        if isinstance(n.node, nodes.Name) and n.node.name == "labels"}
-    for name in sorted(names - CONTEXT_NAMES):
+    for name in sorted(names - known):
         found.append(Diagnostic(where, 0, 0, ERROR, f"unknown variable '{name}': the "
-                                "template context has " + ", ".join(sorted(CONTEXT_NAMES)),
+                                "template context has " + ", ".join(sorted(known)),
                                 "template.variable"))
     for lang in ("fr", "en"):
-        for key in sorted(label_keys - set(labels(lang))):
+        for key in sorted(label_keys - set(words(lang))):
             found.append(Diagnostic(where, 0, 0, ERROR, f"label '{key}' does not exist in "
                                     f"'{lang}' (see docs/TEMPLATES.md)", "template.label"))
     found += _slots(template, kind)
@@ -67,6 +78,8 @@ def _paragraphs(template: PreparedTemplate, part: str) -> list[str]:
 def _slots(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
     found = []
     for slot, what in SLOTS.items():
+        if kind == "invoice" or (slot == "object" and kind != "quote"):
+            continue   # an invoice has no clauses; a contract prints its object as Article 1
         tag = re.compile(r"\{\{p\s*" + slot + r"\s*\}\}")
         places = [(part, number, text) for part in template.sources
                   for number, text in enumerate(_paragraphs(template, part), 1)

@@ -11,6 +11,8 @@ from .. import formatting as fmt
 from .. import render
 from ..build import Options, Prepared
 from ..context import build_context
+from ..diagnostics import UserError
+from ..template_lint import template_problems
 from .cii import invoice_xml
 from .plan import Invoice, InvoiceLine, TaxLine
 from .texts import Note, bank_text, deductions_text, invoice_labels, notes
@@ -94,6 +96,9 @@ def render_invoice(prepared: Prepared, invoice: Invoice,
     """The DOCX bytes of one invoice, through the same renderer as contracts."""
     context = invoice_context(prepared, invoice)
     template = render.prepare_template(template_path(options))
+    problems = [d for d in template_problems(template, "invoice") if d.is_error]
+    if problems:
+        raise UserError(problems)
     title = context["invoice"]["title"]
     props = render.DocProperties(
         title=f"{title} {invoice.number}", author=prepared.client.provider.name,
