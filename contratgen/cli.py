@@ -299,6 +299,7 @@ from .cli_rates import rates_command  # noqa: E402
 from .cli_dues import dues_command  # noqa: E402
 main.add_command(rates_command)
 main.add_command(dues_command)
+from .cli_preview import preview_command; main.add_command(preview_command)  # noqa: E402,E702
 
 
 if __name__ == "__main__":  # pragma: no cover

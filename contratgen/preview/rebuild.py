@@ -1,0 +1,209 @@
+"""One rebuild of the previewed document, and the latest result for the page to show.
+
+A rebuild runs the ordinary pipeline (:func:`contratgen.build.prepare`,
+:func:`~contratgen.build.render_document`, :func:`~contratgen.build.to_pdf` on a warm
+:class:`contratgen.pdf.Converter`), then turns the PDF into PNG pages with poppler's
+``pdftoppm``. It returns a new frozen :class:`Snapshot`; a failed rebuild keeps the last
+good pages and summary and carries the located diagnostics that stopped it.
+"""
+from __future__ import annotations
+
+import datetime
+import shutil
+import struct
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional
+
+from ..build import Options, Prepared, prepare, render_document, to_pdf
+from ..context import build_context
+from ..diagnostics import Diagnostic, ExternalError, UserError
+from ..library import SHIPPED
+from ..render import SHIPPED_TEMPLATES
+
+DPI = 80                     # an A4 page is 661 × 935 pixels: readable, small
+PDFTOPPM_HINT = "apt-get install poppler-utils"
+
+
+@dataclass(frozen=True)
+class Page:
+    png: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class VatRow:
+    rate: str
+    base: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    number: int
+    label: str
+    percent: str
+    amount: str
+    due: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of the document as it prints them (its language, its currency)."""
+
+    number: str
+    title: str
+    language: str
+    ht: str
+    vat_lines: tuple[VatRow, ...]
+    vat: str
+    ttc: str
+    schedule: tuple[ScheduleRow, ...]
+
+    def as_dict(self) -> dict:
+        return {"number": self.number, "title": self.title, "language": self.language,
+                "ht": self.ht, "vat": self.vat, "ttc": self.ttc,
+                "vat_lines": [vars(v) for v in self.vat_lines],
+                "schedule": [vars(s) for s in self.schedule]}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the page shows after the latest rebuild."""
+
+    generation: int                       # 1 for the first build, +1 for each rebuild
+    ok: bool                              # the latest rebuild succeeded
+    pages: tuple[Page, ...] = ()          # the last good pages
+    pages_generation: int = 0             # the rebuild those pages come from (0: none yet)
+    summary: Optional[Summary] = None     # the last good figures
+    diagnostics: tuple[Diagnostic, ...] = ()   # of the latest rebuild (errors or warnings)
+    failure: str = ""                     # a problem with no location (LibreOffice failed)
+    built_at: str = ""                    # local time of the latest rebuild, HH:MM:SS
+
+    def as_dict(self) -> dict:
+        return {"generation": self.generation, "ok": self.ok,
+                "pages": len(self.pages), "pages_generation": self.pages_generation,
+                "summary": self.summary.as_dict() if self.summary else None,
+                "diagnostics": [d.as_dict() | {"text": str(d)} for d in self.diagnostics],
+                "failure": self.failure, "built_at": self.built_at}
+
+
+def summary_of(prepared: Prepared) -> Summary:
+    context = build_context(prepared.client, prepared.computed, prepared.rates)
+    totals, doc = context["totals"], context["document"]
+    return Summary(
+        number=doc["number"], title=doc["title"], language=doc["language"],
+        ht=totals["ht"], vat=totals["vat"], ttc=totals["ttc"],
+        vat_lines=tuple(VatRow(v["rate"], v["base"], v["amount"])
+                        for v in context["vat_lines"]),
+        schedule=tuple(ScheduleRow(t["number"], t["label"], t["percent"], t["amount"],
+                                   t["due"]) for t in context["schedule"]))
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (the first chunk, by the format)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG file")
+    return struct.unpack(">II", png[16:24])
+
+
+def pdf_pages(pdf: bytes, dpi: int = DPI, timeout: float = 60.0) -> tuple[Page, ...]:
+    """Every page of a PDF as a PNG, with poppler's pdftoppm, in a private temporary
+    folder removed before returning."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise ExternalError(f"pdftoppm not found; install it with: {PDFTOPPM_HINT}")
+    with tempfile.TemporaryDirectory(prefix="contratgen-preview-") as tmp:
+        source = Path(tmp) / "document.pdf"
+        source.write_bytes(pdf)
+        try:
+            subprocess.run([tool, "-png", "-r", str(dpi), str(source), str(Path(tmp) / "p")],
+                           stdin=subprocess.DEVNULL, capture_output=True, check=True,
+                           timeout=timeout)
+        except subprocess.CalledProcessError as exc:
+            detail = exc.stderr.decode("utf-8", "replace").strip()[-300:]
+            raise ExternalError(f"pdftoppm failed: {detail}") from None
+        except subprocess.TimeoutExpired:
+            raise ExternalError(f"pdftoppm took more than {timeout:.0f} s") from None
+        # p-1.png … p-N.png, zero-padded to the width of N: sorted by name is page order
+        files = sorted(Path(tmp).glob("p-*.png"), key=lambda p: (len(p.name), p.name))
+        pages = []
+        for file in files:
+            png = file.read_bytes()
+            pages.append(Page(png, *png_size(png)))
+    return tuple(pages)
+
+
+def _now() -> str:
+    return datetime.datetime.now().strftime("%H:%M:%S")
+
+
+class Rebuilder:
+    """Rebuilds one input on demand; thread-safe (one rebuild at a time).
+
+    ``converter`` is a :class:`contratgen.pdf.Converter` kept warm by the caller, or None
+    when LibreOffice is missing (then the page shows figures and diagnostics only)."""
+
+    def __init__(self, path: Path, options: Options, converter, dpi: int = DPI,
+                 missing_converter: str = ""):
+        self.path = Path(path)
+        self.options = options
+        self.converter = converter
+        self.dpi = dpi
+        self.missing_converter = missing_converter
+        self._lock = threading.Lock()
+        self._snapshot = Snapshot(generation=0, ok=False)
+        self._watched: tuple[Path, ...] = self._default_watched()
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    @property
+    def watched(self) -> tuple[Path, ...]:
+        """The files and folders whose change calls for a rebuild: the input, the clause
+        library folders and the template of the last good build (before one: the
+        defaults the options point at)."""
+        return self._watched
+
+    def _default_watched(self) -> tuple[Path, ...]:
+        templates = self.options.templates_dir or SHIPPED_TEMPLATES
+        return tuple(dict.fromkeys([self.path, Path(SHIPPED), *self.options.library_dirs,
+                                    Path(templates)]))
+
+    def rebuild(self) -> Snapshot:
+        with self._lock:
+            previous = self._snapshot
+            snapshot = self._attempt(replace(previous, generation=previous.generation + 1,
+                                             built_at=_now()))
+            self._snapshot = snapshot
+            return snapshot
+
+    def _attempt(self, base: Snapshot) -> Snapshot:
+        try:
+            prepared = prepare(self.path, self.options)
+            docx = render_document(prepared)
+            self._watched = tuple(dict.fromkeys([self.path, *prepared.library.dirs,
+                                                 prepared.template]))
+            summary = summary_of(prepared)
+            if self.converter is None:
+                return replace(base, ok=True, summary=summary, pages=(),
+                               diagnostics=prepared.diagnostics,
+                               failure=self.missing_converter)
+            pages = pdf_pages(to_pdf(prepared, docx, self.converter), self.dpi)
+        except UserError as exc:
+            return replace(base, ok=False, diagnostics=exc.diagnostics, failure="")
+        except ExternalError as exc:
+            return replace(base, ok=False, diagnostics=(), failure=str(exc))
+        except OSError as exc:   # the file vanished between the save and the read
+            return replace(base, ok=False, diagnostics=(),
+                           failure=f"{exc.filename or self.path}: {exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - a bug must not end a live session
+            return replace(base, ok=False, diagnostics=(), failure=f"internal error, please "
+                           f"report it: {exc.__class__.__name__}: {exc}")
+        return replace(base, ok=True, pages=pages, pages_generation=base.generation,
+                       summary=summary, diagnostics=prepared.diagnostics, failure="")
