@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostic, ExternalError, UserError
 from ..library import SHIPPED
 from ..render import SHIPPED_TEMPLATES
 
-DPI = 80                     # an A4 page is 661 × 935 pixels: readable, small
+DPI = 80                     # an A4 page is 662 × 936 pixels: readable, small
 PDFTOPPM_HINT = "apt-get install poppler-utils"
 
 
