@@ -168,7 +168,7 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
         first = state(session)
         assert first["ok"] and first["pages"] >= 2
         png = get(f"{session.url}page/{first['pages_generation']}/1.png")
-        assert png_size(png) == (662, 936)          # A4 at 80 dpi, rounded up
+        assert png_size(png) == (794, 1123)         # A4 at 96 dpi, rounded up
         events = urllib.request.urlopen(session.url + "events", timeout=30)
         assert read_event(events) == "1"
 

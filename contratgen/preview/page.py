@@ -35,6 +35,7 @@ td.n,th.n{text-align:right;white-space:nowrap}
 tr.ttc td{font-weight:700;border-top:1px solid #999}
 h2{font-size:14px;margin:14px 0 4px}
 .conn{margin-left:auto;font-size:12px;opacity:.8}
+.note{font-size:12px;color:#b71c1c;margin:0}
 """
 
 JS = """(function () {
@@ -106,7 +107,9 @@ def _figures(s: Snapshot) -> str:
     tranches = [f'<tr><td>{t.number}</td><td>{escape(t.label)}<br><small>{escape(t.due)}'
                 f'</small></td><td class="n">{escape(t.percent)}</td>'
                 f'<td class="n">{escape(t.amount)}</td></tr>' for t in m.schedule]
-    return (f'<h2>{escape(m.title)} {escape(m.number)}</h2>'
+    stale = "" if s.ok else (f'<p class="note">Figures of rebuild {s.pages_generation}, '
+                             'the last good one.</p>')
+    return (f'<h2>{escape(m.title)} {escape(m.number)}</h2>{stale}'
             f'<table id="totals">{"".join(rows)}</table>'
             f'<h2>Échéancier / Schedule</h2><table id="schedule">{"".join(tranches)}</table>')
 

@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostic, ExternalError, UserError
 from ..library import SHIPPED
 from ..render import SHIPPED_TEMPLATES
 
-DPI = 80                     # an A4 page is 662 × 936 pixels: readable, small
+DPI = 96                     # CSS's own: an A4 page is 794 × 1123 pixels, its real size
 PDFTOPPM_HINT = "apt-get install poppler-utils"
 
 
@@ -78,7 +78,7 @@ class Snapshot:
     generation: int                       # 1 for the first build, +1 for each rebuild
     ok: bool                              # the latest rebuild succeeded
     pages: tuple[Page, ...] = ()          # the last good pages
-    pages_generation: int = 0             # the rebuild those pages come from (0: none yet)
+    pages_generation: int = 0             # the last good rebuild, of pages and summary
     summary: Optional[Summary] = None     # the last good figures
     diagnostics: tuple[Diagnostic, ...] = ()   # of the latest rebuild (errors or warnings)
     failure: str = ""                     # a problem with no location (LibreOffice failed)
@@ -192,6 +192,7 @@ class Rebuilder:
             summary = summary_of(prepared)
             if self.converter is None:
                 return replace(base, ok=True, summary=summary, pages=(),
+                               pages_generation=base.generation,
                                diagnostics=prepared.diagnostics,
                                failure=self.missing_converter)
             pages = pdf_pages(to_pdf(prepared, docx, self.converter), self.dpi)
