@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -73,7 +75,7 @@ def figures_only(sample):
 def test_the_server_listens_on_127_0_0_1_only(figures_only):
     path, session = figures_only
     session.start()
-    host, port = session._server.socket.getsockname()
+    host, port = session.address
     assert (host, HOST) == ("127.0.0.1", "127.0.0.1")
     assert session.url == f"http://127.0.0.1:{port}/"
     # another address of the loopback range reaches a server bound to every address,
@@ -94,7 +96,7 @@ def test_a_request_for_another_host_name_is_refused(figures_only):
     """A web page elsewhere cannot reach the preview through a DNS name it controls."""
     _, session = figures_only
     session.start()
-    connection = http.client.HTTPConnection("127.0.0.1", session._server.port, timeout=5)
+    connection = http.client.HTTPConnection("127.0.0.1", session.address[1], timeout=5)
     connection.request("GET", "/state.json", headers={"Host": "attacker.example:80"})
     reply = connection.getresponse()
     assert reply.status == 421
@@ -159,8 +161,12 @@ def read_event(stream, timeout: float = 20.0) -> str:
 
 
 @needs_libreoffice
-def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sample):
+def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sample, tmp_path,
+                                                                           monkeypatch):
     path = sample("contract-b2b.yaml")
+    tmp = tmp_path / "tmp"      # the converter's and pdftoppm's temporary folders go here
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
     from contratgen.pdf import Converter
     converter = Converter(workers=1)
     with PreviewSession(path, Options(), 0, converter) as session:
@@ -186,11 +192,12 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
         assert broken["pages_generation"] == 2 and broken["pages"] == good["pages"]
         assert plain(broken["summary"]["ttc"]) == f"{TTC_AFTER} €"   # the last good ones
         assert get(f"{session.url}page/2/1.png")
-        pids, port, tmp = converter.office_pids(), session._server.port, converter._tmp
+        pids, port = converter.office_pids(), session.address[1]
+        assert list(tmp.iterdir())
         events.close()
     # stopped: no LibreOffice, no temporary folder, no listener, no thread of ours
     assert pids and not any(Path(f"/proc/{pid}").exists() for pid in pids)
-    assert not tmp.exists()
+    assert list(tmp.iterdir()) == []
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
     import threading
@@ -224,3 +231,37 @@ def test_a_port_in_use_is_exit_3_with_a_message(sample):
     assert done.returncode == 3
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_save_in_the_library_or_of_the_template_rebuilds(sample, tmp_path):
+    """The clause library folders and the template are watched as FILE is."""
+    from contratgen.library import SHIPPED
+    from contratgen.render import SHIPPED_TEMPLATES
+    path = sample("contract-b2b.yaml")
+    library = tmp_path / "library"
+    library.mkdir()
+    clause = library / "jurisdiction.yaml"
+    shutil.copy(Path(SHIPPED) / "jurisdiction.yaml", clause)
+    template = tmp_path / "letterhead.docx"
+    shutil.copy(Path(SHIPPED_TEMPLATES) / "contract.docx", template)
+    edit(path, "  copies: 2", "  copies: 2\n  template: letterhead.docx")
+    options = Options(library_dirs=(library,))
+    with PreviewSession(path, options, 0, None) as session:
+        session.start()
+        assert state(session)["ok"], state(session)
+        assert {clause.parent.resolve(), template.resolve()} <= \
+            {p.resolve() for p in session.rebuilder.watched}
+
+        edit(clause, "  fr: Attribution de compétence", "  fr: [Attribution")
+        broken = wait_for(lambda: (s := state(session))["generation"] == 2 and s)
+        assert not broken["ok"]
+        assert {d["file"] for d in broken["diagnostics"]} == {str(clause)}
+        assert all(d["line"] > 0 for d in broken["diagnostics"])
+
+        edit(clause, "  fr: [Attribution", "  fr: Attribution de compétence")
+        assert wait_for(lambda: (s := state(session))["generation"] == 3 and s)["ok"]
+
+        template.write_bytes(b"not a docx")
+        broken = wait_for(lambda: (s := state(session))["generation"] == 4 and s)
+        assert not broken["ok"]
+        assert any(d["file"] == str(template) for d in broken["diagnostics"])

@@ -23,6 +23,7 @@ from ..context import build_context
 from ..diagnostics import Diagnostic, ExternalError, UserError
 from ..library import SHIPPED
 from ..render import SHIPPED_TEMPLATES
+from .watch import fingerprint
 
 DPI = 96                     # CSS's own: an A4 page is 794 × 1123 pixels, its real size
 PDFTOPPM_HINT = "apt-get install poppler-utils"
@@ -158,6 +159,7 @@ class Rebuilder:
         self._lock = threading.Lock()
         self._snapshot = Snapshot(generation=0, ok=False)
         self._watched: tuple[Path, ...] = self._default_watched()
+        self._seen: tuple = ()
 
     @property
     def snapshot(self) -> Snapshot:
@@ -170,6 +172,10 @@ class Rebuilder:
         defaults the options point at)."""
         return self._watched
 
+    def stale(self) -> bool:
+        """Something watched changed since the latest rebuild started reading."""
+        return fingerprint(self._watched) != self._seen
+
     def _default_watched(self) -> tuple[Path, ...]:
         templates = self.options.templates_dir or SHIPPED_TEMPLATES
         return tuple(dict.fromkeys([self.path, Path(SHIPPED), *self.options.library_dirs,
@@ -178,6 +184,7 @@ class Rebuilder:
     def rebuild(self) -> Snapshot:
         with self._lock:
             previous = self._snapshot
+            self._seen = fingerprint(self._watched)
             snapshot = self._attempt(replace(previous, generation=previous.generation + 1,
                                              built_at=_now()))
             self._snapshot = snapshot
@@ -187,8 +194,12 @@ class Rebuilder:
         try:
             prepared = prepare(self.path, self.options)
             docx = render_document(prepared)
-            self._watched = tuple(dict.fromkeys([self.path, *prepared.library.dirs,
-                                                 prepared.template]))
+            watched = tuple(dict.fromkeys([self.path, *prepared.library.dirs,
+                                           prepared.template]))
+            if watched != self._watched:   # what was read before keeps its old stamp
+                seen = {entry[0]: entry for entry in self._seen}
+                self._seen = tuple(seen.get(e[0], e) for e in fingerprint(watched))
+                self._watched = watched
             summary = summary_of(prepared)
             if self.converter is None:
                 return replace(base, ok=True, summary=summary, pages=(),

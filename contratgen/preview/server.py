@@ -177,9 +177,14 @@ class PreviewSession:
         self._port = port
 
     @property
-    def url(self) -> str:
+    def address(self) -> tuple[str, int]:
+        """The (host, port) the server listens on, as the socket says."""
         assert self._server is not None, "start() first"
-        return f"http://{HOST}:{self._server.port}/"
+        return self._server.socket.getsockname()[:2]
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.address[1]}/"
 
     def rebuild(self) -> Snapshot:
         snapshot = self.rebuilder.rebuild()
@@ -198,7 +203,8 @@ class PreviewSession:
             raise
         self._spawn("contratgen-preview-http", self._server.serve_forever)
         self._spawn("contratgen-preview-watch", watch_loop,
-                    lambda: self.rebuilder.watched, self.rebuild, self._stop)
+                    lambda: self.rebuilder.watched, self.rebuilder.stale, self.rebuild,
+                    self._stop)
         return self.url
 
     def _spawn(self, name: str, target, *args) -> None:

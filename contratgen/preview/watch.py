@@ -44,12 +44,29 @@ class Targets:
         return path in self.files or (path.suffix == ".yaml" and path.parent in self.folders)
 
 
-def watch_loop(watched: Callable[[], Iterable[Path]], on_change: Callable[[], None],
-               stop: threading.Event) -> None:
+def fingerprint(watched: Iterable[Path]) -> tuple:
+    """Modification times and sizes of the watched files and of the ``*.yaml`` files of
+    the watched folders: what a rebuild saw."""
+    found = []
+    for path in map(_resolved, watched):
+        paths = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        for file in paths:
+            try:
+                stat = file.stat()
+            except OSError:
+                found.append((str(file), None))
+                continue
+            found.append((str(file), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def watch_loop(watched: Callable[[], Iterable[Path]], stale: Callable[[], bool],
+               on_change: Callable[[], None], stop: threading.Event) -> None:
     """Call ``on_change`` after each burst of relevant changes until ``stop`` is set.
 
-    ``watched`` is asked again after each change: a rebuild may point the document at
-    another template or library folder."""
+    ``stale`` is also asked every half second (a save made before the watcher was ready,
+    or one the file system did not report, is not lost); ``watched`` is asked again
+    after each rebuild: it may point the document at another template or folder."""
     while not stop.is_set():
         targets = Targets(watched())
         if not targets.roots:
@@ -57,8 +74,12 @@ def watch_loop(watched: Callable[[], Iterable[Path]], on_change: Callable[[], No
             continue
         for _changes in watch(*targets.roots, watch_filter=targets, stop_event=stop,
                               debounce=DEBOUNCE_MS, step=STEP_MS, rust_timeout=500,
-                              yield_on_timeout=False, raise_interrupt=False,
+                              yield_on_timeout=True, raise_interrupt=False,
                               recursive=False):
+            if stop.is_set():
+                break
+            if not _changes and not stale():
+                continue
             on_change()
             if Targets(watched()).key != targets.key:
                 break   # watch the new set
