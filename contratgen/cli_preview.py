@@ -78,6 +78,12 @@ def preview_command(file, port, library, templates, strict, allow_outside_paths)
     except KeyboardInterrupt:
         pass
     finally:
-        session.stop()
-        signal.signal(signal.SIGTERM, previous)
+        # a second Ctrl-C while stopping must not leave LibreOffice running
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            session.stop()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            signal.signal(signal.SIGTERM, previous)
     click.echo("preview stopped", err=True)

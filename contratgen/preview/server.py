@@ -174,6 +174,7 @@ class PreviewSession:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._server: Optional[PreviewServer] = None
+        self._serving = False
         self._port = port
 
     @property
@@ -202,6 +203,7 @@ class PreviewSession:
             self._server.server_close()
             raise
         self._spawn("contratgen-preview-http", self._server.serve_forever)
+        self._serving = True
         self._spawn("contratgen-preview-watch", watch_loop,
                     lambda: self.rebuilder.watched, self.rebuilder.stale, self.rebuild,
                     self._stop)
@@ -218,8 +220,9 @@ class PreviewSession:
         self._stop.set()
         self.board.close()
         if self._server is not None:
-            if any(t.name.endswith("http") for t in self._threads):
+            if self._serving:
                 self._server.shutdown()
+                self._serving = False
             self._server.server_close()
         for thread in self._threads:
             thread.join(timeout)
