@@ -1,8 +1,7 @@
 """One rebuild of the previewed document, and the latest result for the page to show.
 
-A rebuild runs the ordinary pipeline (:func:`contratgen.build.prepare`,
-:func:`~contratgen.build.render_document`, :func:`~contratgen.build.to_pdf` on a warm
-:class:`contratgen.pdf.Converter`), then draws the PDF's pages as PNG images with
+A rebuild runs the ordinary pipeline (:func:`contratgen.build.make_outputs`: prepare,
+render, convert on a warm :class:`contratgen.pdf.Converter`, finalize), then draws the PDF's pages as PNG images with
 PDFium (``pypdfium2``) and Pillow — in memory, about 0.1 s a page, where poppler's
 ``pdftoppm -png`` takes 0.6 s a page for the same pixels. It returns a new frozen
 :class:`Snapshot`; a failed rebuild keeps the last good pages and summary and carries
@@ -18,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
-from ..build import Options, Prepared, prepare, render_document, to_pdf
+from ..build import Options, Prepared, make_outputs
 from ..context import build_context
 from ..diagnostics import Diagnostic, ExternalError, UserError
 from ..library import SHIPPED
@@ -192,23 +191,21 @@ class Rebuilder:
             self._snapshot = snapshot
             return snapshot
 
+    def _follow(self, prepared: Prepared) -> None:
+        """Watch what this build read: its library folders and its template."""
+        watched = tuple(dict.fromkeys([self.path, *prepared.library.dirs, prepared.template]))
+        if watched != self._watched:   # what was read before keeps its old stamp
+            seen = {entry[0]: entry for entry in self._seen}
+            self._seen = tuple(seen.get(e[0], e) for e in fingerprint(watched))
+            self._watched = watched
+
     def _attempt(self, base: Snapshot) -> Snapshot:
+        formats = ("pdf",) if self.converter is not None else ()
         try:
-            prepared = prepare(self.path, self.options)
-            docx = render_document(prepared)
-            watched = tuple(dict.fromkeys([self.path, *prepared.library.dirs,
-                                           prepared.template]))
-            if watched != self._watched:   # what was read before keeps its old stamp
-                seen = {entry[0]: entry for entry in self._seen}
-                self._seen = tuple(seen.get(e[0], e) for e in fingerprint(watched))
-                self._watched = watched
-            summary = summary_of(prepared)
-            if self.converter is None:
-                return replace(base, ok=True, summary=summary, pages=(),
-                               pages_generation=base.generation,
-                               diagnostics=prepared.diagnostics,
-                               failure=self.missing_converter)
-            pages = pdf_pages(to_pdf(prepared, docx, self.converter), self.dpi)
+            outputs = make_outputs(self.path, formats, self.options, self.converter)
+            self._follow(outputs.prepared)
+            summary = summary_of(outputs.prepared)
+            pages = pdf_pages(outputs.files["pdf"], self.dpi) if formats else ()
         except UserError as exc:
             return replace(base, ok=False, diagnostics=exc.diagnostics, failure="")
         except ExternalError as exc:
@@ -220,4 +217,5 @@ class Rebuilder:
             return replace(base, ok=False, diagnostics=(), failure=f"internal error, please "
                            f"report it: {exc.__class__.__name__}: {exc}")
         return replace(base, ok=True, pages=pages, pages_generation=base.generation,
-                       summary=summary, diagnostics=prepared.diagnostics, failure="")
+                       summary=summary, diagnostics=outputs.prepared.diagnostics,
+                       failure="" if formats else self.missing_converter)
