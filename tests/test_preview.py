@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -109,7 +110,7 @@ def test_the_page_shows_the_totals_and_the_schedule(figures_only):
     session.start()
     html = plain(get(session.url).decode("utf-8"))
     assert f'id="total-ttc">{TTC_BEFORE} €<' in html
-    assert f'id="total-ht">4 029,00 €<' in html
+    assert 'id="total-ht">4 029,00 €<' in html
     assert "TVA 5,5 % <small>(189,00 €)</small>" in html and "10,40 €" in html
     for label, amount in [("Acompte à la signature", "1 442,22 €"),
                           ("Livraison partielle", "1 922,96 €"), ("Solde", "1 442,22 €")]:
@@ -200,7 +201,6 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
     assert list(tmp.iterdir()) == []
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
-    import threading
     assert not [t.name for t in threading.enumerate() if t.name.startswith("contratgen-prev")]
 
 
