@@ -1,0 +1,82 @@
+"""`contratgen preview` run as a user runs it: a child process, stopped by a signal."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_URL = re.compile(r"at (http://127\.0\.0\.1:\d+/) ")
+
+
+class PreviewProcess:
+    def __init__(self, path: Path, *args: str, timeout: float = 60.0):
+        self.log = path.with_suffix(".preview.log")
+        self._log = self.log.open("wb")
+        # its own TMPDIR: what it leaves there after it stops is what it leaked
+        self.tmpdir = path.parent / f"{path.stem}.tmp"
+        self.tmpdir.mkdir()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(self.tmpdir)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "contratgen.cli", "preview", str(path), "--port", "0",
+             *args], stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            env=env, start_new_session=True)
+        self.url = self._wait_for_url(timeout)
+
+    def output(self) -> str:
+        return self.log.read_text("utf-8", "replace")
+
+    def _wait_for_url(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = _URL.search(self.output())
+            if match:
+                return match.group(1)
+            if self.process.poll() is not None:
+                raise AssertionError(f"preview exited {self.process.returncode}:\n"
+                                     f"{self.output()}")
+            time.sleep(0.1)
+        self.kill()
+        raise AssertionError(f"no URL after {timeout} s:\n{self.output()}")
+
+    def get(self, path: str = "", timeout: float = 10.0) -> bytes:
+        with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=timeout) as reply:
+            return reply.read()
+
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 30.0) -> int:
+        """Send ``signum`` and wait for the exit code; fails the test on a hang."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"preview still running {timeout} s after signal {signum}")
+        finally:
+            self._log.close()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def leftover_processes(self) -> list[str]:
+        """Processes still alive that this preview started: LibreOffice's pipe names
+        carry the pid of the contratgen process that owns them."""
+        marker = f"contratgen-{self.process.pid}-"
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if marker in cmdline:
+                found.append(f"{entry.name}: {cmdline[:120]}")
+        return found

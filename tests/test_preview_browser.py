@@ -1,0 +1,167 @@
+"""`contratgen preview` in a real browser: headless Chromium (Debian's ``chromium``)
+driven over the Chrome DevTools Protocol with ``websocket-client``.
+
+The test starts the command on a copy of the sample contract, loads the page, checks the
+totals, edits ``unit_price``, waits for the new TTC amount, makes an invalid edit and
+waits for the located diagnostic while the last good pages stay. Screenshots are saved
+under test-artifacts/preview/ (ignored by git). Skipped where Chromium is not installed.
+"""
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import needs_libreoffice
+from preview_process import ROOT, PreviewProcess
+from test_preview import TTC_AFTER, TTC_BEFORE, edit, plain
+
+CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+ARTIFACTS = Path(os.environ.get("CONTRATGEN_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+         "--window-size=1280,900", "--hide-scrollbars")
+
+pytestmark = [needs_libreoffice,
+              pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
+                                 "(apt-get install chromium)")]
+
+
+class Browser:
+    """One headless Chromium with a new empty profile, and its first tab over CDP."""
+
+    def __init__(self, profile: Path, timeout: float = 60.0):
+        websocket = pytest.importorskip("websocket", reason="websocket-client not installed")
+        profile.mkdir()
+        self.log = (profile.parent / "chromium.log").open("wb")
+        self.process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
+                                         "about:blank"], stdin=subprocess.DEVNULL,
+                                        stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        port = self._devtools_port(profile / "DevToolsActivePort", timeout)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            tab = next(t for t in json.load(r) if t["type"] == "page")
+        self.ws = websocket.create_connection(tab["webSocketDebuggerUrl"], timeout=30,
+                                              suppress_origin=True)
+        self._ids = itertools.count(1)
+
+    def _devtools_port(self, active: Path, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if active.exists() and active.read_text().strip():
+                return int(active.read_text().split()[0])
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.close()
+        raise AssertionError("Chromium did not open its DevTools port")
+
+    def send(self, method: str, **params):
+        ident = next(self._ids)
+        self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == ident:
+                if "error" in message:
+                    raise AssertionError(f"{method}: {message['error']}")
+                return message["result"]
+
+    def js(self, expression: str):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True,
+                           awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise AssertionError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float = 20.0):
+        """The value of ``expression`` once it is truthy, polling for at most ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = self.js(expression)
+            if value:
+                return value
+            time.sleep(0.2)
+        raise AssertionError(f"still false after {timeout} s: {expression}\n"
+                             f"page: {self.js('document.body.innerText')[:2000]}")
+
+    def screenshot(self, target: Path) -> Path:
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(data))
+        return target
+
+    def close(self) -> None:
+        try:
+            self.ws.close()
+        except Exception:  # noqa: BLE001 - closing anyway
+            pass
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    b = Browser(tmp_path / "chromium-profile")
+    yield b
+    b.close()
+
+
+TTC_SHOWN = "(document.getElementById('total-ttc')?.textContent || '').replace(/\\s/g, ' ')"
+PAGES = "document.querySelectorAll('#pages img')"
+
+
+def test_an_edit_shows_in_the_page_and_a_broken_edit_shows_where(sample, browser):
+    path = sample("contract-b2b.yaml")
+    preview = PreviewProcess(path)
+    try:
+        browser.send("Page.navigate", url=preview.url)
+        assert plain(browser.wait_for(TTC_SHOWN)) == f"{TTC_BEFORE} €"
+        pages = browser.wait_for(f"{PAGES}.length >= 2 && Array.from({PAGES})"
+                                 ".every(i => i.complete && i.naturalWidth > 0) && "
+                                 f"{PAGES}.length")
+        assert browser.wait_for("document.getElementById('conn')?.textContent") == "live"
+        browser.screenshot(ARTIFACTS / "preview" / "1-loaded.png")
+        browser.js("window.scrollTo(0, 700)")
+        assert browser.js("window.scrollY") == 700
+
+        edit(path, "unit_price: 650", "unit_price: 700")
+        assert browser.wait_for(f"{TTC_SHOWN}.includes('{TTC_AFTER}') && {TTC_SHOWN}",
+                                timeout=20)
+        assert browser.js("window.scrollY") == 700           # the reader stays where they were
+        good = browser.js(f"Array.from({PAGES}).map(i => i.getAttribute('src'))")
+        assert len(good) == pages and all(src.startswith("/page/2/") for src in good)
+        browser.screenshot(ARTIFACTS / "preview" / "2-edited.png")
+
+        edit(path, "unit_price: 700", "unit_price: sept cents")
+        where = f"{path}:41:17"
+        shown = browser.wait_for("document.getElementById('diagnostics') && "
+                                 "document.getElementById('diagnostics').innerText")
+        assert where in shown and "[items[0].unit_price]" in shown and "error" in shown
+        status = browser.js("document.getElementById('status').textContent")
+        assert "1 error" in status and "last good pages" in status
+        # the last good pages and figures are still there, and still load
+        assert browser.js(f"Array.from({PAGES}).map(i => i.getAttribute('src'))") == good
+        assert browser.js(f"Array.from({PAGES}).every(i => i.complete && i.naturalWidth > 0)")
+        assert TTC_AFTER in plain(browser.js(TTC_SHOWN))
+        browser.js("window.scrollTo(0, 0)")
+        browser.screenshot(ARTIFACTS / "preview" / "3-broken.png")
+    finally:
+        code = preview.stop(signal.SIGINT)
+    assert code == 0, preview.output()
+    assert not preview.leftover_processes()
