@@ -33,6 +33,12 @@ TTC_BEFORE = "4 807,40"   # samples/contract-b2b.yaml: 4 029,00 HT + 768,00 + 10
 TTC_AFTER = "4 987,40"    # with the first item at 700 instead of 650: 4 179 HT + 798 + 10,40
 
 
+def price_line(path) -> int:
+    """The line of the first ``unit_price:`` in the sample (where its diagnostics point)."""
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1)
+                if "unit_price:" in line)
+
+
 def plain(text: str) -> str:
     """French amounts group with U+202F and end with U+00A0 €: compare with plain spaces."""
     return text.replace("\u202f", " ").replace("\u00a0", " ")
@@ -127,10 +133,10 @@ def test_a_broken_file_gives_its_located_diagnostics_as_json(figures_only):
     found = state(session)
     assert found["ok"] is False and found["summary"] is None
     [diagnostic] = found["diagnostics"]
-    assert (diagnostic["file"], diagnostic["line"], diagnostic["col"]) == (str(path), 41, 17)
+    assert (diagnostic["file"], diagnostic["line"], diagnostic["col"]) == (str(path), price_line(path), 17)
     assert diagnostic["code"] == "items[0].unit_price"
     html = get(session.url).decode("utf-8")
-    assert f"{path}:41:17" in html and "[items[0].unit_price]" in html
+    assert f"{path}:{price_line(path)}:17" in html and "[items[0].unit_price]" in html
     assert "&#x27;douze&#x27;" in html   # the message is escaped, like everything shown
 
 
@@ -189,7 +195,7 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
         edit(path, "unit_price: 700", "unit_price: [700]")
         assert read_event(events) == "3"
         broken = state(session)
-        assert not broken["ok"] and broken["diagnostics"][0]["line"] == 41
+        assert not broken["ok"] and broken["diagnostics"][0]["line"] == price_line(path)
         assert broken["pages_generation"] == 2 and broken["pages"] == good["pages"]
         assert plain(broken["summary"]["ttc"]) == f"{TTC_AFTER} €"   # the last good ones
         assert get(f"{session.url}page/2/1.png")

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from test_preview import price_line
+
 from conftest import needs_libreoffice
 from preview_process import ROOT, PreviewProcess
 from test_preview import TTC_AFTER, TTC_BEFORE, edit, plain
@@ -149,7 +151,7 @@ def test_an_edit_shows_in_the_page_and_a_broken_edit_shows_where(sample, browser
         browser.screenshot(ARTIFACTS / "preview" / "2-edited.png")
 
         edit(path, "unit_price: 700", "unit_price: sept cents")
-        where = f"{path}:41:17"
+        where = f"{path}:{price_line(path)}:17"
         shown = browser.wait_for("document.getElementById('diagnostics') && "
                                  "document.getElementById('diagnostics').innerText")
         assert where in shown and "[items[0].unit_price]" in shown and "error" in shown
