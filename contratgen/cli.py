@@ -259,5 +259,7 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
         raise Failed(code)
 
 
+from .cli_diff import diff as diff_command; main.add_command(diff_command)  # noqa: E402,E702
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
