@@ -17,7 +17,7 @@ from typing import Callable, Optional, Sequence, TypeVar
 from lxml import etree
 
 from .ooxml import Revisions, clone, text_of, w
-from .words import fingerprint, merged
+from .words import fingerprint, merged, property_change
 
 _ARTICLE = re.compile(r"^\S+ (\d+) – (.*)$", re.DOTALL)
 _HEADING = re.compile(r"^(Heading|Titre)\d$")
@@ -128,7 +128,7 @@ def whole(element: etree._Element, kind: str, marks: Revisions) -> Item:
     marks.mark_content(out, kind)
     for row in out.iter(w("tr")):
         marks.mark_row(row, kind)
-    return out, (kind if out.tag == w("p") else None)
+    return out, kind
 
 
 def diff_blocks(old: Sequence[etree._Element], new: Sequence[etree._Element],
@@ -187,21 +187,67 @@ def _diff_row(old: etree._Element, new: etree._Element, marks: Revisions) -> etr
 
 def settle(items: Sequence[Item], marks: Revisions) -> list[etree._Element]:
     """Mark the paragraph marks of whole paragraphs, so that accepting or rejecting
-    removes the paragraph itself. A removed mark joins its paragraph to the next one, so
-    the last paragraphs of a container (which have no next one) lend their marks to
-    the paragraph before them."""
-    elements = [e for e, _ in items]
-    kinds = [k for _, k in items]
-    tail = len(items)
-    while tail > 0 and kinds[tail - 1] is not None:
-        tail -= 1
-    for i, kind in enumerate(kinds):
-        if kind is None:
+    removes the paragraph itself. A removed mark joins its paragraph to the next one, and
+    nothing joins a table or the end of a container: there, a run of whole paragraphs
+    lends its marks to the paragraph before it, or, when it both deletes and inserts,
+    ends with one paragraph holding the last of each."""
+    out: list[Item] = []
+    i = 0
+    while i < len(items):
+        j = i
+        while j < len(items) and _whole_paragraph(items[j]):
+            j += 1
+        if j == i:
+            out.append(items[i])
+            i += 1
             continue
-        target = i if i < tail else i - 1
-        if target >= 0 and elements[target].tag == w("p"):
-            marks.mark_paragraph(elements[target], kind)
-    return elements
+        closed = j < len(items) and items[j][0].tag == w("p")
+        out.extend(_mark_run(list(items[i:j]), closed, out, marks))
+        i = j
+    return [element for element, _ in out]
+
+
+def _whole_paragraph(item: Item) -> bool:
+    return item[1] is not None and item[0].tag == w("p")
+
+
+def _mark_run(run: list[Item], closed: bool, before: list[Item], marks: Revisions
+              ) -> list[Item]:
+    if not closed:
+        run = _combine(run, marks)
+    if closed or run[-1][1] is None:
+        for element, kind in run:
+            if kind is not None:
+                marks.mark_paragraph(element, kind)
+        return run
+    # one kind only, and no paragraph after: each mark moves to the paragraph before;
+    # with none before either (between two tables), each paragraph keeps its own
+    lender = before[-1] if before and before[-1][1] is None and \
+        before[-1][0].tag == w("p") else None
+    targets = [lender] + run[:-1] if lender else run
+    for target, (_, kind) in zip(targets, run):
+        marks.mark_paragraph(target[0], kind)
+    return run
+
+
+def _combine(run: list[Item], marks: Revisions) -> list[Item]:
+    """A run that deletes and inserts, as [deleted…, inserted…, one paragraph holding
+    the last of each]. The order between a deleted and an inserted paragraph never
+    shows: accepting keeps only one kind, rejecting only the other."""
+    deleted = [e for e, k in run if k == "del"]
+    inserted = [e for e, k in run if k == "ins"]
+    if not (deleted and inserted):
+        return run
+    gone, kept = deleted[-1], inserted[-1]
+    for mark in list(gone.iter(w("bookmarkStart"), w("bookmarkEnd"))):
+        mark.getparent().remove(mark)
+    position = 1 if len(kept) and kept[0].tag == w("pPr") else 0
+    for child in [c for c in gone if c.tag != w("pPr")]:
+        kept.insert(position, child)
+        position += 1
+    property_change(gone, kept, marks)
+    return ([(e, "del") for e in deleted[:-1]] + [(e, "ins") for e in inserted[:-1]]
+            + [(kept, None)])
 
 
 def compare_sections(old: list[Section], new: list[Section], marks: Revisions

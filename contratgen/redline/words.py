@@ -101,7 +101,7 @@ def _opcodes(a: Sequence[Token], b: Sequence[Token]) -> list[tuple[str, int, int
     return [tuple(op) for op in merged]
 
 
-def _property_change(old: etree._Element, new: etree._Element, marks: Revisions) -> None:
+def property_change(old: etree._Element, new: etree._Element, marks: Revisions) -> None:
     """A change of paragraph properties (style, alignment) as ``w:pPrChange``."""
     def props(p):
         ppr = p.find(w("pPr"))
@@ -141,7 +141,7 @@ def merged(old: etree._Element, new: etree._Element, marks: Revisions) -> etree.
                 runs = _runs(toks)
                 out.extend(runs)
                 marks.wrap(kind, runs)
-    _property_change(old, out, marks)
+    property_change(old, out, marks)
     return out
 
 
@@ -156,5 +156,5 @@ def _replaced(old: etree._Element, new: etree._Element, marks: Revisions) -> etr
     for child in [c for c in gone if c.tag != w("pPr")]:
         out.insert(position, child)
         position += 1
-    _property_change(old, out, marks)
+    property_change(old, out, marks)
     return out
