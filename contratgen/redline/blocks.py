@@ -106,20 +106,23 @@ def _pair(olds, news, similar):
     return out
 
 
-def _ratio(a: str, b: str) -> float:
+def _close(a: Sequence, b: Sequence, threshold: float) -> bool:
+    """At least ``threshold`` of the characters in common (difflib's ratio), the cheap
+    upper bounds tried first."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.ratio() if matcher.real_quick_ratio() >= 0.5 else 0.0
+    return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+            and matcher.ratio() >= threshold)
 
 
 def _similar_block(a: etree._Element, b: etree._Element) -> bool:
     if a.tag != b.tag or a.tag not in (w("p"), w("tbl")):
         return False
-    return _ratio(text_of(a), text_of(b)) >= (0.5 if a.tag == w("p") else 0.3)
+    return _close(text_of(a), text_of(b), 0.5 if a.tag == w("p") else 0.3)
 
 
 def _similar_section(a: Section, b: Section) -> bool:
-    text = lambda s: "\n".join(text_of(x) for x in s.blocks[1:])  # noqa: E731
-    return a.article == b.article and _ratio(text(a), text(b)) >= 0.6
+    words = lambda s: [x for b in s.blocks[1:] for x in text_of(b).split()]  # noqa: E731
+    return a.article == b.article and _close(words(a), words(b), 0.6)
 
 
 def whole(element: etree._Element, kind: str, marks: Revisions) -> Item:
@@ -156,7 +159,7 @@ def diff_table(old: etree._Element, new: etree._Element, marks: Revisions) -> et
     for row in out.findall(w("tr")):
         out.remove(row)
     similar = lambda a, b: (len(a.findall(w("tc"))) == len(b.findall(w("tc")))  # noqa: E731
-                            and _ratio(text_of(a), text_of(b)) >= 0.3)
+                            and _close(text_of(a), text_of(b), 0.3))
     for a, b in align(old.findall(w("tr")), new.findall(w("tr")), fingerprint, similar):
         if b is None or a is None:
             out.append(_whole_row(a if b is None else b, "del" if b is None else "ins", marks))

@@ -119,20 +119,30 @@ def _section_line(change: SectionChange) -> str:
     return f"  {change.status:10} {title}"
 
 
-def _amount(value: Optional[Decimal], lang: str) -> str:
-    return "—" if value is None else money(value, lang)
+def _amount(value: Optional[Decimal], result: "Diff") -> str:
+    prepared = result.new.prepared
+    if value is None:
+        return "—"
+    if prepared is None:
+        return str(value)
+    return money(value, prepared.lang, prepared.client.payment.currency)
+
+
+def _head(result: Diff) -> str:
+    paths = f"{result.new.path}" if result.old.path == result.new.path else \
+        f"{result.old.path} → {result.new.path}"
+    return f"{paths} ({result.new.number})"
 
 
 def summary(result: Diff) -> str:
     """What changed, a line each: articles added, removed, changed; amounts changed."""
-    lang = result.new.prepared.lang if result.new.prepared is not None else "fr"
-    head = f"{result.old.path} → {result.new.path} ({result.new.number})"
+    head = _head(result)
     if not result.changed:
         return f"{head}: no change"
     lines = [f"{head}: {result.redline.revisions} revision"
              f"{'s' * (result.redline.revisions != 1)}"]
     lines += [_section_line(c) for c in result.redline.changes]
-    lines += [f"  amount     {c.label}: {_amount(c.old, lang)} → {_amount(c.new, lang)}"
+    lines += [f"  amount     {c.label}: {_amount(c.old, result)} → {_amount(c.new, result)}"
               for c in result.amounts]
     return "\n".join(lines)
 
@@ -144,7 +154,7 @@ def touched(result: Diff) -> str:
         return f"unchanged  {name}"
     parts = [f"{c.status} {c.title}" for c in result.redline.changes
              if c.article and c.status != "renumbered"]
-    parts += [f"{c.label} {_amount(c.old, 'fr')} → {_amount(c.new, 'fr')}"
+    parts += [f"{c.label} {_amount(c.old, result)} → {_amount(c.new, result)}"
               for c in result.amounts]
     others = [c for c in result.redline.changes if not c.article]
     if others:
