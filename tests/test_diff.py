@@ -5,9 +5,9 @@ by applying the marks in Python over every sample and in LibreOffice over UNO.
 """
 from __future__ import annotations
 
+import datetime
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -188,22 +188,28 @@ def test_every_part_is_well_formed_xml_and_the_package_is_new_s(two_edits):
                 assert out.read(name) == original.read(name)
 
 
-def test_the_docx_passes_the_open_xml_sdk_schema_check(two_edits, tmp_path):
+@pytest.fixture(scope="module")
+def validator():
+    """The Open XML SDK's schema and semantic checks, ported to Python (openxml-audit)."""
     audit = pytest.importorskip("openxml_audit")
+    return audit.OpenXmlValidator()
+
+
+def test_the_docx_passes_the_open_xml_sdk_schema_check(two_edits, validator, tmp_path):
     path = tmp_path / "diff.docx"
     path.write_bytes(two_edits[2].redline.docx)
-    result = audit.OpenXmlValidator().validate(str(path))
+    result = validator.validate(str(path))
     assert result.is_valid, [str(e) for e in result.errors]
 
 
-def test_the_schema_check_catches_a_misplaced_text_in_a_deletion(two_edits, tmp_path):
-    audit = pytest.importorskip("openxml_audit")
+def test_the_schema_check_catches_a_misplaced_text_in_a_deletion(two_edits, validator,
+                                                                 tmp_path):
     package = Package.read(two_edits[2].redline.docx)
     root = package.document()
     etree.SubElement(next(root.iter(w("del"))), w("t")).text = "x"
     path = tmp_path / "broken.docx"
     path.write_bytes(package.with_document(root, two_edits[1].date))
-    assert not audit.OpenXmlValidator().validate(str(path)).is_valid
+    assert not validator.validate(str(path)).is_valid
 
 
 # --- in LibreOffice ----------------------------------------------------------------------
@@ -355,3 +361,81 @@ def test_cli_bad_inputs_are_reported_and_nothing_is_written(args, code, message,
     assert message in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.docx"]
+
+
+# --- any two bodies: the invariant, on generated documents ------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["le", "prix", "client", "Article", "payé", "la", "de", "15", "€"])
+_RUN = st.tuples(st.lists(_WORDS, min_size=1, max_size=6).map(" ".join),
+                 st.booleans(), st.booleans())
+_PARAGRAPH = st.tuples(st.sampled_from(["", "Heading1", "Heading2", "ListBullet"]),
+                       st.lists(_RUN, min_size=0, max_size=4))
+_TABLE = st.lists(st.lists(st.lists(_PARAGRAPH, min_size=1, max_size=2), min_size=2,
+                           max_size=2), min_size=1, max_size=3)
+_BLOCKS = st.lists(st.one_of(_PARAGRAPH, _TABLE.map(lambda rows: ("table", rows))),
+                   min_size=1, max_size=12)
+
+
+def _paragraph_xml(style, runs):
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    out = []
+    for text, bold, italic in runs:
+        rpr = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+        out.append(f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}'
+                   f'<w:t xml:space="preserve">{text} </w:t></w:r>')
+    return f"<w:p>{ppr}{''.join(out)}</w:p>"
+
+
+def _body_xml(blocks):
+    parts = []
+    for block in blocks:
+        if block[0] == "table":
+            rows = "".join("<w:tr>" + "".join(
+                "<w:tc>" + "".join(_paragraph_xml(*p) for p in cell) + "</w:tc>"
+                for cell in row) + "</w:tr>" for row in block[1])
+            parts.append(f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+                         f"{rows}</w:tbl>")
+        else:
+            parts.append(_paragraph_xml(*block))
+    parts.append("<w:p/>")   # Word ends a body with a paragraph
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def package_base():
+    return Package.read(load_version(SAMPLES / "contract-b2b.yaml").docx)
+
+
+def _docx(package, blocks):
+    root = package.document()
+    target = body(root)
+    final = target.find(w("sectPr"))
+    for child in list(target):
+        target.remove(child)
+    xml = f'<w:body xmlns:w="{W_NS}">{_body_xml(blocks)}</w:body>'
+    target.extend(etree.fromstring(xml))
+    target.append(final)
+    return package.with_document(root, datetime.date(2026, 3, 2))
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(old=_BLOCKS, new=_BLOCKS)
+def test_any_two_bodies_accept_into_new_and_reject_into_old(package_base, old, new):
+    old_docx, new_docx = _docx(package_base, old), _docx(package_base, new)
+    redline = compare(old_docx, new_docx)
+    assert paragraph_texts(accept_all(redline.docx)) == texts(new_docx)
+    assert paragraph_texts(reject_all(redline.docx)) == texts(old_docx)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(old=_BLOCKS, new=_BLOCKS)
+def test_any_two_bodies_give_a_schema_valid_redline(package_base, validator, old, new,
+                                                   tmp_path_factory):
+    path = tmp_path_factory.mktemp("redline") / "diff.docx"
+    path.write_bytes(compare(_docx(package_base, old), _docx(package_base, new)).docx)
+    result = validator.validate(str(path))
+    assert result.is_valid, [str(e) for e in result.errors]

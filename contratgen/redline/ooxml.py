@@ -167,6 +167,11 @@ class Revisions:
             trpr = etree.Element(w("trPr"))
             row.insert(next((i for i, c in enumerate(row) if c.tag not in
                              (w("tblPrEx"),)), 0), trpr)
+        if all(c.tag in (w("ins"), w("del"), w("trPrChange")) for c in trpr):
+            # the schema wants one row property before the mark: "no cell skipped"
+            # (w:gridBefore 0) is what every row has anyway
+            etree.SubElement(trpr, w("gridBefore")).set(w("val"), "0")
+            trpr.insert(0, trpr[-1])
         change = trpr.find(w("trPrChange"))
         (change.addprevious(self.mark(kind)) if change is not None
          else trpr.append(self.mark(kind)))
