@@ -94,9 +94,13 @@ def _many(inputs, old_options, new_options, output) -> bool:
     from .build import write_atomic
     from .redline.documents import diff, is_docx, load_version, touched
     try:
-        names = [n for n in expand_inputs(inputs) if not is_docx(Path(n))]
+        names = expand_inputs(inputs)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    docx = [n for n in names if is_docx(Path(n))]
+    if docx:
+        raise click.UsageError(f"{docx[0]}: a DOCX cannot be rebuilt under another library; "
+                               "give client.yaml files or folders")
     changed = failed = 0
     for name in names:
         try:

@@ -347,20 +347,49 @@ def test_cli_folder_mode_writes_the_redlines_of_touched_documents(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["CT-2026-0042-diff.docx"]
 
 
+def _zip(**members: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name.replace("__", "/"), data)
+    return out.getvalue()
+
+
+BAD_FILES = {"bad.docx": b"not a zip", "cut.docx": _zip(word__document=b"x")[:30],
+             "nobody.docx": _zip(word__styles=b"<w:styles/>"),
+             "broken.docx": _zip(**{"word__document.xml": b"<w:document"})}
+
+
 @pytest.mark.parametrize("args, code, message", [
     (["missing.yaml", "other.yaml"], 1, "missing.yaml: error: no such file [io.not-found]"),
     (["bad.docx", "bad.docx"], 1, "bad.docx: error: not a DOCX file"),
+    (["cut.docx", "cut.docx"], 1, "cut.docx: error: not a DOCX file"),
+    (["nobody.docx", "nobody.docx"], 1, "nobody.docx: error: not a Word document"),
+    (["broken.docx", "broken.docx"], 1, "broken.docx: error: word/document.xml is not "
+                                        "well-formed XML"),
     (["only-one.yaml"], 2, "give OLD and NEW"),
+    (["--library-new", ".", "bad.docx", "cut.docx"], 2, "a DOCX cannot be rebuilt"),
 ])
 def test_cli_bad_inputs_are_reported_and_nothing_is_written(args, code, message, tmp_path,
                                                             monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "bad.docx").write_bytes(b"not a zip")
+    for name, data in BAD_FILES.items():
+        (tmp_path / name).write_bytes(data)
     result = CliRunner().invoke(main, ["diff", *args])
     assert result.exit_code == code
     assert message in result.output
     assert "Traceback" not in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(BAD_FILES)
+
+
+def test_a_docx_that_unpacks_past_the_limit_is_refused(two_edits, tmp_path, monkeypatch):
+    from contratgen.redline import ooxml
+    monkeypatch.setattr(ooxml, "MAX_PACKAGE", 10_000)   # instead of a 200 MB zip bomb
+    path = tmp_path / "big.docx"
+    path.write_bytes(two_edits[0].docx)
+    result = CliRunner().invoke(main, ["diff", str(path), str(path)])
+    assert result.exit_code == 1
+    assert "more than the limit of 10000 [diff.input]" in result.output
 
 
 # --- any two bodies: the invariant, on generated documents ------------------------------

@@ -70,12 +70,21 @@ def load_version(path: Path, options: Options = Options()) -> Version:
     try:
         data = path.read_bytes()
         package = Package.read(data)
-        number = read_properties(data).get("contratgen.document") or path.stem
+        package.document()   # well-formed, or said now, about this file
+        number = _number(data) or path.stem
     except OSError as exc:
         raise UserError([_error(path, f"cannot read: {exc.strerror or exc}")]) from None
-    except (NotADocx, ValueError) as exc:
+    except NotADocx as exc:
         raise UserError([_error(path, str(exc))]) from None
     return Version(path, data, number, package.created())
+
+
+def _number(docx: bytes) -> Optional[str]:
+    """The document number contratgen embedded, if any (a damaged property part is none)."""
+    try:
+        return read_properties(docx).get("contratgen.document")
+    except (ValueError, SyntaxError):   # ElementTree's ParseError is a SyntaxError
+        return None
 
 
 def _error(path: Path, message: str) -> Diagnostic:

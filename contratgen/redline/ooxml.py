@@ -12,6 +12,7 @@ import datetime
 import io
 import itertools
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -25,6 +26,7 @@ _DCTERMS = "{http://purl.org/dc/terms/}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           remove_blank_text=False)
 AUTHOR = "contratgen"
+MAX_PACKAGE = 200 * 1024 * 1024   # bytes a DOCX may unpack to
 
 
 class NotADocx(ValueError):
@@ -46,8 +48,16 @@ class Package:
     def read(cls, data: bytes) -> "Package":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                entries = tuple((i.filename, archive.read(i)) for i in archive.infolist())
-        except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
+                infos = archive.infolist()
+                size = sum(i.file_size for i in infos)
+                if size > MAX_PACKAGE:   # a zip bomb, or not a contract
+                    raise NotADocx(f"the package unpacks to {size} bytes, more than the "
+                                   f"limit of {MAX_PACKAGE}")
+                entries = tuple((i.filename, archive.read(i)) for i in infos)
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError,
+                NotImplementedError, zlib.error) as exc:
+            if isinstance(exc, NotADocx):
+                raise
             raise NotADocx(f"not a DOCX file ({exc})") from None
         if DOCUMENT not in dict(entries):
             raise NotADocx("not a Word document (no word/document.xml)")
