@@ -48,7 +48,15 @@ def _libraries(dirs) -> tuple[Path, ...]:
 @click.option("--fail-on-change", is_flag=True,
               help="Exit 1 when a document changes (for CI, like git diff --exit-code).")
 def diff(inputs, output, library, library_new, templates, allow_outside_paths, fail_on_change):
-    """Compare OLD and NEW: a DOCX with tracked changes, and a summary on stdout."""
+    """What changed between two versions of a document: a DOCX with Word tracked
+    changes (author contratgen, NEW's date), and a summary on stdout.
+
+    \b
+    contratgen diff OLD NEW [-o FILE.docx]   two client.yaml, two DOCX, or one of each
+    contratgen diff FILE --library OLD_DIR --library-new NEW_DIR [-o FILE.docx]
+    contratgen diff --library OLD_DIR --library-new NEW_DIR INPUT... [-o DIR]
+        (folders or files: which documents the library change touches)
+    """
     from .build import Options
     base = Options(library_dirs=_libraries(library),
                    templates_dir=Path(templates) if templates else None,
