@@ -389,3 +389,10 @@ def test_a_docx_that_unpacks_past_the_limit_is_refused(two_edits, tmp_path, monk
     result = CliRunner().invoke(main, ["diff", str(path), str(path)])
     assert result.exit_code == 1
     assert "more than the limit of 10000 [diff.input]" in result.output
+
+
+def test_a_docx_with_tracked_changes_is_compared_as_it_reads_with_them_accepted(two_edits):
+    old, new, result = two_edits
+    assert compare(result.redline.docx, new.docx).revisions == 0
+    again = compare(old.docx, result.redline.docx)
+    assert again.docx == compare(old.docx, new.docx).docx

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Optional
 
-from .apply import accept_all, paragraph_texts, reject_all
+from .apply import accept_all, has_revisions, paragraph_texts, reject_all, resolve
 from .blocks import SectionChange, compare_sections, sections
 from .ooxml import AUTHOR, NotADocx, Package, Revisions, body, highest_id, w
 
@@ -34,12 +34,17 @@ class Redline:
         return self.revisions > 0
 
 
+def _as_it_reads(root):
+    """A document that already has tracked changes is compared with them accepted."""
+    return resolve(root, keep="ins", drop="del") if has_revisions(root) else root
+
+
 def compare(old_docx: bytes, new_docx: bytes, date: Optional[datetime.date] = None) -> Redline:
     """OLD → NEW as tracked changes in NEW's package. ``date`` (default: NEW's
     ``dcterms:created``, which contratgen sets to ``document.date``) stamps every mark."""
     old, new = Package.read(old_docx), Package.read(new_docx)
     day = date or new.created() or _NO_DATE
-    old_root, new_root = old.document(), new.document()
+    old_root, new_root = (_as_it_reads(p.document()) for p in (old, new))
     marks = Revisions(day, first_id=max(highest_id(old_root), highest_id(new_root)) + 1)
     new_body = body(new_root)
     blocks, changes = compare_sections(sections(body(old_root)), sections(new_body), marks)

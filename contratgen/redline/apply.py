@@ -25,7 +25,26 @@ def reject_all(docx: bytes) -> etree._Element:
     return resolve(Package.read(docx).document(), keep="del", drop="ins")
 
 
+_MOVES = {"ins": ("moveTo", "moveFrom"), "del": ("moveFrom", "moveTo")}
+_RANGES = ("moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")
+_PROPERTY_CHANGES = ("rPrChange", "sectPrChange", "tblPrChange", "tblGridChange",
+                     "trPrChange", "tcPrChange", "tblPrExChange", "numberingChange")
+
+
+def has_revisions(root: etree._Element) -> bool:
+    names = ("ins", "del", "moveFrom", "moveTo", "pPrChange", *_PROPERTY_CHANGES)
+    return next(root.iter(*(w(n) for n in names)), None) is not None
+
+
 def resolve(root: etree._Element, keep: str, drop: str) -> etree._Element:
+    """Every revision of ``root`` settled: ``keep`` ("ins" to accept, "del" to reject)."""
+    moved, gone = _MOVES[keep]
+    for element in list(root.iter(w(gone), *(w(r) for r in _RANGES))):
+        element.getparent().remove(element)
+    for element in list(root.iter(w(moved))):
+        _unwrap(element, restore=False)
+    for element in list(root.iter(*(w(n) for n in _PROPERTY_CHANGES))):
+        element.getparent().remove(element)   # formatting, not text: kept as it is now
     _rows(root, drop)
     joined = _paragraph_marks(root, drop)
     for element in [e for e in root.iter(w(drop)) if e.getparent().tag not in _MARK_HOLDERS]:
