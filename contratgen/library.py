@@ -72,6 +72,14 @@ class ClauseAnnex(Model):
         return value
 
 
+class ClauseChange(Model):
+    """One entry of a clause's change log, written by the lawyer who bumps the version."""
+
+    version: int = Field(ge=1, description="the version this change produced")
+    date: datetime.date = Field(description="when the change was made (ISO date)")
+    reason: Text = Field(description="why the text changed, for the next reader")
+
+
 class ClauseSpec(Model):
     """A clause_library/<id>.yaml file (JSON Schema: ``contratgen schema clause``)."""
 
@@ -88,6 +96,10 @@ class ClauseSpec(Model):
     params: dict[str, ParamSpec] = Field(default_factory=dict)
     text: dict[Literal["fr", "en"], str]
     annex: Optional[ClauseAnnex] = None
+    changes: list[ClauseChange] = Field(
+        default_factory=list,
+        description="the change log: each version's date and reason (lint requires an "
+                    "entry for the current version when it is above 1)")
 
     @field_validator("text")
     @classmethod

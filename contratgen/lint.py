@@ -23,6 +23,7 @@ from typing import Sequence
 import jinja2
 from jinja2 import nodes
 
+from .changelog import change_log_lines, check_change_log
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .library import LANGS, Clause, ClauseTextError, Library, _ENVS, coerce_param, load_clause, \
@@ -130,6 +131,7 @@ def lint_clause(clause: Clause, library: Library) -> list[Diagnostic]:
             elif other == spec.id:
                 diags.append(src.diagnostic((field, i), f"clause '{spec.id}' names itself in "
                                             f"'{field}'", f"clause.{field}"))
+    diags.extend(check_change_log(clause))
     parts = ["text"] + (["annex"] if spec.annex is not None else [])
     for part in parts:
         for lang in LANGS:
@@ -324,7 +326,7 @@ def show_clause(clause: Clause, lang: str) -> str:
            f"  conspicuous: {'yes (printed in bold)' if s.conspicuous else 'no'}",
            f"  requires:    {', '.join(s.requires) or '—'}    conflicts: "
            f"{', '.join(s.conflicts) or '—'}",
-           f"  text sha256: {clause.text_hash(lang)}"]
+           f"  text sha256: {clause.text_hash(lang)}", *change_log_lines(clause)]
     if s.params:
         out.append("  params:")
         for name, p in s.params.items():
