@@ -21,7 +21,7 @@ $(VENV)/bin/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
 	bash tools/setup.sh
-	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[test,dask]"
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[test,dask,ooxml]"
 	touch $(STAMP)
 
 demo: setup
@@ -41,7 +41,7 @@ test-fast: setup
 test-latest:
 	bash tools/setup.sh
 	$(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test,dask]"
+	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test,dask,ooxml]"
 	.venv-latest/bin/python -m pytest -q -n 2 -p no:cacheprovider
 
 # The suite with every dependency at the lower bound pyproject.toml states.
@@ -58,7 +58,7 @@ smoke-wheel: setup
 # Re-lock: the newest allowed versions, frozen into constraints.txt.
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install -q --disable-pip-version-check ".[test,dask]"
+	.venv-lock/bin/python -m pip install -q --disable-pip-version-check ".[test,dask,ooxml]"
 	{ echo "# The versions CI installs (pip install -c constraints.txt): the suite passed with them."; \
 	  echo "# Regenerate with \`make lock\`; \`make test-latest\` tries the newest allowed."; \
 	  .venv-lock/bin/python -m pip freeze --exclude contratgen | sort; } > constraints.txt
