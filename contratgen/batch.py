@@ -40,6 +40,7 @@ from xml.etree import ElementTree as ET
 from . import __version__
 from .build import Options, prepare, render_document, safe_name, to_pdf, write_atomic, \
     write_outputs, remove_stale_temporaries
+from .output import name_key
 from .diagnostics import ERROR, Diagnostic, ExternalError, UserError, print_diagnostics
 from .source import Source, load_bytes
 
@@ -554,7 +555,7 @@ class Batch:
     def _write(self, result: Result) -> dict:
         entry = result.entry
         stem = safe_name(entry["document"])
-        owner = self.stems.setdefault(stem, entry["input"])
+        owner = self.stems.setdefault(name_key(stem), entry["input"])  # CT-1 is ct-1
         if owner != entry["input"]:
             diag = Diagnostic(entry["input"], *_number_position(entry["input"]), ERROR,
                               f"document number '{entry['document']}' is also the number "

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from .source import as_written_number, written_text
+
 MAX_TEXT = 4000  # characters in one field; longer is surely a mistake
 MAX_ITEMS = 1000
 
@@ -23,7 +25,9 @@ def text_value(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected text, got a boolean")
     if isinstance(value, (int, Decimal)):
-        value = str(value)
+        # a number where text is meant (document number, SIREN, phone, postcode): the
+        # characters written, never YAML 1.1's reading of them (0042 is not 34)
+        value = written_text(value) or str(value)
     if not isinstance(value, str):
         return value  # let pydantic say what it is
     bad = FORBIDDEN.search(value)
@@ -51,7 +55,7 @@ def number_value(value: Any) -> Any:
         raise ValueError(f"write numbers plainly, like 1200.50, not as text ('{value}')")
     if isinstance(value, float):  # only when built from Python, never from our YAML
         return Decimal(repr(value))
-    return value
+    return as_written_number(value)
 
 
 Text = Annotated[str, BeforeValidator(text_value)]

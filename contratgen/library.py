@@ -233,6 +233,8 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
             raise ValueError(f"expected true or false, got {value!r}")
         return value
     if kind == "integer":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = _number(value)   # 015 is fifteen days, not octal 13
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {value!r}")
         return _bounded(spec, value)
@@ -266,7 +268,7 @@ def _defined(value: Any) -> Any:
 
 
 def _as_literal_text(value: Any) -> Any:
-    return value.replace("*", "\\*") if isinstance(value, str) else value
+    return markup.literal(value) if isinstance(value, str) else value
 
 
 class ClauseEnvironment(BoundedSandbox):

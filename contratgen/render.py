@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, ERROR, UserError
-from .markup import Block
+from .markup import LINE_BREAK, Block
 from .fields import FORBIDDEN as _FORBIDDEN
 from .sandbox import BoundedSandbox, bounded
 
@@ -39,9 +39,31 @@ _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationsh
                "custom-properties")
 
 
+_NEWLINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_TEXT_ELEMENT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*\ue001[^<]*)(</w:t>)")
+
+
+def _newlines_marked(value: Any) -> Any:
+    """A value's newlines as LINE_BREAK, made ``<w:br/>`` once the part is rendered."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _NEWLINES.sub(LINE_BREAK, value)
+    return value
+
+
+def _line_breaks(xml: str) -> str:
+    """LINE_BREAK inside a ``<w:t>`` → a Word line break in the same run; anywhere else
+    (an attribute, a field code) a space: customer text never becomes structure."""
+    def split(match: re.Match) -> str:
+        start, text, end = match.groups()
+        return (end + "<w:br/>" + '<w:t xml:space="preserve">').join(
+            start + part if i == 0 else part for i, part in enumerate(
+                text.split(LINE_BREAK))) + end
+    return _TEXT_ELEMENT.sub(split, xml).replace(LINE_BREAK, " ")
+
+
 class TemplateEnvironment(BoundedSandbox):
     def __init__(self):
-        super().__init__(autoescape=True)
+        super().__init__(autoescape=True, finalize=_newlines_marked)
 
 
 _ENV = TemplateEnvironment()
@@ -109,7 +131,9 @@ def prepare_template(path: Path) -> PreparedTemplate:
 def _run(text: str, bold: bool = False, italic: bool = False) -> str:
     props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
+                           for line in text.split(LINE_BREAK))
+    return f"<w:r>{rpr}{lines}</w:r>"
 
 
 def _paragraph(block: Block) -> str:
@@ -169,6 +193,8 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        if LINE_BREAK in xml:
+            xml = _line_breaks(xml)
         rendered[name] = xml.encode("utf-8")
     return _package(template.entries, rendered, properties,
                     (str(template.path), id(template.entries)))
