@@ -13,6 +13,9 @@ import secrets
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import Iterable, Mapping
+
+from .lifeline import alive
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -53,14 +56,16 @@ def _hidden_name(target: Path, kind: str) -> str:
     return f".{target.name}.{os.getpid()}.{kind}{secrets.token_hex(4)}{TMP_SUFFIX}"
 
 
-def _stage(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file beside ``target``, flushed to disk."""
+def _stage(target: Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write ``data`` (bytes, or chunks of bytes) to a hidden temporary file beside
+    ``target``, flushed to disk."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=TMP_SUFFIX,
                                dir=target.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in ((data,) if isinstance(data, bytes) else data):
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -87,17 +92,6 @@ def _sync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def alive(pid: int) -> bool:
-    """Whether a process with this pid exists (ours or another user's)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def remove_stale_temporaries(directory: Path) -> int:
@@ -160,7 +154,7 @@ def _install(staged: list[tuple[Path, Path]]) -> None:
             _unlink(backup)
 
 
-def write_files(files: dict[Path, bytes]) -> list[Path]:
+def write_files(files: Mapping[Path, bytes | Iterable[bytes]]) -> list[Path]:
     """Write several files as one step: every file is staged (written and flushed under a
     temporary name) before any is renamed into place. A failure — a full disk, a
     read-only folder, a folder where a file should go — leaves every old file as it was
@@ -184,7 +178,8 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
     return list(files)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """One file, atomically; ``data`` may be an iterable of chunks (a long manifest)."""
     write_files({Path(path): data})
 
 
