@@ -15,6 +15,7 @@ input still waiting with a clear error, never a hang.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import threading
@@ -22,9 +23,10 @@ import time
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import lifeline
+from .. import leftovers, lifeline
 from ..diagnostics import ERROR, Diagnostic, ExternalError
 from .inputs import BatchConfig
 from .jobs import Job, Result, build_job, conversion_failed, entry_for, finish_pdf, guarded
@@ -85,6 +87,10 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
     from ..pdf import ConversionFailed, ConverterMissing
     pdf = "pdf" in config.formats
     converter = _new_converter(config.jobs, config.pdfa) if pdf else None
+    leftovers.remove_dead_runs()   # what batches killed before us left
+    # the forkserver's socket folder (pymp-…) is named by multiprocessing: record it, so
+    # a later run removes it if this one is killed
+    note = leftovers.record(Path(multiprocessing.util.get_temp_dir()))
     processes = ProcessPoolExecutor(config.jobs, mp_context=_process_context(),
                                     initializer=_init_worker,
                                     initargs=(os.getcwd(), os.getpid()))
@@ -114,6 +120,7 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
         processes.shutdown(wait=True, cancel_futures=True)
         if converter is not None:
             converter.close()
+        leftovers.forget(note)   # multiprocessing removes pymp-… at exit
 
 
 def _safe_pipeline(pipeline: Callable[[Job], Result], job: Job) -> Result:
