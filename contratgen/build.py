@@ -340,7 +340,8 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
     meta = finalize.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
                             subject=f"{title} — {prepared.client.client.name}",
                             keywords=" ".join(s.clause.id for s in prepared.clauses),
-                            created=doc.date, provenance=prepared.provenance())
+                            created=doc.date, provenance=prepared.provenance(),
+                            language=render.language_tag(lang))
     try:
         return finalize.finalize(raw, meta, slots, annexes, pdfa=pdfa)
     except finalize.AnchorNotFound as exc:

@@ -254,6 +254,11 @@ def _with_custom_part(name: str, data: bytes) -> bytes:
 _LANG_TAGS = {"fr": "fr-FR", "en": "en-GB"}
 
 
+def language_tag(lang: str) -> str:
+    """The BCP 47 tag of a document language: fr → fr-FR (Word, PDF /Lang)."""
+    return _LANG_TAGS.get(lang, lang)
+
+
 def _with_language(styles: bytes, lang: str) -> bytes:
     """Tag the text with the document's language (spelling, screen readers, PDF/A)."""
     tag = _LANG_TAGS.get(lang, lang)
