@@ -165,7 +165,8 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
     """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
     parts = []
     for annex in annexes:
-        parts.append('<w:p><w:pPr><w:pageBreakBefore/><w:pStyle w:val="Heading1"/></w:pPr>'
+        # CT_PPr is a sequence: pStyle first, pageBreakBefore after keepNext/keepLines
+        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
                      f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
         parts.extend(_paragraph(b) for b in annex.blocks)
     return Markup("".join(parts))
@@ -344,18 +345,54 @@ def read_properties(docx: bytes) -> dict[str, str]:
             xml = package.read(_CUSTOM_PROPS).decode("utf-8")
         except KeyError:
             return {}
-    from xml.etree import ElementTree as ET
+    from lxml import etree
     ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
           "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
-    root = ET.fromstring(xml)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml.encode("utf-8"), parser)
     return {prop.get("name"): "".join(prop.itertext()) for prop in root.findall("p:property", ns)}
 
 
+MAX_PROPERTY = 255   # UTF-16 units of a custom property Word keeps (it truncates longer)
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_property(value: str, limit: int = MAX_PROPERTY) -> list[str]:
+    """``value`` cut into parts of at most ``limit`` UTF-16 units each."""
+    parts, current, units = [], [], 0
+    for char in value:
+        size = _utf16_units(char)
+        if units + size > limit:
+            parts.append("".join(current))
+            current, units = [], 0
+        current.append(char)
+        units += size
+    return parts + ["".join(current)] if current or not parts else parts
+
+
 def provenance_properties(provenance: Mapping[str, Any]) -> dict[str, str]:
+    """Custom properties Word keeps: none longer than 255 characters; the provenance JSON
+    in parts ``contratgen.provenance.1``, ``.2``… (:func:`provenance_text` joins them)."""
+    text = json.dumps(provenance, ensure_ascii=False, sort_keys=True)
     props = {"contratgen.version": provenance["contratgen"],
-             "contratgen.document": provenance["document"],
-             "contratgen.provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True)}
+             "contratgen.document": split_property(provenance["document"])[0]}
+    for number, part in enumerate(split_property(text), start=1):
+        props[f"contratgen.provenance.{number}"] = part
     for clause in provenance["clauses"]:
         props[f"contratgen.clause.{clause['id']}"] = (f"v{clause['version']} "
                                                       f"sha256:{clause['sha256']}")
     return props
+
+
+def provenance_text(props: Mapping[str, str]) -> str | None:
+    """The provenance JSON of a DOCX's custom properties (in parts, or whole in files
+    made before the parts)."""
+    if "contratgen.provenance" in props:
+        return props["contratgen.provenance"]
+    parts = []
+    while f"contratgen.provenance.{len(parts) + 1}" in props:
+        parts.append(props[f"contratgen.provenance.{len(parts) + 1}"])
+    return "".join(parts) or None
