@@ -6,7 +6,10 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from typing import get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, \
+    ValidationInfo, field_validator
 
 from .source import as_written_number, written_text
 
@@ -77,6 +80,29 @@ Quantity = Annotated[Decimal, BeforeValidator(number_value), Field(gt=0, max_dig
 Days = Annotated[int, BeforeValidator(number_value), Field(ge=0, le=3650)]
 
 
+def _numeric(annotation: Any) -> bool:
+    """Whether a field holds a number and never text (int, Decimal, Optional of them)."""
+    kinds, todo = set(), [annotation]
+    while todo:
+        kind = todo.pop()
+        if get_origin(kind) is None:
+            kinds.add(kind)
+        else:
+            todo.extend(a for a in get_args(kind) if not isinstance(a, (str, int, float)))
+    return bool(kinds & {int, Decimal}) and str not in kinds
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
                               arbitrary_types_allowed=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        """``copies: 010`` is ten, never YAML 1.1's octal eight (a text field keeps the
+        characters written; see :func:`text_value`)."""
+        if written_text(value) is not None and isinstance(value, int):
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and _numeric(field.annotation):
+                return as_written_number(value)
+        return value

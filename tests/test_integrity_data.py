@@ -168,3 +168,17 @@ def test_a_pdf_target_that_is_a_folder_writes_no_docx_either(tmp_path):
     assert result.exit_code == 3, result.output
     assert "is a folder" in result.output
     assert sorted(p.name for p in out.iterdir()) == ["T-1.pdf"]
+
+
+@pytest.mark.parametrize("field,written,value", [
+    ("copies: 2", "copies: 010", 10), ("copies: 2", "copies: 0_3", 3)])
+def test_a_plain_integer_field_reads_the_digits_written(write, field, written, value):
+    text = minimal(**{"place: Paris": f"place: Paris\n  {written}"})
+    path = write("c.yaml", text)
+    assert prepare(path).client.document.copies == value
+
+
+def test_a_plain_integer_field_refuses_sexagesimal(write):
+    path = write("c.yaml", minimal(**{"place: Paris": "place: Paris\n  copies: 1:30"}))
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "'1:30' would be read as 90" in result.output
