@@ -23,7 +23,7 @@ from .diagnostics import ERROR, Diagnostic, UserError
 from .fields import FORBIDDEN as _FORBIDDEN, Model, Text, number_value as _number, text_value as _text
 from .model import errors_to_diagnostics
 from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
-from .source import Source, load_file
+from .source import Source, load_file, written_text
 
 SHIPPED = Path(__file__).resolve().parent.parent / "clause_library"
 LANGS = ("fr", "en")
@@ -225,6 +225,8 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
     """Check a param value against its declared type; raises ValueError with a reason."""
     kind = spec.type
     if kind == "string":
+        if written_text(value) is not None and not isinstance(value, bool):
+            value = written_text(value)   # court: 0042 is the text 0042, never 34
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {value!r}")
         return _text(value)

@@ -17,9 +17,8 @@ A worker that crashes, hangs past the timeout or produces no file is killed with
 its whole process group and the document is retried once on a fresh worker;
 then :class:`ConversionFailed` is raised for that document only.
 
-Workers die with the process that started them, however it dies (the script watches
-its pid); a later converter removes what a killed one left (:mod:`contratgen.leftovers`).
-Standard PDFs are tagged (``UseTaggedPDF``), like PDF/A ones.
+Workers die with the process that started them, however it dies; a later converter
+removes what a killed one left (:mod:`contratgen.leftovers`). Every PDF is tagged.
 
 Nothing else in contratgen starts processes or knows about UNO.
 """
@@ -143,10 +142,6 @@ class _Worker:
         scratch.mkdir(parents=True, exist_ok=True)
         return {**os.environ, "TMPDIR": str(scratch)}
 
-    def _office_sockets(self) -> list[Path]:
-        """A killed soffice leaves its sockets in /tmp, so we remove them ourselves."""
-        return office_sockets(self.profile, self.pipe)
-
     def convert(self, source: Path, target: Path, pdfa: bool) -> None:
         """Write ``target``; raise _WorkerFailure (and leave a dead worker) if not."""
         if self.python is None:
@@ -246,7 +241,7 @@ class _Worker:
         except OSError:  # broken pipe on flush: it is dead anyway
             pass
         process.wait()  # stdout is closed by its reader thread at end of file
-        for socket in self._office_sockets():
+        for socket in office_sockets(self.profile, self.pipe):  # a killed soffice leaves them
             socket.unlink(missing_ok=True)
 
     def stop(self) -> None:

@@ -182,3 +182,10 @@ def test_a_plain_integer_field_refuses_sexagesimal(write):
     path = write("c.yaml", minimal(**{"place: Paris": "place: Paris\n  copies: 1:30"}))
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1 and "'1:30' would be read as 90" in result.output
+
+
+def test_a_text_clause_param_written_as_digits_is_the_digits(write):
+    path = write("c.yaml", minimal() + "clauses:\n  - {id: jurisdiction, params: "
+                                       "{court: 0042}}\n")
+    (selected,) = prepare(path).clauses
+    assert selected.params["court"] == "0042"
