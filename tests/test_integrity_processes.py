@@ -2,10 +2,12 @@
 left; a lost Dask cluster ends the batch with a manifest and exit 3, never a hang."""
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -47,18 +49,24 @@ def gone(pids: list[int]) -> bool:
 
 
 @needs_libreoffice
-def test_no_libreoffice_outlives_a_kill_9_of_a_pdf_batch_and_a_rerun_completes(tmp_path):
+def test_no_libreoffice_outlives_a_kill_9_of_a_pdf_batch_and_a_rerun_completes(tmp_path,
+                                                                              request):
     folder = make_inputs(tmp_path / "in", 12)
-    scratch = tmp_path / "scratch"          # the batch's TMPDIR: its profiles live here
-    scratch.mkdir()
+    # the batch's TMPDIR, where its profiles live: short, as the forkserver's socket path
+    # must fit in 108 bytes
+    scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
     out = tmp_path / "out"
     env = dict(os.environ, TMPDIR=str(scratch))
-    process = subprocess.Popen(CLI + ["batch", str(folder), "-o", str(out), "--format", "pdf",
-                                      "-j", "2"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    log = tmp_path / "batch.log"
+    with open(log, "w") as stderr:
+        process = subprocess.Popen(CLI + ["batch", str(folder), "-o", str(out), "--format",
+                                          "pdf", "-j", "2"], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=stderr,
+                                   start_new_session=True)
     offices = wait_for(lambda: [p for p in processes_naming(str(scratch))
                                 if "soffice.bin" in command_of(p)], timeout=120)
-    assert offices, "LibreOffice was never seen running"
+    assert offices, f"LibreOffice was never seen running: {log.read_text()[-2000:]}"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     time.sleep(3)
