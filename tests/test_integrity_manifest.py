@@ -143,3 +143,15 @@ def test_each_entry_hash_is_of_the_file_in_place(folder, tmp_path):
             data = (out / output["file"]).read_bytes()
             assert hashlib.sha256(data).hexdigest() == output["sha256"]
             assert len(data) == output["size"]
+
+
+def test_a_folder_in_place_of_one_output_fails_that_input_only(folder, tmp_path):
+    out = tmp_path / "out"
+    (out / "CT-K-004.docx").mkdir(parents=True)
+    result = batch(folder, "-o", out, "--format", "docx", "-j", "1")
+    assert result.returncode == 1, result.stderr
+    assert "is a folder, not a file: nothing was written [batch.output-is-a-folder]" \
+        in result.stderr
+    data = manifest(out)
+    assert data["summary"]["ok"] == 29 and data["summary"]["error"] == 1
+    assert verify(out).returncode == 0

@@ -119,7 +119,13 @@ class Batch:
         files = {ext: result.files[ext] for ext in self.config.formats}
         # all formats of one document land together, or none of them; the entry is
         # journaled only once they are in place, with the hashes of those very bytes
-        write_outputs(files, self.config.out_dir, stem)
+        try:
+            write_outputs(files, self.config.out_dir, stem)
+        except IsADirectoryError as exc:   # this document's fault; a full disk is the batch's
+            diag = Diagnostic(entry["input"], 0, 0, ERROR, f"cannot write {exc.filename}: "
+                              f"{exc.strerror}", "batch.output-is-a-folder")
+            return dict(entry, status="error", key=None,
+                        diagnostics=entry["diagnostics"] + [diag.as_dict()])
         outputs = [{"format": ext, "file": f"{stem}.{ext}", "size": len(data),
                     "sha256": hashlib.sha256(data).hexdigest()} for ext, data in files.items()]
         return dict(entry, outputs=outputs)
