@@ -192,3 +192,15 @@ def test_a_dask_cluster_started_as_documented_listens_on_loopback_only(dask_clus
     assert addresses
     assert all(a.startswith(("0100007F:", "00000000000000000000000001000000:"))
                for a in addresses), addresses
+
+
+def test_worker_processes_that_cannot_start_are_exit_3_not_internal_errors(tmp_path):
+    deep = tmp_path / ("x" * 100)            # the forkserver's socket path cannot fit
+    deep.mkdir()
+    folder = make_inputs(tmp_path / "in", 3)
+    result = subprocess.run(CLI + ["batch", str(folder), "-o", str(tmp_path / "out"),
+                                   "--format", "docx", "-j", "2"], capture_output=True,
+                            text=True, env=dict(os.environ, TMPDIR=str(deep)), timeout=120)
+    assert result.returncode == 3, result.stderr
+    assert "[batch.workers]" in result.stderr and "internal error" not in result.stderr
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["status"] == "complete"

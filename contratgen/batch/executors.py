@@ -42,6 +42,12 @@ class ClusterLost(ExternalError):
     code = "batch.cluster-lost"
 
 
+class WorkersFailed(ExternalError):
+    """The local worker processes could not start."""
+
+    code = "batch.workers"
+
+
 def _new_converter(workers: int, pdfa: bool):
     from ..pdf import Converter, ConverterMissing
     try:
@@ -97,8 +103,15 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
     in_flight = 2 * config.jobs   # enough to keep processes and LibreOffice busy
     threads = ThreadPoolExecutor(in_flight, thread_name_prefix="contratgen-batch")
 
+    def in_pool(*task) -> Result:
+        try:
+            return processes.submit(*task).result()
+        except OSError as exc:   # the pool itself cannot start (e.g. AF_UNIX path too long)
+            raise WorkersFailed(f"the worker processes could not start: {exc} (a shorter "
+                                "TMPDIR, or -j 1)") from None
+
     def pipeline(job: Job) -> Result:
-        result = processes.submit(build_job, job).result()
+        result = in_pool(build_job, job)
         if not (pdf and result.ok):
             return result
         docx = result.files["docx"]
@@ -106,7 +119,7 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
             raw = converter.convert(docx, result.entry["document"] or job.display)
         except (ConversionFailed, ConverterMissing) as exc:
             return conversion_failed(job, result, exc)
-        finished = processes.submit(finish_pdf, job, docx, raw).result()
+        finished = in_pool(finish_pdf, job, docx, raw)
         finished.seconds += result.seconds
         return finished
 

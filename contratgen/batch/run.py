@@ -23,7 +23,7 @@ from ..build import Options, safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError, print_diagnostics
 from ..output import name_key, remove_stale_temporaries, write_atomic, write_outputs
 from ..source import load_bytes
-from .executors import ClusterLost, executor
+from .executors import ClusterLost, WorkersFailed, executor
 from .inputs import BatchConfig, current_key, expand_inputs, parse_shard, shard_of, \
     up_to_date
 from .jobs import Job, Result
@@ -31,6 +31,8 @@ from .manifest import MANIFEST, Journal, folder_lock, header, junit_chunks, \
     manifest_chunks, previous_entries
 
 MAX_EXTERNAL_FAILURES = 3     # LibreOffice failing this often is not one input's fault
+_STOPPED_BY = {ClusterLost: "the Dask cluster was lost",
+               WorkersFailed: "the worker processes could not start"}
 
 
 # --- progress ----------------------------------------------------------------------------
@@ -97,8 +99,10 @@ class Batch:
         """Write a finished document (atomically), print its diagnostics, record it."""
         entry = result.entry
         self.external_failures += result.external
-        if result.external and any(d["code"] == ClusterLost.code for d in entry["diagnostics"]):
-            self.not_run = "not run: the Dask cluster was lost"
+        codes = {d["code"] for d in entry["diagnostics"]} if result.external else set()
+        for failure, why in _STOPPED_BY.items():
+            if failure.code in codes:
+                self.not_run = f"not run: {why}"
         if result.ok:
             entry = self._write(result)
         print_diagnostics(Diagnostic(**d) for d in entry["diagnostics"])
