@@ -155,3 +155,22 @@ def test_a_folder_in_place_of_one_output_fails_that_input_only(folder, tmp_path)
     data = manifest(out)
     assert data["summary"]["ok"] == 29 and data["summary"]["error"] == 1
     assert verify(out).returncode == 0
+
+
+def test_sigterm_ends_a_batch_with_an_interrupted_manifest_that_is_true(folder, tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen(CLI + ["batch", str(folder), "-o", str(out), "--format", "docx",
+                                      "-j", "2"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.glob("*.docx")):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    data = manifest(out)
+    assert data["status"] == "interrupted"
+    assert data["summary"]["total"] == 30
+    assert verify(out).returncode == 0
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
