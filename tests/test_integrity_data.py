@@ -189,3 +189,15 @@ def test_a_text_clause_param_written_as_digits_is_the_digits(write):
                                        "{court: 0042}}\n")
     (selected,) = prepare(path).clauses
     assert selected.params["court"] == "0042"
+
+
+def test_in_a_batch_two_numbers_that_differ_only_by_case_are_an_error(write, tmp_path):
+    write("in/a.yaml", minimal(**{"number: T-1": "number: CT-1"}))
+    second = write("in/b.yaml", minimal(**{"number: T-1": "number: ct-1"}))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "in"), "-o", str(out),
+                                       "--format", "docx", "-j", "1"])
+    assert result.exit_code == 1
+    assert "3:11: error:" in result.stderr and "[batch.duplicate-number]" in result.stderr
+    assert second.name in result.stderr
+    assert sorted(p.name for p in out.glob("*.docx")) == ["CT-1.docx"]
