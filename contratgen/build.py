@@ -7,10 +7,6 @@ load → validate → compute → select clauses → check → render → (conve
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +21,8 @@ from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, lo
 from .model import ClientFile, Tranche as TrancheInput, parse_client
 from .money import Computed, ScheduleError, compute
 from .rules.rates import Rates, RatesTable, rates_for
+from .output import name_key, remove_stale_temporaries, safe_name, write_atomic, \
+    write_files, write_outputs  # noqa: F401 - the pipeline's outputs, re-exported
 from .source import Source
 from .template_lint import template_problems
 
@@ -348,129 +346,6 @@ def render_document(prepared: Prepared) -> bytes:
     return render.render_docx(template, context, props)
 
 
-# --- outputs -----------------------------------------------------------------------------
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
-
-
-def safe_name(number: str) -> str:
-    """A document number made safe as a file name: no separators, no '..', no dot first."""
-    name = unicodedata.normalize("NFC", number)
-    name = _UNSAFE.sub("_", name).strip("._")
-    name = re.sub(r"\.{2,}", ".", name)
-    if name.upper() in {"CON", "PRN", "AUX", "NUL", *{f"COM{i}" for i in range(10)},
-                        *{f"LPT{i}" for i in range(10)}}:
-        name = f"_{name}"
-    # at most 120 characters and 150 UTF-8 bytes, leaving room in the 255-byte limit of
-    # file names for the extension and the temporary name's prefix and suffix
-    name = name[:120]
-    while len(name.encode("utf-8")) > 150:
-        name = name[:-1]
-    return name or "document"
-
-
-def _stage(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file beside ``target``, flushed to disk."""
-    # the writer's pid in the name: a rerun removes what a killed writer left (see
-    # remove_stale_temporaries) without touching the files another live batch is writing
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX,
-                               dir=target.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        _unlink(Path(tmp))
-        raise
-    return Path(tmp)
-
-
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-
-
-def _sync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-_TMP_SUFFIX = ".contratgen-tmp"
-_TMP_NAME = re.compile(r"^\..+\.(\d+)\.[^.]+" + re.escape(_TMP_SUFFIX) + "$")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_temporaries(directory: Path) -> int:
-    """Remove the temporary files of writers that were killed (kill -9, power loss)."""
-    removed = 0
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return 0
-    for entry in entries:
-        match = _TMP_NAME.match(entry.name)
-        if match and not _alive(int(match.group(1))):
-            _unlink(Path(entry.path))
-            removed += 1
-    return removed
-
-
-def write_files(files: dict[Path, bytes]) -> list[Path]:
-    """Write several files as one step: every file is staged (written and flushed under a
-    temporary name) before any is renamed into place. A failure while staging — a full
-    disk, a read-only folder — leaves every old file as it was and no temporary file;
-    a reader sees old files or new files, never a part of one."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                staged.append((_stage(target, data), target))
-            except OSError as exc:  # name the file the user asked for, not our temporary
-                raise OSError(exc.errno, exc.strerror, str(target)) from None
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    except BaseException:
-        for tmp, _ in staged:
-            _unlink(tmp)
-        raise
-    for parent in {target.parent for target in files}:
-        _sync_dir(parent)
-    return list(files)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    write_files({Path(path): data})
-
-
-def write_outputs(outputs: dict[str, bytes], out_dir: Path, stem: str) -> list[Path]:
-    """Write every output of one document together (see :func:`write_files`)."""
-    return write_files({Path(out_dir) / f"{stem}.{ext}": data for ext, data in outputs.items()})
-
-
 # --- PDF -----------------------------------------------------------------------------------
 
 def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> bytes:
@@ -495,7 +370,8 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
     meta = finalize.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
                             subject=f"{title} — {prepared.client.client.name}",
                             keywords=" ".join(s.clause.id for s in prepared.clauses),
-                            created=doc.date, provenance=prepared.provenance())
+                            created=doc.date, provenance=prepared.provenance(),
+                            language=render.language_tag(lang))
     try:
         return finalize.finalize(raw, meta, slots, annexes, pdfa=pdfa)
     except finalize.AnchorNotFound as exc:
@@ -516,8 +392,10 @@ def build_outputs(path: Path, out_dir: Path, formats: Sequence[str], options: Op
     with the same document number is an error, not a silent overwrite."""
     outputs = make_outputs(path, formats, options, converter, pdfa)
     stem = safe_name(outputs.prepared.client.document.number)
+    owners = {name_key(path): owner for path, owner in (taken or {}).items()}
     for ext in outputs.files:
-        owner = (taken or {}).get(Path(out_dir) / f"{stem}.{ext}")
+        # CT-1 and ct-1 are one file on a case-insensitive disk (Windows, macOS)
+        owner = owners.get(name_key(Path(out_dir) / f"{stem}.{ext}"))
         if owner is not None:
             number = outputs.prepared.client.document.number
             raise UserError([outputs.prepared.source.diagnostic(

@@ -275,10 +275,17 @@ def schema(kind):
 @click.option("--changed-only", is_flag=True, help="Skip inputs whose outputs are up to date.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Run on a Dask distributed cluster.")
+@click.option("--verify", is_flag=True, help="Re-hash the outputs in each folder given "
+              "against its manifest.json; exit 1 on any mismatch.")
 @common
 def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, changed_only,
-          scheduler, library, templates, strict, allow_outside_paths):
+          scheduler, verify, library, templates, strict, allow_outside_paths):
     """Build many documents: files, folders (every *.yaml) or globs."""
+    if verify:
+        from .cli_integrity import verify_folders
+        if verify_folders(inputs):
+            raise Failed(1)
+        return
     from .batch import BatchConfig, run_batch
     options = _options(library, templates, strict, allow_outside_paths)
     config = BatchConfig(

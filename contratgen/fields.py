@@ -6,7 +6,12 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from typing import get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, \
+    ValidationInfo, field_validator
+
+from .source import as_written_number, written_text
 
 MAX_TEXT = 4000  # characters in one field; longer is surely a mistake
 MAX_ITEMS = 1000
@@ -23,7 +28,9 @@ def text_value(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected text, got a boolean")
     if isinstance(value, (int, Decimal)):
-        value = str(value)
+        # a number where text is meant (document number, SIREN, phone, postcode): the
+        # characters written, never YAML 1.1's reading of them (0042 is not 34)
+        value = written_text(value) or str(value)
     if not isinstance(value, str):
         return value  # let pydantic say what it is
     bad = FORBIDDEN.search(value)
@@ -51,7 +58,7 @@ def number_value(value: Any) -> Any:
         raise ValueError(f"write numbers plainly, like 1200.50, not as text ('{value}')")
     if isinstance(value, float):  # only when built from Python, never from our YAML
         return Decimal(repr(value))
-    return value
+    return as_written_number(value)
 
 
 Text = Annotated[str, BeforeValidator(text_value)]
@@ -73,6 +80,29 @@ Quantity = Annotated[Decimal, BeforeValidator(number_value), Field(gt=0, max_dig
 Days = Annotated[int, BeforeValidator(number_value), Field(ge=0, le=3650)]
 
 
+def _numeric(annotation: Any) -> bool:
+    """Whether a field holds a number and never text (int, Decimal, Optional of them)."""
+    kinds, todo = set(), [annotation]
+    while todo:
+        kind = todo.pop()
+        if get_origin(kind) is None:
+            kinds.add(kind)
+        else:
+            todo.extend(a for a in get_args(kind) if not isinstance(a, (str, int, float)))
+    return bool(kinds & {int, Decimal}) and str not in kinds
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
                               arbitrary_types_allowed=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        """``copies: 010`` is ten, never YAML 1.1's octal eight (a text field keeps the
+        characters written; see :func:`text_value`)."""
+        if written_text(value) is not None and isinstance(value, int):
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and _numeric(field.annotation):
+                return as_written_number(value)
+        return value

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
+
+from . import pdfa as pdfa_stage
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
@@ -74,6 +76,7 @@ class PdfMeta:
     keywords: str
     created: datetime.date
     provenance: dict  # contratgen version, document number, clauses [{id, version, hash}]
+    language: str | None = None  # BCP 47 tag for the catalog's /Lang ("fr-FR")
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def finalize(pdf: bytes, meta: PdfMeta, slots: Sequence[SignatureSlot],
     for annex_reader in annex_readers:
         writer.append(annex_reader, import_outline=False)
     _set_metadata(writer, meta, pdfa)
+    pdfa_stage.fix_output_intents(writer)   # LibreOffice's ICC profile carries the clock
+    pdfa_stage.set_language(writer, meta.language)
     return _write_reproducibly(writer)
 
 
@@ -121,8 +126,9 @@ def read_pdf_info(pdf: bytes) -> dict:
     if provenance is None and xmp:
         match = re.search(r"<contratgen:provenance>(.*?)</contratgen:provenance>", xmp, re.S)
         provenance = _unescape(match.group(1)) if match else None
-    part = re.search(r"<pdfaid:part>(\d)</pdfaid:part>", xmp or "")
-    level = re.search(r"<pdfaid:conformance>(\w)</pdfaid:conformance>", xmp or "")
+    # as an element (ours) or an attribute (XMP rewritten by a signer, e.g. pyHanko)
+    part = re.search(r"pdfaid:part(?:>|=[\"'])(\d)", xmp or "")
+    level = re.search(r"pdfaid:conformance(?:>|=[\"'])(\w)", xmp or "")
     return {
         "provenance": json.loads(provenance) if provenance else None,
         "title": info.get("/Title"),

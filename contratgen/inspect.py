@@ -1,34 +1,68 @@
-"""``contratgen inspect``: what a generated DOCX or PDF says about its making."""
+"""``contratgen inspect``: what a generated DOCX or PDF says about its making.
+
+Any file, however damaged (truncated, not a zip, a provenance that is not JSON), gives
+a located error, never a traceback.
+"""
 from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 from .diagnostics import ERROR, Diagnostic, UserError
 
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError,
+            ValueError, SyntaxError, NotImplementedError, OSError, RuntimeError)
+
+
+def _fail(path: Path, message: str) -> UserError:
+    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, "inspect")])
+
+
+def _provenance(path: Path, raw: str | None):
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise _fail(path, f"the provenance is damaged (not JSON: {exc})") from None
+    if not isinstance(value, dict):
+        raise _fail(path, "the provenance is damaged (not a JSON object)")
+    return value
+
+
+def _docx(path: Path, data: bytes) -> dict:
+    from .render import provenance_text, read_properties
+    try:
+        props = read_properties(data)
+    except _DAMAGED as exc:   # lxml's XMLSyntaxError is a SyntaxError
+        raise _fail(path, f"not a readable DOCX: {type(exc).__name__}: {exc}") from None
+    return {"file": str(path), "kind": "docx",
+            "provenance": _provenance(path, provenance_text(props))}
+
+
+def _pdf(path: Path, data: bytes) -> dict:
+    from .finalize import read_pdf_info
+    try:
+        info = read_pdf_info(data)
+    except Exception as exc:  # pypdf raises many kinds on a damaged file
+        raise _fail(path, f"not a readable PDF: {type(exc).__name__}: {exc}") from None
+    if isinstance(info.get("provenance"), str):
+        info["provenance"] = _provenance(path, info["provenance"])
+    return {"file": str(path), "kind": "pdf", **info}
+
 
 def inspect_file(path: Path) -> dict:
-    data = path.read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise _fail(path, f"cannot read: {exc.strerror or exc}") from None
     if data[:4] == b"PK\x03\x04":
-        from .render import read_properties
-        try:
-            props = read_properties(data)
-        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise UserError([Diagnostic(str(path), 0, 0, ERROR, f"not a readable DOCX: {exc}",
-                                        "inspect")]) from None
-        raw = props.get("contratgen.provenance")
-        return {"file": str(path), "kind": "docx",
-                "provenance": json.loads(raw) if raw else None}
+        return _docx(path, data)
     if data[:5] == b"%PDF-":
-        from .finalize import read_pdf_info
-        try:
-            info = read_pdf_info(data)
-        except Exception as exc:  # pypdf raises many kinds on a damaged file
-            raise UserError([Diagnostic(str(path), 0, 0, ERROR, f"not a readable PDF: {exc}",
-                                        "inspect")]) from None
-        return {"file": str(path), "kind": "pdf", **info}
-    raise UserError([Diagnostic(str(path), 0, 0, ERROR, "neither a DOCX nor a PDF", "inspect")])
+        return _pdf(path, data)
+    raise _fail(path, "neither a DOCX nor a PDF")
 
 
 def describe(info: dict) -> str:
@@ -42,8 +76,10 @@ def describe(info: dict) -> str:
                   f"{prov.get('date')}, {prov.get('language')})",
                   f"  input      sha256:{prov.get('input_sha256')}",
                   "  clauses:"]
-        for c in prov.get("clauses", []):
-            lines.append(f"    {c['id']:22} v{c['version']:<4} sha256:{c['sha256'][:16]}…")
+        for c in prov.get("clauses") or []:
+            if isinstance(c, dict):
+                lines.append(f"    {str(c.get('id')):22} v{str(c.get('version')):<4} "
+                             f"sha256:{str(c.get('sha256'))[:16]}…")
     for field in info.get("signature_fields", []):
         state = "signed" if field.get("signed") else "empty"
         lines.append(f"  signature field {field['name']}: {state}, page {field.get('page')}")

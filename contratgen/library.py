@@ -24,7 +24,7 @@ from .fields import FORBIDDEN as _FORBIDDEN, Model, Text, number_value as _numbe
 from .model import errors_to_diagnostics
 from .noting import NotingUndefined
 from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
-from .source import Source, load_file
+from .source import Source, load_file, written_text
 from .resources import shipped
 
 SHIPPED = shipped("clause_library")
@@ -243,6 +243,8 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
     """Check a param value against its declared type; raises ValueError with a reason."""
     kind = spec.type
     if kind == "string":
+        if written_text(value) is not None and not isinstance(value, bool):
+            value = written_text(value)   # court: 0042 is the text 0042, never 34
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {value!r}")
         return _text(value)
@@ -251,6 +253,8 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
             raise ValueError(f"expected true or false, got {value!r}")
         return value
     if kind == "integer":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = _number(value)   # 015 is fifteen days, not octal 13
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {value!r}")
         return _bounded(spec, value)
@@ -284,7 +288,7 @@ def _defined(value: Any) -> Any:
 
 
 def _as_literal_text(value: Any) -> Any:
-    return value.replace("*", "\\*") if isinstance(value, str) else value
+    return markup.literal(value) if isinstance(value, str) else value
 
 
 class ClauseEnvironment(BoundedSandbox):

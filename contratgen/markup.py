@@ -4,12 +4,19 @@
 - lines starting with ``- `` are items of a bulleted list;
 - ``**bold**`` and ``*italic*`` inside a line; ``\\*`` is a literal asterisk.
 Other lines of a paragraph are joined with a space (lawyers wrap lines in YAML).
+
+Customer text printed into a clause is never markup (:func:`literal`): its asterisks are
+printed, a dash is never a bullet and its newlines are line breaks inside the paragraph
+(``LINE_BREAK`` in a run, ``<w:br/>`` in Word), never new paragraphs or list items.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+LINE_BREAK = "\ue001"   # a line break inside a paragraph (from customer text)
+_DASH = "\ue002"         # a customer's dash, which no line may start a list item with
+_NEWLINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*\s](?:[^*]*[^*\s])?\*)")
 
 
@@ -27,7 +34,13 @@ class Block:
 
     @property
     def text(self) -> str:
-        return "".join(r.text for r in self.runs)
+        return "".join(r.text for r in self.runs).replace(LINE_BREAK, "\n")
+
+
+def literal(value: str) -> str:
+    """Customer text made literal for :func:`parse`: printed as written, its newlines
+    kept as line breaks in the paragraph it lands in."""
+    return _NEWLINES.sub(LINE_BREAK, value.replace("*", "\\*").replace("-", _DASH))
 
 
 def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
@@ -51,7 +64,8 @@ def parse(text: str, bold: bool = False) -> tuple[Block, ...]:
     """Text → blocks; ``bold`` makes every run bold (conspicuous clauses).
     ``\\*`` is a literal asterisk ("(\\*) Rayez la mention inutile")."""
     text = text.replace("\\*", _STAR)
-    return tuple(Block(b.kind, tuple(Run(r.text.replace(_STAR, "*"), r.bold, r.italic)
+    return tuple(Block(b.kind, tuple(Run(r.text.replace(_STAR, "*").replace(_DASH, "-"),
+                                         r.bold, r.italic)
                                      for r in b.runs)) for b in _parse(text, bold))
 
 

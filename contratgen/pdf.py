@@ -4,7 +4,7 @@ Starting LibreOffice costs about a second and a half; converting one contract
 once it runs costs about a tenth of that. So a :class:`Converter` keeps up to
 ``workers`` LibreOffice processes alive and hands them documents one at a time.
 
-Each worker is a short script (``_UNO_WORKER`` below) run by a Python that has
+Each worker is a short script (:mod:`contratgen.uno_worker`) run by a Python that has
 LibreOffice's UNO bridge — on Debian ``/usr/bin/python3`` with ``python3-uno``,
 whatever Python contratgen itself runs on. The script starts its own headless
 ``soffice`` with a private profile, connects to it through a named pipe, then
@@ -17,6 +17,9 @@ A worker that crashes, hangs past the timeout or produces no file is killed with
 its whole process group and the document is retried once on a fresh worker;
 then :class:`ConversionFailed` is raised for that document only.
 
+Workers die with the process that started them, however it dies; a later converter
+removes what a killed one left (:mod:`contratgen.leftovers`). Every PDF is tagged.
+
 Nothing else in contratgen starts processes or knows about UNO.
 """
 
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import hashlib
 import json
 import os
 import queue
@@ -37,6 +39,10 @@ import weakref
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+
+from .lifeline import die_with_parent
+from .leftovers import office_sockets, pipe_name, remove_dead_runs, run_prefix
+from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 
@@ -108,90 +114,12 @@ def find_uno_python(soffice: str) -> str | None:
     return None
 
 
-# The worker runs under LibreOffice's Python (often not ours), so it is kept
-# self-contained and compatible with old Pythons.
-_UNO_WORKER = r"""
-import json, subprocess, sys, time
-import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
-
-def props(**values):
-    out = []
-    for name, value in values.items():
-        prop = PropertyValue()
-        prop.Name, prop.Value = name, value
-        out.append(prop)
-    return tuple(out)
-
-def reply(**message):
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
-
-def main(soffice, profile_url, pipe):
-    office = subprocess.Popen(
-        [soffice, "--headless", "--invisible", "--nologo", "--nodefault",
-         "--norestore", "--nolockcheck", "-env:UserInstallation=" + profile_url,
-         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
-    while True:
-        try:
-            ctx = resolver.resolve(
-                "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-            break
-        except NoConnectException:
-            if office.poll() is not None:
-                sys.exit("soffice exited with status %s at start" % office.returncode)
-            time.sleep(0.05)
-    desktop = ctx.ServiceManager.createInstanceWithContext(
-        "com.sun.star.frame.Desktop", ctx)
-    reply(ready=True, soffice_pid=office.pid)
-    for line in sys.stdin:
-        job = json.loads(line)
-        try:
-            convert(desktop, job)
-        except Exception as exc:
-            if office.poll() is not None:
-                sys.exit("soffice died (status %s)" % office.returncode)
-            reply(ok=False, error="%s: %s" % (type(exc).__name__, exc))
-        else:
-            reply(ok=True)
-    try:
-        desktop.terminate()
-    except Exception:
-        pass
-    office.wait()
-
-def convert(desktop, job):
-    # Never run macros or refresh links from a document we convert.
-    doc = desktop.loadComponentFromURL(
-        uno.systemPathToFileUrl(job["in"]), "_blank", 0,
-        props(Hidden=True, ReadOnly=True, MacroExecutionMode=0, UpdateDocMode=0))
-    if doc is None:
-        raise RuntimeError("LibreOffice could not open the document")
-    try:
-        filter_data = props(SelectPdfVersion=2) if job["pdfa"] else ()
-        doc.storeToURL(uno.systemPathToFileUrl(job["out"]), props(
-            FilterName="writer_pdf_Export",
-            FilterData=uno.Any("[]com.sun.star.beans.PropertyValue", filter_data)))
-    finally:
-        try:
-            doc.close(True)
-        except Exception:
-            doc.dispose()
-
-main(*sys.argv[1:4])
-"""
-
-
 class _Worker:
     """One LibreOffice behind a private profile; converts one file at a time."""
 
     def __init__(self, soffice: str, python: str | None, home: Path, timeout: float):
         self.soffice, self.python, self.home, self.timeout = soffice, python, home, timeout
+        self.owner = os.getpid()   # the worker watches this pid and dies with it
         self.process: subprocess.Popen | None = None
         self.soffice_pid: int | None = None
         self._replies: queue.Queue = queue.Queue()
@@ -206,24 +134,13 @@ class _Worker:
 
     @property
     def pipe(self) -> str:
-        return f"contratgen-{os.getpid()}-{self.home.parent.name}-{self.home.name}"
+        return pipe_name(self.owner, self.home)
 
     def _environment(self) -> dict[str, str]:
         """LibreOffice's own temporary files go inside the worker's directory."""
         scratch = self.home / "tmp"
         scratch.mkdir(parents=True, exist_ok=True)
         return {**os.environ, "TMPDIR": str(scratch)}
-
-    def _office_sockets(self) -> list[Path]:
-        """The Unix sockets soffice creates in /tmp whatever TMPDIR says: our
-        --accept pipe and its single-instance pipe, named after an MD5 of the
-        profile URL (UTF-16, unpadded hex; see desktop/source/app/officeipcthread.cxx).
-        A killed soffice leaves them behind, so we remove them ourselves."""
-        digest = hashlib.md5(self.profile.as_uri().encode("utf-16-le")).digest()
-        single = "SingleOfficeIPC_" + "".join(format(byte, "x") for byte in digest)
-        uid = os.getuid()
-        return [Path(directory) / f"OSL_PIPE_{uid}_{name}"
-                for directory in ("/tmp", "/var/tmp") for name in (self.pipe, single)]
 
     def convert(self, source: Path, target: Path, pdfa: bool) -> None:
         """Write ``target``; raise _WorkerFailure (and leave a dead worker) if not."""
@@ -238,7 +155,7 @@ class _Worker:
     def _convert_warm(self, source: Path, target: Path, pdfa: bool) -> None:
         if self.process is None:
             self._start()
-        job = {"in": str(source), "out": str(target), "pdfa": pdfa}
+        job = {"in": str(source), "out": str(target), "filter": export_filter(pdfa)}
         try:
             self.process.stdin.write(json.dumps(job) + "\n")
             self.process.stdin.flush()
@@ -256,7 +173,7 @@ class _Worker:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [self.python, "-I", "-c", _UNO_WORKER, self.soffice,
-                 self.profile.as_uri(), self.pipe],
+                 self.profile.as_uri(), self.pipe, str(self.owner)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                 env=self._environment(), text=True,
                 start_new_session=True,  # own process group, killed as one
@@ -283,9 +200,7 @@ class _Worker:
     def _convert_once(self, source: Path, target: Path, pdfa: bool) -> None:
         """Fallback without UNO: one ``soffice --convert-to`` process per document."""
         self.profile.mkdir(parents=True, exist_ok=True)
-        export = "pdf:writer_pdf_Export"
-        if pdfa:
-            export += ':{"SelectPdfVersion":{"type":"long","value":"2"}}'
+        export = cli_export(pdfa)
         command = [self.soffice, "--headless", "--invisible", "--nologo", "--norestore",
                    "--nolockcheck", f"-env:UserInstallation={self.profile.as_uri()}",
                    "--convert-to", export, "--outdir", str(target.parent), str(source)]
@@ -293,6 +208,7 @@ class _Worker:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 env=self._environment(), start_new_session=True,
+                preexec_fn=die_with_parent,  # the CLI engine has no watching script
             )
         try:
             status = self.process.wait(timeout=self.timeout)
@@ -325,7 +241,7 @@ class _Worker:
         except OSError:  # broken pipe on flush: it is dead anyway
             pass
         process.wait()  # stdout is closed by its reader thread at end of file
-        for socket in self._office_sockets():
+        for socket in office_sockets(self.profile, self.pipe):  # a killed soffice leaves them
             socket.unlink(missing_ok=True)
 
     def stop(self) -> None:
@@ -381,7 +297,8 @@ class Converter:
         self.workers, self.timeout, self.pdfa = workers, timeout, pdfa
         self.restarts = 0  # workers replaced after a failure, for reports
         self._python = python
-        self._tmp = Path(tempfile.mkdtemp(prefix="contratgen-pdf-"))
+        remove_dead_runs()  # what converters killed before us left (processes, files)
+        self._tmp = Path(tempfile.mkdtemp(prefix=run_prefix()))
         self._all: list[_Worker] = []
         self._idle: list[_Worker] = []
         self._available = threading.Condition()

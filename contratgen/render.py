@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, ERROR, UserError
-from .markup import Block
+from .markup import LINE_BREAK, Block
 from .fields import FORBIDDEN as _FORBIDDEN
 from .sandbox import BoundedSandbox, bounded
 from .resources import shipped
@@ -40,9 +40,31 @@ _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationsh
                "custom-properties")
 
 
+_NEWLINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_TEXT_ELEMENT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*\ue001[^<]*)(</w:t>)")
+
+
+def _newlines_marked(value: Any) -> Any:
+    """A value's newlines as LINE_BREAK, made ``<w:br/>`` once the part is rendered."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _NEWLINES.sub(LINE_BREAK, value)
+    return value
+
+
+def _line_breaks(xml: str) -> str:
+    """LINE_BREAK inside a ``<w:t>`` → a Word line break in the same run; anywhere else
+    (an attribute, a field code) a space: customer text never becomes structure."""
+    def split(match: re.Match) -> str:
+        start, text, end = match.groups()
+        return (end + "<w:br/>" + '<w:t xml:space="preserve">').join(
+            start + part if i == 0 else part for i, part in enumerate(
+                text.split(LINE_BREAK))) + end
+    return _TEXT_ELEMENT.sub(split, xml).replace(LINE_BREAK, " ")
+
+
 class TemplateEnvironment(BoundedSandbox):
     def __init__(self):
-        super().__init__(autoescape=True)
+        super().__init__(autoescape=True, finalize=_newlines_marked)
 
 
 _ENV = TemplateEnvironment()
@@ -117,7 +139,9 @@ def prepare_template(path: Path) -> PreparedTemplate:
 def _run(text: str, bold: bool = False, italic: bool = False) -> str:
     props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
+                           for line in text.split(LINE_BREAK))
+    return f"<w:r>{rpr}{lines}</w:r>"
 
 
 def _paragraph(block: Block) -> str:
@@ -158,7 +182,8 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
     """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
     parts = []
     for annex in annexes:
-        parts.append('<w:p><w:pPr><w:pageBreakBefore/><w:pStyle w:val="Heading1"/></w:pPr>'
+        # CT_PPr is a sequence: pStyle first, pageBreakBefore after keepNext/keepLines
+        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
                      f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
         parts.extend(_paragraph(b) for b in annex.blocks)
     return Markup("".join(parts))
@@ -186,6 +211,8 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        if LINE_BREAK in xml:
+            xml = _line_breaks(xml)
         rendered[name] = xml.encode("utf-8")
     return _package(template.entries, rendered, properties,
                     (str(template.path), id(template.entries)))
@@ -243,6 +270,11 @@ def _with_custom_part(name: str, data: bytes) -> bytes:
 
 
 _LANG_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def language_tag(lang: str) -> str:
+    """The BCP 47 tag of a document language: fr → fr-FR (Word, PDF /Lang)."""
+    return _LANG_TAGS.get(lang, lang)
 
 
 def _with_language(styles: bytes, lang: str) -> bytes:
@@ -330,18 +362,54 @@ def read_properties(docx: bytes) -> dict[str, str]:
             xml = package.read(_CUSTOM_PROPS).decode("utf-8")
         except KeyError:
             return {}
-    from xml.etree import ElementTree as ET
+    from lxml import etree
     ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
           "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
-    root = ET.fromstring(xml)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml.encode("utf-8"), parser)
     return {prop.get("name"): "".join(prop.itertext()) for prop in root.findall("p:property", ns)}
 
 
+MAX_PROPERTY = 255   # UTF-16 units of a custom property Word keeps (it truncates longer)
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_property(value: str, limit: int = MAX_PROPERTY) -> list[str]:
+    """``value`` cut into parts of at most ``limit`` UTF-16 units each."""
+    parts, current, units = [], [], 0
+    for char in value:
+        size = _utf16_units(char)
+        if units + size > limit:
+            parts.append("".join(current))
+            current, units = [], 0
+        current.append(char)
+        units += size
+    return parts + ["".join(current)] if current or not parts else parts
+
+
 def provenance_properties(provenance: Mapping[str, Any]) -> dict[str, str]:
+    """Custom properties Word keeps: none longer than 255 characters; the provenance JSON
+    in parts ``contratgen.provenance.1``, ``.2``… (:func:`provenance_text` joins them)."""
+    text = json.dumps(provenance, ensure_ascii=False, sort_keys=True)
     props = {"contratgen.version": provenance["contratgen"],
-             "contratgen.document": provenance["document"],
-             "contratgen.provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True)}
+             "contratgen.document": split_property(provenance["document"])[0]}
+    for number, part in enumerate(split_property(text), start=1):
+        props[f"contratgen.provenance.{number}"] = part
     for clause in provenance["clauses"]:
         props[f"contratgen.clause.{clause['id']}"] = (f"v{clause['version']} "
                                                       f"sha256:{clause['sha256']}")
     return props
+
+
+def provenance_text(props: Mapping[str, str]) -> str | None:
+    """The provenance JSON of a DOCX's custom properties (in parts, or whole in files
+    made before the parts)."""
+    if "contratgen.provenance" in props:
+        return props["contratgen.provenance"]
+    parts = []
+    while f"contratgen.provenance.{len(parts) + 1}" in props:
+        parts.append(props[f"contratgen.provenance.{len(parts) + 1}"])
+    return "".join(parts) or None

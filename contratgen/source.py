@@ -9,6 +9,7 @@ too); we convert it ourselves so that:
 from __future__ import annotations
 
 import datetime
+import re
 import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,54 @@ Path_ = tuple  # a path into the data: ("items", 0, "unit_price")
 
 _TAG = "tag:yaml.org,2002:"
 _timestamp = yaml.constructor.SafeConstructor()
+_PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")        # digits as written: 0042 is forty-two
+
+
+class WrittenInt(int):
+    """An integer read from YAML, with the text it was written as: YAML 1.1 reads
+    ``0042`` as octal 34 and ``1:30`` as 90, so a text field takes ``written`` instead."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str | None = None):
+        self = super().__new__(cls, value)
+        self.written = str(value) if written is None else written
+        return self
+
+    def __reduce__(self):
+        return (WrittenInt, (int(self), self.written))
+
+
+class WrittenDecimal(Decimal):
+    """A YAML float as an exact Decimal, with the text it was written as (``1e3``)."""
+
+    written: str
+
+    def __new__(cls, value, written: str | None = None):
+        self = super().__new__(cls, value)
+        self.written = str(value) if written is None else written
+        return self
+
+    def __reduce__(self):
+        return (WrittenDecimal, (str(self), self.written))
+
+
+def written_text(value: Any) -> str | None:
+    """The text a YAML number was written as, or None when ``value`` is no YAML number."""
+    return getattr(value, "written", None) if isinstance(value, (int, Decimal)) else None
+
+
+def as_written_number(value: Any) -> Any:
+    """A YAML integer as the digits written (``0042`` → 42); a ValueError for the forms
+    YAML 1.1 reads in another base (``1:30``, ``0x1F``, ``0b101``), never a silent change."""
+    written = written_text(value)
+    if written is None or not isinstance(value, int):
+        return value
+    digits = written.replace("_", "")
+    if _PLAIN_INT.match(digits):
+        return int(digits)
+    raise ValueError(f"'{written}' would be read as {int(value)} (YAML 1.1 reads it in "
+                     f"another base): write the number plainly, or quote it if it is text")
 
 
 @dataclass(frozen=True)
@@ -238,7 +287,7 @@ class _Converter:
         if tag == _TAG + "int":
             if len(text) > 30:
                 self.fail(node, f"number too large ({len(text)} digits)", "yaml.number")
-            return _timestamp.construct_yaml_int(node)
+            return WrittenInt(_timestamp.construct_yaml_int(node), text)
         if tag == _TAG + "float":
             try:
                 value = Decimal(text.replace("_", ""))
@@ -246,7 +295,7 @@ class _Converter:
                 self.fail(node, f"'{text}' is not a finite number", "yaml.number")
             if not value.is_finite():
                 self.fail(node, f"'{text}' is not a finite number", "yaml.number")
-            return value
+            return WrittenDecimal(value, text)
         if tag == _TAG + "timestamp":
             try:
                 value = _timestamp.construct_yaml_timestamp(node)

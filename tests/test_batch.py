@@ -233,7 +233,7 @@ def test_processes_and_a_dask_cluster_build_the_same_bytes_as_one_process(client
 
 
 def test_an_unreachable_scheduler_exits_3(clients, monkeypatch):
-    monkeypatch.setattr("contratgen.batch.SCHEDULER_TIMEOUT", "2s")
+    monkeypatch.setattr("contratgen.batch.executors.SCHEDULER_TIMEOUT", "2s")
     clients(1)
     result = batch("clients", "--format", "docx", "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 3

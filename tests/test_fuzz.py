@@ -12,7 +12,9 @@ from __future__ import annotations
 import copy
 import io
 import re
+import shutil
 import tempfile
+import weakref
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -41,8 +43,12 @@ DIAGNOSTIC = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severit
 # --- running the CLI on one generated file ------------------------------------------
 
 class Run:
+    """One CLI run in a folder of its own, removed with the Run (hundreds per session:
+    none is left behind)."""
+
     def __init__(self, text: bytes, command: str = "build"):
         self.dir = Path(tempfile.mkdtemp(prefix="contratgen-fuzz-"))
+        weakref.finalize(self, shutil.rmtree, self.dir, True)
         self.path = self.dir / "client.yaml"
         self.path.write_bytes(text)
         self.out = self.dir / "out"
@@ -329,3 +335,13 @@ def test_mutated_client_files_never_crash(edits):
         run.docx()
     else:
         run.located_errors()
+
+
+def test_a_run_leaves_no_temporary_folder_behind():
+    run = Run(MINIMAL_TEXT.encode("utf-8"))
+    folder = run.dir
+    assert run.code == 0 and folder.is_dir()
+    del run
+    import gc
+    gc.collect()
+    assert not folder.exists()

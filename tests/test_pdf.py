@@ -157,18 +157,22 @@ def test_a_document_past_the_timeout_fails_alone_and_leaves_nothing_behind(
     assert list(tmp_path.iterdir()) == []
 
 
-def office_sockets() -> set[Path]:
-    return set(Path("/tmp").glob("OSL_PIPE_*"))  # soffice ignores TMPDIR for these
+def office_sockets(root: Path) -> set[Path]:
+    """The sockets soffice made in /tmp (it ignores TMPDIR for these) for the converters
+    of this process under ``root`` — not those of other converters on the machine."""
+    from contratgen.leftovers import office_sockets as of_worker, pipe_name, run_prefix
+    return {socket for home in root.glob(f"{run_prefix()}*/worker*")
+            for socket in of_worker(home / "profile", pipe_name(os.getpid(), home))
+            if socket.exists()}
 
 
 def test_close_stops_libreoffice_and_removes_temporary_files(monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    sockets_before = office_sockets()
     with Converter(workers=1) as converter:
         converter.convert(contract_docx())
         assert list(tmp_path.iterdir())  # profile and job files live there
         pids = [p for launcher in converter.office_pids() for p in office_tree(launcher)]
-        sockets = office_sockets() - sockets_before
+        sockets = office_sockets(tmp_path)
 
     time.sleep(0.2)
     assert pids and not any(alive(pid) for pid in pids)
@@ -176,11 +180,11 @@ def test_close_stops_libreoffice_and_removes_temporary_files(monkeypatch, tmp_pa
     assert sockets and not any(socket.exists() for socket in sockets)
 
 
-def test_a_killed_libreoffice_leaves_no_socket_behind():
-    sockets_before = office_sockets()
+def test_a_killed_libreoffice_leaves_no_socket_behind(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with Converter(workers=1) as converter:
         converter.convert(contract_docx())
-        sockets = office_sockets() - sockets_before
+        sockets = office_sockets(tmp_path)
         for pid in converter.office_pids():
             kill_office(pid)  # SIGKILL: soffice cannot remove its sockets itself
 

@@ -122,8 +122,9 @@ def identifiers(doc: Finder):
                 and std_siret.compact(p.siret)[:9] != siren:
             yield doc.at((role, "siret"), f"{role} SIRET '{p.siret}' does not start with its "
                                           f"SIREN {siren}")
-        vat = p.vat_number and std_vat.compact(p.vat_number)
-        if siren and vat and "vat_number" not in bad and vat.startswith("FR") \
+        # compact() raises on what validate() refused: only a valid number is compared
+        vat = p.vat_number and "vat_number" not in bad and std_vat.compact(p.vat_number)
+        if siren and vat and vat.startswith("FR") \
                 and std_tva.to_siren(vat) != siren:
             yield doc.at((role, "vat_number"), f"{role} VAT number '{p.vat_number}' is not "
                                                f"the one of SIREN {siren}")

@@ -1,0 +1,193 @@
+"""Inputs of a batch: files, folders and globs; stable shards; the key of an input's
+outputs (what ``--changed-only`` compares)."""
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .. import __version__
+from ..build import Options
+from ..diagnostics import UserError
+from ..source import Source, load_bytes
+from ..resources import shipped
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    inputs: tuple[str, ...]              # files, folders (every *.yaml) or globs
+    out_dir: Path
+    jobs: int = 1                        # worker processes (and LibreOffice workers)
+    shard: Optional[str] = None          # "K/N"
+    report: Optional[Path] = None        # a copy of the manifest
+    junit: Optional[Path] = None
+    formats: tuple[str, ...] = ("docx",)
+    pdfa: bool = False
+    keep_going: bool = True
+    changed_only: bool = False
+    scheduler: Optional[str] = None      # tcp://host:port of a Dask scheduler
+    options: Options = field(default_factory=Options)
+
+
+# --- inputs and shards ------------------------------------------------------------------
+
+def display_path(path: str | Path) -> str:
+    """How an input is named everywhere (manifest, diagnostics, shard key): relative to
+    the current folder when inside it, in POSIX form, NFC; absolute otherwise."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    shown = absolute if relative.startswith("..") else relative
+    return unicodedata.normalize("NFC", Path(shown).as_posix())
+
+
+def expand_inputs(patterns: tuple[str, ...] | list[str]) -> list[str]:
+    """Files as given, folders as their *.yaml (sorted), globs as their matches (sorted);
+    each input once. A folder or glob with nothing in it is a usage error (ValueError);
+    a missing file is left in, to be reported as that input's error."""
+    seen: dict[str, None] = {}
+    for pattern in patterns:
+        path = Path(pattern)
+        if path.is_dir():
+            found = sorted(path.glob("*.yaml"))
+            if not found:
+                raise ValueError(f"no *.yaml file in folder '{pattern}'")
+        elif any(c in pattern for c in "*?[") and not path.exists():
+            found = sorted(Path(p) for p in glob.glob(pattern, recursive=True)
+                           if os.path.isfile(p))
+            if not found:
+                raise ValueError(f"no file matches '{pattern}'")
+        else:
+            found = [path]
+        for item in found:
+            seen.setdefault(display_path(item), None)
+    return list(seen)
+
+
+_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def parse_shard(text: Optional[str]) -> Optional[tuple[int, int]]:
+    """``"K/N"`` → (K, N), 1 ≤ K ≤ N; a ValueError (usage error) otherwise."""
+    if text is None:
+        return None
+    match = _SHARD.match(text)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ValueError(f"--shard must be K/N with 1 <= K <= N (e.g. 2/4), not '{text}'")
+    return int(match.group(1)), int(match.group(2))
+
+
+def shard_of(name: str, count: int) -> int:
+    """The shard (1-based) of an input: a hash of its normalized path, so the split does
+    not depend on the order or number of the other inputs, nor on the machine."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+# --- the key of an input's outputs (--changed-only) -----------------------------------------
+
+_DIGESTS: dict[tuple, str] = {}
+_DIGESTS_LOCK = threading.Lock()
+_PACKAGE_DATA = shipped("data")
+
+
+def _file_digest(path: Path | str, stat: os.stat_result | None = None) -> str:
+    """SHA-256 of a file's bytes, memoized by (path, mtime, size, inode)."""
+    try:
+        stat = stat or os.stat(path)
+    except OSError:
+        return "missing"
+    memo = (os.fspath(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    with _DIGESTS_LOCK:
+        digest = _DIGESTS.get(memo)
+    if digest is None:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return "missing"
+        with _DIGESTS_LOCK:
+            _DIGESTS[memo] = digest
+    return digest
+
+
+def _dir_digest(directory: Path | str) -> str:
+    """One hash for the *.yaml files of a folder (names and contents)."""
+    try:
+        entries = sorted((e.name, e.path, e.stat()) for e in os.scandir(directory)
+                         if e.name.endswith(".yaml") and e.is_file())
+    except OSError:
+        return "missing"
+    parts = "\n".join(f"{name}:{_file_digest(path, stat)}" for name, path, stat in entries)
+    return hashlib.sha256(parts.encode()).hexdigest()
+
+
+def input_key(path: Path, source: Source, raw_sha256: str, options: Options,
+              formats: tuple[str, ...], pdfa: bool) -> str:
+    """A hash of everything an input's outputs depend on: its bytes, the clause library
+    files, the template, the annexes (for PDF), contratgen's version and data, the formats
+    and options. Computed from the raw data, so the batch can compute it without building;
+    it errs on the side of rebuilding (every library folder that could apply counts)."""
+    from ..library import SHIPPED
+    from ..render import SHIPPED_TEMPLATES
+    data = source.data if isinstance(source.data, dict) else {}
+    base = Path(path).resolve().parent
+    document = data.get("document") if isinstance(data.get("document"), dict) else {}
+    library = data.get("library")
+    own_library = library.get("path") if isinstance(library, dict) else library
+    libraries = [SHIPPED, *options.library_dirs] + \
+        ([base / own_library] if isinstance(own_library, str) else [])
+    if isinstance(document.get("template"), str):
+        templates = [base / document["template"]]
+    else:
+        folder = Path(options.templates_dir or SHIPPED_TEMPLATES)
+        kind = document.get("type")
+        templates = [folder / f"{kind}.docx"] if kind in ("quote", "contract") \
+            else sorted(folder.glob("*.docx"))   # not even valid: over-include
+    annexes = [base / a["path"] for a in data.get("annexes") or []
+               if isinstance(a, dict) and isinstance(a.get("path"), str)] \
+        if "pdf" in formats else []
+    parts = {
+        "contratgen": __version__, "data": _dir_digest(_PACKAGE_DATA),
+        "formats": sorted(formats), "pdfa": pdfa, "strict": options.strict,
+        "allow_outside_paths": options.allow_outside_paths, "input": raw_sha256,
+        "library": [_dir_digest(Path(d)) for d in libraries],
+        "templates": [_file_digest(t) for t in templates],
+        "annexes": [_file_digest(a) for a in annexes],
+        "rates": options.rates.digest() if options.rates else None,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def current_key(path: Path, display: str, options: Options, formats: tuple[str, ...],
+                pdfa: bool) -> Optional[str]:
+    """The key of an input as it is now, or None when it does not even parse."""
+    try:
+        raw = path.read_bytes()
+        source = load_bytes(raw, display)
+    except (OSError, UserError):
+        return None
+    return input_key(path, source, hashlib.sha256(raw).hexdigest(), options, formats, pdfa)
+
+
+def up_to_date(previous: Optional[dict], key: Optional[str], out_dir: Path) -> bool:
+    """Same key as last time, and every output still there with its recorded SHA-256."""
+    if not previous or key is None or previous.get("key") != key:
+        return False
+    if previous.get("status") not in ("ok", "skipped") or not previous.get("outputs"):
+        return False
+    for output in previous["outputs"]:
+        target = out_dir / output["file"]
+        try:
+            if target.stat().st_size != output["size"]:
+                return False
+            if hashlib.sha256(target.read_bytes()).hexdigest() != output["sha256"]:
+                return False
+        except OSError:
+            return False
+    return True

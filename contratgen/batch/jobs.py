@@ -1,0 +1,123 @@
+"""One document of a batch: a :class:`Job` in, a :class:`Result` out (runs in a worker).
+
+A step never raises for a user's mistake, a LibreOffice failure or a bug: each becomes
+this input's error in the manifest, never the batch's.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..build import Options, prepare, render_document, to_pdf
+from ..diagnostics import ERROR, Diagnostic, ExternalError, UserError
+from .inputs import input_key
+
+
+@dataclass(frozen=True)
+class Job:
+    index: int
+    path: str                 # absolute: workers may run elsewhere
+    display: str              # the name in diagnostics and the manifest
+    formats: tuple[str, ...]
+    pdfa: bool
+    options: Options
+
+
+@dataclass
+class Result:
+    index: int
+    entry: dict[str, Any]                                  # the manifest entry, minus outputs
+    files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes
+    seconds: float = 0.0
+    external: bool = False                                 # LibreOffice failed, not the input
+
+    @property
+    def ok(self) -> bool:
+        return self.entry["status"] == "ok"
+
+
+class _Converted:
+    """A stand-in converter returning a PDF converted elsewhere (by the parent's pool)."""
+
+    def __init__(self, pdf: bytes):
+        self.pdf = pdf
+
+    def convert(self, docx: bytes, name: str = "document") -> bytes:
+        return self.pdf
+
+
+def _relabel(diagnostics, job: Job) -> list[dict]:
+    """Diagnostics as dicts, the input named as the user wrote it (workers see it absolute)."""
+    out = []
+    for d in diagnostics:
+        item = d.as_dict()
+        if item["file"] == job.path:
+            item["file"] = job.display
+        out.append(item)
+    return out
+
+
+def entry_for(job: Job, status: str, diagnostics=(), prepared=None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"input": job.display, "status": status, "document": None,
+                             "type": None, "input_sha256": None, "key": None, "outputs": [],
+                             "clauses": [], "diagnostics": _relabel(diagnostics, job)}
+    if prepared is not None:
+        provenance = prepared.provenance()
+        entry.update(document=provenance["document"], type=provenance["type"],
+                     input_sha256=prepared.input_sha256, clauses=provenance["clauses"],
+                     key=input_key(Path(job.path), prepared.source, prepared.input_sha256,
+                                   job.options, job.formats, job.pdfa))
+    return entry
+
+
+def guarded(job: Job, started: float, step: Callable[[], Result]) -> Result:
+    """Run one step; a user's mistake, a LibreOffice failure or a bug becomes this input's
+    error, never the batch's."""
+    try:
+        result = step()
+    except UserError as exc:
+        result = Result(job.index, entry_for(job, "error", exc.diagnostics))
+    except ExternalError as exc:
+        diag = Diagnostic(job.display, 0, 0, ERROR, str(exc),
+                          getattr(exc, "code", "pdf.conversion"))
+        result = Result(job.index, entry_for(job, "error", [diag]), external=True)
+    except Exception as exc:  # a bug: report it against this input, keep the batch going
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        diag = Diagnostic(job.display, 0, 0, ERROR, f"internal error: {type(exc).__name__}: "
+                          f"{exc} (at {Path(where.filename).name}:{where.lineno})", "internal")
+        result = Result(job.index, entry_for(job, "error", [diag]))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def build_job(job: Job, converter=None) -> Result:
+    """prepare → render → (convert → finalize) for one input. Without a converter it stops
+    after the DOCX (the caller converts, then calls :func:`finish_pdf`)."""
+    def step() -> Result:
+        prepared = prepare(Path(job.path), job.options)
+        files = {"docx": render_document(prepared)}
+        if "pdf" in job.formats and converter is not None:
+            files["pdf"] = to_pdf(prepared, files["docx"], converter, job.pdfa)
+        return Result(job.index, entry_for(job, "ok", prepared.diagnostics, prepared), files)
+    return guarded(job, time.perf_counter(), step)
+
+
+def finish_pdf(job: Job, docx: bytes, raw_pdf: bytes) -> Result:
+    """Finalize a PDF converted by the parent (signature fields, metadata, annexes)."""
+    def step() -> Result:
+        prepared = prepare(Path(job.path), job.options)
+        pdf = to_pdf(prepared, docx, _Converted(raw_pdf), job.pdfa)
+        return Result(job.index, entry_for(job, "ok", prepared.diagnostics, prepared),
+                      {"docx": docx, "pdf": pdf})
+    return guarded(job, time.perf_counter(), step)
+
+
+def conversion_failed(job: Job, result: Result, exc: Exception) -> Result:
+    diag = Diagnostic(job.display, 0, 0, ERROR, f"PDF conversion failed: {exc}",
+                      "pdf.conversion")
+    entry = dict(result.entry, status="error", outputs=[],
+                 diagnostics=result.entry["diagnostics"] + [diag.as_dict()])
+    return Result(job.index, entry, seconds=result.seconds, external=True)

@@ -1,0 +1,251 @@
+"""``contratgen batch``: many inputs, in parallel, with a manifest CI can trust.
+
+    lock the folder → expand inputs → keep this shard → skip what is up to date
+      → build (executor) → write (atomic, one writer: this process)
+      → report (journal as documents land; manifest.json, JUnit, progress at the end)
+
+Only this process writes files, so outputs are atomic and never written twice, and at
+most a small window of documents is in flight: memory stays flat however long the batch.
+"""
+from __future__ import annotations
+
+import hashlib
+import signal
+import sys
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
+
+from ..build import Options, safe_name
+from ..diagnostics import ERROR, Diagnostic, UserError, print_diagnostics
+from ..output import name_key, remove_stale_temporaries, write_atomic, write_outputs
+from ..source import load_bytes
+from .executors import ClusterLost, WorkersFailed, executor
+from .inputs import BatchConfig, current_key, expand_inputs, parse_shard, shard_of, \
+    up_to_date
+from .jobs import Job, Result
+from .manifest import MANIFEST, Journal, folder_lock, header, junit_chunks, \
+    manifest_chunks, previous_entries
+
+MAX_EXTERNAL_FAILURES = 3     # LibreOffice failing this often is not one input's fault
+_STOPPED_BY = {ClusterLost: "the Dask cluster was lost",
+               WorkersFailed: "the worker processes could not start"}
+
+
+# --- progress ----------------------------------------------------------------------------
+
+class Progress:
+    """A rich progress bar on a terminal; plain ``[12/500] ok CT-2026-0042`` lines in CI."""
+
+    def __init__(self, total: int, stream=None):
+        self.stream = stream or sys.stdout
+        self.total, self.done = total, 0
+        self.bar = None
+        if total and self.stream.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, \
+                TextColumn, TimeRemainingColumn
+            self.bar = Bar(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), TextColumn("{task.description}"),
+                           transient=True)
+            self.task = self.bar.add_task("", total=total)
+            self.bar.start()
+
+    def step(self, entry: dict) -> None:
+        self.done += 1
+        label = entry.get("document") or entry["input"]
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=label)
+        else:
+            reason = f" ({entry['reason']})" if entry.get("reason") else ""
+            print(f"[{self.done}/{self.total}] {entry['status']} {label}{reason}",
+                  file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+
+# --- the batch -----------------------------------------------------------------------------
+
+def _absolute(options: Options) -> Options:
+    """Options with absolute folders: workers may run in another folder or machine."""
+    return replace(options,
+                   library_dirs=tuple(Path(d).resolve() for d in options.library_dirs),
+                   templates_dir=Path(options.templates_dir).resolve()
+                   if options.templates_dir else None)
+
+
+class Batch:
+    """The state of one run: the journal of entries, the stems written, the writer."""
+
+    def __init__(self, config: BatchConfig, inputs: list[str]):
+        self.config, self.inputs = config, inputs
+        self.journal = Journal(config.out_dir, len(inputs))
+        self.stems: dict[str, str] = {}            # output stem (case folded) → its input
+        self.external_failures = 0
+        self.not_run = "not run"                   # why an input has no entry, if any
+        self.status = "interrupted"                # until the run ends normally
+        self.progress = Progress(len(inputs))
+
+    def record(self, index: int, entry: dict, seconds: float = 0.0) -> None:
+        self.journal.add(index, entry, seconds)
+        self.progress.step(entry)
+
+    def accept(self, result: Result) -> dict:
+        """Write a finished document (atomically), print its diagnostics, record it."""
+        entry = result.entry
+        self.external_failures += result.external
+        codes = {d["code"] for d in entry["diagnostics"]} if result.external else set()
+        for failure, why in _STOPPED_BY.items():
+            if failure.code in codes:
+                self.not_run = f"not run: {why}"
+        if result.ok:
+            entry = self._write(result)
+        print_diagnostics(Diagnostic(**d) for d in entry["diagnostics"])
+        self.record(result.index, entry, result.seconds)
+        return entry
+
+    def _write(self, result: Result) -> dict:
+        entry = result.entry
+        stem = safe_name(entry["document"])
+        owner = self.stems.setdefault(name_key(stem), entry["input"])  # CT-1 is ct-1
+        if owner != entry["input"]:
+            diag = Diagnostic(entry["input"], *_number_position(entry["input"]), ERROR,
+                              f"document number '{entry['document']}' is also the number "
+                              f"of {owner}: both would be written to {stem}.*",
+                              "batch.duplicate-number")
+            return dict(entry, status="error", key=None,
+                        diagnostics=entry["diagnostics"] + [diag.as_dict()])
+        files = {ext: result.files[ext] for ext in self.config.formats}
+        # all formats of one document land together, or none of them; the entry is
+        # journaled only once they are in place, with the hashes of those very bytes
+        try:
+            write_outputs(files, self.config.out_dir, stem)
+        except IsADirectoryError as exc:   # this document's fault; a full disk is the batch's
+            diag = Diagnostic(entry["input"], 0, 0, ERROR, f"cannot write {exc.filename}: "
+                              f"{exc.strerror}", "batch.output-is-a-folder")
+            return dict(entry, status="error", key=None,
+                        diagnostics=entry["diagnostics"] + [diag.as_dict()])
+        outputs = [{"format": ext, "file": f"{stem}.{ext}", "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest()} for ext, data in files.items()]
+        return dict(entry, outputs=outputs)
+
+    def head(self, status: str) -> dict:
+        summary = self.journal.summary(len(self.inputs)) if status != "running" else None
+        return header(status, self.config.formats, self.config.pdfa, self.config.shard,
+                      summary)
+
+    def start(self) -> None:
+        """The manifest says "running" until the end: a killed run is never taken for a
+        finished one (its entries are in the journal)."""
+        write_atomic(self.config.out_dir / MANIFEST, manifest_chunks(self.head("running"), []))
+
+    def write_reports(self) -> dict:
+        head = self.head(self.status)
+        entries = (entry for entry, _ in self.journal.entries(self.inputs, self.not_run))
+        write_atomic(self.config.out_dir / MANIFEST, manifest_chunks(head, entries))
+        if self.config.report:
+            entries = (entry for entry, _ in self.journal.entries(self.inputs, self.not_run))
+            write_atomic(Path(self.config.report), manifest_chunks(head, entries))
+        if self.config.junit:
+            write_atomic(Path(self.config.junit), junit_chunks(
+                self.journal.entries(self.inputs, self.not_run), head["summary"],
+                self.journal.seconds))
+        self.journal.close()
+        return head
+
+
+def _number_position(display: str) -> tuple[int, int]:
+    try:
+        source = load_bytes(Path(display).read_bytes(), display)
+        return source.where(("document", "number"))
+    except (OSError, UserError):
+        return 0, 0
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM ends the batch like an error would: workers stopped, manifest written."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_batch(config: BatchConfig) -> int:
+    """Build every input of this shard; exit code 0 (all written), 1 (an input failed:
+    every other one is still written unless --fail-fast) or 3 (LibreOffice or the Dask
+    cluster failed, or another batch holds the folder)."""
+    shard = parse_shard(config.shard)
+    if config.jobs < 1:
+        raise ValueError("-j must be at least 1")
+    inputs = expand_inputs(config.inputs)
+    if shard:
+        inputs = [name for name in inputs if shard_of(name, shard[1]) == shard[0]]
+    config = replace(config, options=_absolute(config.options), out_dir=Path(config.out_dir))
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    with folder_lock(config.out_dir), _terminate_as_exit():
+        remove_stale_temporaries(config.out_dir)  # left by a batch that was killed
+        previous = previous_entries(config.out_dir) if config.changed_only else {}
+        batch = Batch(config, inputs)
+        batch.start()
+        try:
+            _run(config, inputs, previous, batch)
+            batch.status = "complete"
+        finally:
+            batch.progress.close()
+            summary = batch.write_reports()["summary"]
+    print(f"batch: {summary['ok']} ok, {summary['error']} error, {summary['skipped']} skipped"
+          f" → {config.out_dir / MANIFEST}", file=sys.stderr)
+    if batch.external_failures:
+        return 3
+    return 1 if summary["error"] else 0
+
+
+def _run(config: BatchConfig, inputs: list[str], previous: dict, batch: Batch) -> None:
+    with executor(config) as (submit, in_flight):
+        pending: set[Future] = set()
+        stop = False
+
+        def drain(block_until: int) -> None:
+            nonlocal pending, stop
+            while len(pending) > block_until:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if future.cancelled():
+                        continue
+                    entry = batch.accept(future.result())
+                    if entry["status"] != "ok" and not config.keep_going:
+                        stop, batch.not_run = True, "not run: --fail-fast after an error"
+                    if batch.external_failures >= MAX_EXTERNAL_FAILURES:
+                        stop = True
+                        if batch.not_run == "not run":
+                            batch.not_run = "not run: LibreOffice keeps failing"
+                if stop:
+                    for future in pending:
+                        future.cancel()
+
+        for index, name in enumerate(inputs):
+            if stop:
+                break
+            path = Path(name).resolve()
+            old = previous.get(name)
+            if old and up_to_date(old, current_key(path, name, config.options, config.formats,
+                                                   config.pdfa), config.out_dir):
+                batch.record(index, dict(old, status="skipped", reason="up to date"))
+                continue
+            pending.add(submit(Job(index, str(path), name, config.formats, config.pdfa,
+                                   config.options)))
+            drain(in_flight - 1)
+        drain(0)
