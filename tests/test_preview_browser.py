@@ -137,7 +137,7 @@ def test_an_edit_shows_in_the_page_and_a_broken_edit_shows_where(sample, browser
         pages = browser.wait_for(f"{PAGES}.length >= 2 && Array.from({PAGES})"
                                  ".every(i => i.complete && i.naturalWidth > 0) && "
                                  f"{PAGES}.length")
-        assert browser.wait_for("document.getElementById('conn')?.textContent") == "live"
+        assert browser.wait_for("document.getElementById('conn')?.textContent === 'live'")
         browser.screenshot(ARTIFACTS / "preview" / "1-loaded.png")
         browser.js("window.scrollTo(0, 700)")
         assert browser.js("window.scrollY") == 700
