@@ -18,6 +18,7 @@ from stdnum.fr import siren as stdsiren, siret as stdsiret
 
 from . import formatting as fmt
 from .i18n import phrase
+from .mentions import mentions_context
 from .model import ClientFile, DaysAfter, Party
 from .money import Computed, Tranche
 from .rules.rates import Rates
@@ -99,7 +100,8 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
         "iban": _grouped(p.iban, stdiban),
         "bic": p.bic,
         "identity": " · ".join(identity),
-        "signatory": {"name": p.signatory.name if p.signatory else p.name,
+        # no signatory: the block leaves a line to fill, never the company's name as signer
+        "signatory": {"name": p.signatory.name if p.signatory else None,
                       "title": p.signatory.title if p.signatory else None},
     }
 
@@ -157,6 +159,43 @@ def labels(lang: str) -> dict[str, str]:
     return yaml.safe_load(text)[lang]
 
 
+# labels that take another word when a document sells goods ("vendeur", "biens") or
+# carries no VAT ("Total", not "Total TTC"): key → key_<nature> / key_no_vat
+NO_VAT_LABELS = ("total_ttc", "ttc_in_words", "schedule_amount")
+
+
+def document_labels(lang: str, nature: str, regime: str) -> dict[str, str]:
+    """The labels of one document: those of its nature and VAT regime replace the rest."""
+    base = dict(labels(lang))
+    result = dict(base)
+    for key in base:
+        if nature != "services" and f"{key}_{nature}" in base:
+            result[key] = base[f"{key}_{nature}"]
+        if regime != "standard" and key in NO_VAT_LABELS:
+            result[key] = base[f"{key}_no_vat"]
+    return result
+
+
+def signature_context(client: ClientFile, lang: str) -> dict[str, Any]:
+    """The client's place and date of signature: blank lines to fill by hand until
+    ``document.accepted`` records them (the 7 and 14 days run from the real signature)."""
+    accepted = client.document.accepted
+    blank = labels(lang)["blank_line"]
+    return {"client_place": accepted.place if accepted else blank,
+            "client_date": fmt.date(accepted.date, lang) if accepted else blank,
+            "accepted": accepted is not None,
+            "blank": blank}
+
+
+def document_title(client: ClientFile, lang: str) -> str:
+    doc = client.document
+    if doc.title:
+        return doc.title
+    if doc.type == "contract" and doc.nature != "services":
+        return labels(lang)[f"title_contract_{doc.nature}"]
+    return phrase(lang, f"title.{doc.type}")
+
+
 def build_context(client: ClientFile, computed: Computed, rates: Rates,
                   clauses: list[dict] | tuple = ()) -> dict[str, Any]:
     doc, pay = client.document, client.payment
@@ -189,6 +228,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
     schedule = [tranche(t, lang) for t in computed.tranches]
     deposit = computed.deposit
     provider = party(client.provider, lang)
+    mentions = mentions_context(client, lang)
 
     return {
         "document": {
@@ -200,7 +240,10 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             "date": fmt.date(doc.date, lang),
             "date_value": doc.date,
             "place": doc.place,
-            "title": doc.title or phrase(lang, f"title.{doc.type}"),
+            "title": document_title(client, lang),
+            "nature": doc.nature,
+            "accepted": {"date": fmt.date(doc.accepted.date, lang),
+                         "place": doc.accepted.place} if doc.accepted else None,
             "valid_until": _or_none(valid_until, lambda d: fmt.date(d, lang)),
             "valid_until_value": valid_until,
             "validity_days": doc.validity_days,
@@ -263,5 +306,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
                     "label": deposit.label} if deposit else None,
         "clauses": list(clauses),
         "annexes": [{"title": a.title} for a in client.annexes],
-        "labels": labels(lang),
+        "labels": document_labels(lang, doc.nature, mentions["vat"]["regime"]),
+        "signature": signature_context(client, lang),
+        **mentions,
     }
