@@ -129,8 +129,8 @@ names = st.one_of(safe_text, st.sampled_from([
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
 quantities = st.sampled_from([Decimal("1"), Decimal("2"), Decimal("0.5"), Decimal("3"),
                               Decimal("12.25"), Decimal("1000")])
-vat_rates = st.sampled_from([Decimal("0"), Decimal("2.1"), Decimal("5.5"), Decimal("10"),
-                             Decimal("20")])
+# 0 % is a VAT regime, not a rate (legal.vat-mention): the franchise documents draw it
+vat_rates = st.sampled_from([Decimal("2.1"), Decimal("5.5"), Decimal("10"), Decimal("20")])
 
 
 @st.composite
@@ -175,6 +175,10 @@ def valid_documents(draw) -> dict:
     schedule = draw(schedules())
     if schedule:
         data["payment"]["schedule"] = schedule
+    if draw(st.booleans()):  # a micro-entrepreneur: no VAT at all (CGI 293 B)
+        data["provider"]["vat"] = "franchise"
+        for item in data["items"]:
+            item["vat_rate"] = Decimal(0)
     return data
 
 
