@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from . import formatting as fmt
-from .markup import parse
+from .markup import Block, parse
 from .model import AfterAcceptance, ClientFile
 from .render import Notice, notices_xml
 
@@ -141,6 +141,8 @@ def statements(client: ClientFile, lang: str) -> list[Notice]:
     perf = client.document.performance
     if consumer and perf is not None and perf.early_start_request \
             and client.document.context in ("off_premises", "distance"):
+        if out:  # an unbordered paragraph: each statement in a box of its own
+            out.append(Notice("Notice", (Block("paragraph", ()),)))
         out.append(_notice("Statement", say(lang, "early_start", provider=client.provider.name)))
         out.append(_notice("StatementSign", texts(lang)["client_signature"]))
     return out

@@ -362,7 +362,7 @@ def test_a_consumer_signs_in_person(tmp_path):
 
 def test_the_client_date_and_place_are_blank_until_accepted(tmp_path):
     printed = built_text(tmp_path, client_yaml())
-    assert "À ……………………………, le ……………………………" in printed
+    assert "À ………………………, le ………………………" in printed
     assert "À Paris, le 2 mars 2026" in printed          # the provider's side
     text = client_yaml(document=DOCUMENT + "  accepted: {date: 2026-03-05, place: Lyon}\n")
     assert "À Lyon, le 5 mars 2026" in built_text(tmp_path, text)
