@@ -140,6 +140,7 @@ def statements(client: ClientFile, lang: str) -> list[Notice]:
         out.append(_notice("StatementSign", texts(lang)["client_signature"]))
     perf = client.document.performance
     if consumer and perf is not None and perf.early_start_request \
+            and client.document.nature != "goods" \
             and client.document.context in ("off_premises", "distance"):
         if out:  # an unbordered paragraph: each statement in a box of its own
             out.append(Notice("Notice", (Block("paragraph", ()),)))

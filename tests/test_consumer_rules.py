@@ -234,6 +234,11 @@ def test_reverse_charge_towards_a_consumer_is_an_error(tmp_path):
     assert "consumer" in only(diagnostics(tmp_path, text), "legal.vat-mention").message
 
 
+def test_vat_on_debits_is_printed(tmp_path):
+    text = client_yaml(provider=PROVIDER + "  vat_on_debits: true\n")
+    assert "Option pour le paiement de la taxe d'après les débits." in built_text(tmp_path, text)
+
+
 def test_an_exemption_prints_its_ground(tmp_path):
     text = client_yaml(items=items("0"), extra='vat: {regime: exempt}\n')
     d = only(diagnostics(tmp_path, text), "legal.vat-mention")
@@ -317,6 +322,12 @@ def test_work_starting_within_14_days_without_a_request_is_an_error(tmp_path, st
 @pytest.mark.parametrize("start", ["2026-03-17", "{days_after: signature, days: 15}"])
 def test_work_starting_after_the_14_days_passes(tmp_path, start):
     assert not of(diagnostics(tmp_path, away(start)), "legal.early-start")
+
+
+def test_goods_delivered_early_need_no_request(tmp_path):
+    # for goods the withdrawal period runs from delivery (L221-18): nothing is lost
+    text = away("2026-03-10", extra_doc="  nature: goods\n")
+    assert not of(diagnostics(tmp_path, text), "legal.early-start")
 
 
 def test_the_express_request_is_printed_for_the_client_to_sign(tmp_path):

@@ -105,8 +105,9 @@ def test_the_fair_box_is_on_the_first_page(tmp_path):
 
 
 def test_the_client_signs_the_date_and_place_by_hand(docx_texts):
+    blank = {"contract-reverse-charge.yaml": "In ………………………, on ………………………"}
     for name in EXPECTED:
-        assert "À ………………………, le ………………………" in docx_texts[name], name
+        assert blank.get(name, "À ………………………, le ………………………") in docx_texts[name], name
 
 
 def test_the_kitchen_quote_certifies_its_10_percent(docx_texts):

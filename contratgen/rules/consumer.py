@@ -101,6 +101,8 @@ def fair_notice(doc: Finder):
       "and the acknowledgement that the right is lost once the service is fully performed")
 def early_start(doc: Finder):
     client = doc.client
+    if client.document.nature == "goods":  # for goods the 14 days run from delivery
+        return
     perf = client.document.performance
     if perf is not None and perf.early_start_request:
         missing = template_slot_missing(doc, "client_statements")
