@@ -82,8 +82,10 @@ def performance_text(client: ClientFile, lang: str) -> str | None:
     if accepted is not None:
         start = _resolved(start, accepted.date)
         end = _resolved(end, accepted.date)
+    goods = client.document.nature == "goods"   # a sale: when the goods are delivered
     parts = [_when(start, lang, "start_date", "start_after"),
-             _when(end, lang, "end_date", "end_after")]
+             _when(end, lang, "delivery_date" if goods else "end_date",
+                   "delivery_after" if goods else "end_after")]
     if perf.duration_days:
         parts.append(texts(lang)["duration"].format(days=fmt.days(perf.duration_days, lang)))
     return ", ".join(p for p in parts if p) or None
@@ -103,10 +105,12 @@ def information(client: ClientFile, lang: str) -> list[Notice]:
     """The consumer information and the insurance mention, in the mentions block."""
     p, out = client.provider, []
     when = performance_text(client, lang)
+    goods = client.document.nature == "goods"
     if when:
-        out.append(_notice("Notice", texts(lang)["performance"].format(when=when)))
+        out.append(_notice("Notice", texts(lang)["delivery" if goods else "performance"]
+                           .format(when=when)))
     if client.document.performance and client.document.performance.site:
-        out.append(_notice("Notice", say(lang, "performance_site",
+        out.append(_notice("Notice", say(lang, "delivery_site" if goods else "performance_site",
                                          site=client.document.performance.site)))
     if client.client.kind == "consumer":
         contact = " · ".join(plain(x) for x in (p.phone, p.email) if x)

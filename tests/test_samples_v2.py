@@ -66,7 +66,8 @@ REVERSE = ["Reverse charge (autoliquidation): art. 283-2 du CGI",
 FAIR = ["Le consommateur ne bénéficie pas d'un droit de rétractation pour un achat effectué "
         "dans une foire ou dans un salon.",
         "Le consommateur dispose d'un délai de deux ans à compter de la délivrance du bien",
-        "articles 1641 à 1649 du code civil", "Contrat de vente", "Pour le vendeur", "Détail des biens", "achèvement au plus tard le 15 mai 2026",
+        "articles 1641 à 1649 du code civil", "Contrat de vente", "Pour le vendeur", "Détail des biens", "Livraison : au plus tard le 15 mai 2026",
+        "Lieu de livraison : 17 chemin des Vignes, 69290 Craponne",
         "conclu dans une foire ou un salon, le client ne bénéficie pas d'un droit de rétractation"]
 EXPECTED = {"quote-plumber-b2c.yaml": PLUMBER, "quote-franchise.yaml": FRANCHISE,
             "contract-reverse-charge.yaml": REVERSE, "contract-fair-goods.yaml": FAIR}
