@@ -519,3 +519,17 @@ def test_a_replaced_field_gives_no_second_error(tmp_path):
     diags = diagnostics(tmp_path, text)
     assert of(diags, "payment.recovery_indemnity")
     assert not of(diags, "legal.recovery-indemnity")   # the value is malformed, not missing
+
+
+def test_a_missing_field_does_not_hide_the_legal_errors(tmp_path):
+    text = client_yaml(document=DOCUMENT.replace("  place: Paris\n", ""),
+                       payment=PAYMENT.replace("terms_days: 30", "terms_days: 75"))
+    codes = {d.code for d in diagnostics(tmp_path, text)}
+    assert {"document.place", "legal.payment-term-max"} <= codes
+
+
+def test_a_file_that_cannot_be_salvaged_reports_its_schema_errors(tmp_path):
+    text = client_yaml(document=DOCUMENT + "  valid_until: 2026-04-01\n  validity_days: 30\n")
+    diags = diagnostics(tmp_path, text)
+    assert diags and all(not d.code.startswith("legal.") for d in diags)
+    assert any("not both" in d.message for d in diags)

@@ -117,7 +117,7 @@ def b2c_context(doc: Finder):
     if "context" not in doc.client.document.model_fields_set:
         yield doc.at(("document",),
                      "say where this consumer contract is concluded: document.context: "
-                     "on_premises, off_premises or distance (the 14-day right of withdrawal "
+                     "on_premises, off_premises, distance or fair (the 14-day right of withdrawal "
                      "depends on it)", key=True)
 
 
