@@ -25,7 +25,8 @@ def built_text(tmp_path: Path, text: str) -> str:
 
 
 def items(rate: str, price: str = "1000") -> str:
-    return f"items:\n  - {{description: Travaux, quantity: 1, unit_price: {price}, vat_rate: {rate}}}\n"
+    return ("items:\n  - {description: Travaux, quantity: 1, "
+            f"unit_price: {price}, vat_rate: {rate}}}\n")
 
 
 def without_slot(tmp_path: Path, slot: str) -> str:
@@ -84,7 +85,8 @@ def test_a_consumer_document_without_mediator_is_an_error(tmp_path):
 def test_the_mediator_is_printed_for_the_consumer(tmp_path):
     text = consumer_yaml()
     assert not of(diagnostics(tmp_path, text), "legal.mediator")
-    assert "médiateur de la consommation CM2C (https://www.cm2c.net)" in built_text(tmp_path, text)
+    printed = built_text(tmp_path, text)
+    assert "médiateur de la consommation CM2C (https://www.cm2c.net)" in printed
 
 
 # --- legal.legal-guarantee -------------------------------------------------------------------
@@ -243,7 +245,8 @@ def test_an_exemption_prints_its_ground(tmp_path):
     text = client_yaml(items=items("0"), extra='vat: {regime: exempt}\n')
     d = only(diagnostics(tmp_path, text), "legal.vat-mention")
     assert at(d, text, "vat:") and "vat.ground" in d.message
-    text = client_yaml(items=items("0"), extra='vat: {regime: exempt, ground: "art. 261-4-4° du CGI"}\n')
+    text = client_yaml(items=items("0"),
+                       extra='vat: {regime: exempt, ground: "art. 261-4-4° du CGI"}\n')
     assert not of(diagnostics(tmp_path, text), "legal.vat-mention")
     assert "Exonération de TVA : art. 261-4-4° du CGI" in built_text(tmp_path, text)
 
@@ -312,7 +315,8 @@ def away(start: str, request: str = "", extra_doc: str = "") -> str:
                          clauses="clauses:\n  - billing\n  - withdrawal\n")
 
 
-@pytest.mark.parametrize("start", ["2026-03-10", "2026-03-16", "{days_after: signature, days: 14}"])
+@pytest.mark.parametrize("start", ["2026-03-10", "2026-03-16",
+                                   "{days_after: signature, days: 14}"])
 def test_work_starting_within_14_days_without_a_request_is_an_error(tmp_path, start):
     text = away(start)
     d = only(diagnostics(tmp_path, text), "legal.early-start")
@@ -496,7 +500,8 @@ def test_the_7_days_run_from_the_recorded_signature(tmp_path):
 
 
 def test_a_cheque_taken_at_signing_is_a_warning(tmp_path):
-    text = dated("2026-03-20").replace("  terms_days: 0\n", "  terms_days: 0\n  methods: [bank_transfer, check]\n")
+    text = dated("2026-03-20").replace("  terms_days: 0\n",
+                                       "  terms_days: 0\n  methods: [bank_transfer, check]\n")
     d = only(diagnostics(tmp_path, text), "legal.off-premises-payment")
     assert d.severity == "warning" and at(d, text, "check]") and "cheque" in d.message
 
