@@ -314,9 +314,9 @@ def errors_to_diagnostics(exc: ValidationError, source: Source, base: tuple = ()
         elif kind == "missing":
             d = source.diagnostic(loc[:-1], f"missing required field '{loc[-1]}'",
                                   _field_code(loc))
-        else:
+        else:  # a rule of the whole file ("needs at least one line in 'items'"): [client]
             d = source.diagnostic(loc, msg[0].lower() + msg[1:],
-                                  _field_code(loc))
+                                  _field_code(loc) or "client")
         if (d.line, d.col, d.code) not in seen:  # union branches repeat the same node
             seen.add((d.line, d.col, d.code))
             diagnostics.append(d)

@@ -126,7 +126,9 @@ safe_text = st.text(_ALPHABET, min_size=1, max_size=60).map(str.strip).filter(bo
 names = st.one_of(safe_text, st.sampled_from([
     "Dupont & Fils <SARL>", "L'Atelier \"Martin\"", "Café 🙂 & Co", "مخبز مارتن",
     "{{ provider.name }}", "**gras** *italique*", "a]]>b", "Ωmega — Ltd."]))
-money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
+# at least 10.00: a tiny total split in tranches of 1 % gives a tranche of 0.00 € (half
+# a unit at 0.01 with a discount, a whole document of 0.00 €), which is rightly refused
+money = st.decimals(min_value=Decimal("10.00"), max_value=Decimal("99999.99"), places=2)
 quantities = st.sampled_from([Decimal("1"), Decimal("2"), Decimal("0.5"), Decimal("3"),
                               Decimal("12.25"), Decimal("1000")])
 # 0 % is a VAT regime, not a rate (legal.vat-mention): the franchise documents draw it
