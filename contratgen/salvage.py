@@ -25,6 +25,11 @@ _DELETE = object()
 # tried in order until the field validates; a mapping or a list lets validation go on
 # inside a section that was missing or malformed
 STRATEGIES = (_DELETE, 1, "-", datetime.date(2000, 1, 1), {}, [])
+# fields that decide which rules apply: a malformed one is never guessed (a consumer's
+# document checked as a business one would report false errors), the schema errors stand
+DECISIVE = {("document", "type"), ("document", "context"), ("document", "nature"),
+            ("document", "language"), ("client", "kind"), ("provider", "vat"),
+            ("vat", "regime"), ("client",), ("document",), ("provider",)}
 # rules whose result depends on the amounts: silent when an item or a tranche was replaced
 AMOUNT_RULES = ("legal.schedule-total", "legal.penalty-clause-consumer")
 
@@ -79,7 +84,7 @@ def _repair(data: Any, locations: list[tuple], tried: dict[tuple, int]) -> bool:
     (a whole-file or whole-section rule such as "give valid_until or validity_days")."""
     for loc in locations:
         parent = _node(data, loc[:-1]) if loc else None
-        if not loc or not isinstance(parent, (dict, list)) \
+        if not loc or loc in DECISIVE or not isinstance(parent, (dict, list)) \
                 or (isinstance(parent, list) and not isinstance(loc[-1], int)):
             return False
         step = tried.get(loc, 0)

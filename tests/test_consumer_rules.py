@@ -538,3 +538,11 @@ def test_a_file_that_cannot_be_salvaged_reports_its_schema_errors(tmp_path):
     diags = diagnostics(tmp_path, text)
     assert diags and all(not d.code.startswith("legal.") for d in diags)
     assert any("not both" in d.message for d in diags)
+
+
+def test_a_malformed_kind_of_client_is_never_guessed(tmp_path):
+    # checking a consumer's document as a business one would report false errors
+    text = client_yaml(client=CLIENT.replace("kind: business", "kind: company"),
+                       payment=PAYMENT.replace("terms_days: 30", "terms_days: 75"))
+    diags = diagnostics(tmp_path, text)
+    assert of(diags, "client.kind") and not [d for d in diags if d.code.startswith("legal.")]
