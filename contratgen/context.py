@@ -162,6 +162,8 @@ def labels(lang: str) -> dict[str, str]:
 # labels that take another word when a document sells goods ("vendeur", "biens") or
 # carries no VAT ("Total", not "Total TTC"): key → key_<nature> / key_no_vat
 NO_VAT_LABELS = ("total_ttc", "ttc_in_words", "schedule_amount")
+# under the franchise there is no tax at all: no "HT" either (key_franchise)
+FRANCHISE_LABELS = ("unit_price", "total_ht")
 
 
 def document_labels(lang: str, nature: str, regime: str) -> dict[str, str]:
@@ -173,6 +175,8 @@ def document_labels(lang: str, nature: str, regime: str) -> dict[str, str]:
             result[key] = base[f"{key}_{nature}"]
         if regime != "standard" and key in NO_VAT_LABELS:
             result[key] = base[f"{key}_no_vat"]
+        if regime == "franchise" and key in FRANCHISE_LABELS:
+            result[key] = base[f"{key}_franchise"]
     return result
 
 

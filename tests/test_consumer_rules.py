@@ -211,6 +211,7 @@ def test_franchise_prints_the_mention_and_no_vat(tmp_path):
     assert "TVA non applicable, art. 293 B du CGI" in printed
     assert "TTC" not in printed and "Total : 1 000,00 €" in printed
     assert "Montant TVA" not in printed and "dont 0,00" not in printed
+    assert " HT" not in printed and "Prix unitaire" in printed
 
 
 REVERSE = 'vat: {regime: reverse_charge, ground: "art. 283-2 du CGI"}\n'
