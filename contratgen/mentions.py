@@ -171,4 +171,7 @@ def mentions_context(client: ClientFile, lang: str) -> dict[str, Any]:
                                                     texts(lang)["statements_heading"])]
                                           if signed else []) + signed),
         "mentions_heading": texts(lang)["heading"],
+        # a quote's object, above its items (a contract prints it as its first article)
+        "quote_object": notices_xml([Notice("Normal", parse(client.document.object))])
+        if client.document.type == "quote" and client.document.object else "",
     }

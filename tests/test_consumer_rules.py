@@ -547,3 +547,10 @@ def test_a_malformed_kind_of_client_is_never_guessed(tmp_path):
                        payment=PAYMENT.replace("terms_days: 30", "terms_days: 75"))
     diags = diagnostics(tmp_path, text)
     assert of(diags, "client.kind") and not [d for d in diags if d.code.startswith("legal.")]
+
+
+def test_a_quote_prints_its_object_above_its_items(tmp_path):
+    document = DOCUMENT.replace("type: contract", "type: quote") + \
+        "  validity_days: 30\n  free_of_charge: true\n  object: Refonte du **site** internet\n"
+    printed = built_text(tmp_path, client_yaml(document=document))
+    assert printed.index("Objet\nRefonte du site internet") < printed.index("Détail des")

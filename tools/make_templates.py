@@ -667,7 +667,12 @@ def build_parties(doc, kind: str) -> None:
              keep_next=True)
 
 
-def build_items(doc) -> None:
+def build_items(doc, kind: str = "contract") -> None:
+    if kind == "quote":  # the object of the quote, above its items (SPEC, Version 2)
+        tag_para(doc, "{%p if quote_object %}")
+        para(doc, "{{ labels.object_heading }}", style="Heading1")
+        tag_para(doc, "{%p endif %}")
+        tag_para(doc, "{{p quote_object }}")
     para(doc, "{{ labels.items_heading }}", style="Heading1")
     # without VAT (franchise en base) the table has no VAT column
     tag_para(doc, "{%p if vat.show_rates %}", style="TableText")
@@ -1026,7 +1031,7 @@ def build(kind: str) -> bytes:
     build_header_footer(doc)
     build_title(doc, kind)
     build_parties(doc, kind)
-    build_items(doc)
+    build_items(doc, kind)
     build_totals(doc)
     build_schedule(doc)
     build_payment(doc)
