@@ -18,11 +18,12 @@ from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .i18n import phrase
 from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
     render_blocks
-from .model import ClientFile, Tranche as TrancheInput, parse_client
+from .model import ClientFile, Tranche as TrancheInput
 from .money import Computed, ScheduleError, compute
 from .rules.rates import Rates, RatesTable, rates_for
 from .output import name_key, remove_stale_temporaries, safe_name, write_atomic, \
     write_files, write_outputs  # noqa: F401 - the pipeline's outputs, re-exported
+from .salvage import Partial, parse_partial
 from .source import Source
 from .template_lint import template_problems
 
@@ -265,10 +266,27 @@ def template_diagnostics(client: ClientFile, source: Source, template: Path,
 
 
 def prepare(path: Path, options: Options = Options()) -> Prepared:
-    """Everything up to rendering; raises :class:`UserError` with all located problems."""
+    """Everything up to rendering; raises :class:`UserError` with all located problems.
+
+    A schema error does not stop the checks: the stages run on the fields that are
+    well-formed (:mod:`contratgen.salvage`), and every problem is reported at once."""
     path = Path(path)
     source, digest = load(path)
-    client = default_schedule(parse_client(source))
+    partial = parse_partial(source)
+    if partial.client is None:
+        raise UserError(partial.diagnostics)
+    try:
+        return _prepare_valid(path, source, digest, partial.client, options, partial)
+    except UserError as exc:
+        if not partial.diagnostics:
+            raise
+        found = list(partial.diagnostics) + partial.keep(source, exc.diagnostics)
+        raise UserError(sorted(found, key=lambda d: (d.line, d.col))) from None
+
+
+def _prepare_valid(path: Path, source: Source, digest: str, client: ClientFile,
+                   options: Options, partial: Partial) -> Prepared:
+    client = default_schedule(client)
     computed = compute_numbers(client, source)
     rates = rates_for(client.document.date, options.rates)
     library, lib_diags = library_for(client, source, options)
@@ -285,6 +303,8 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     if options.strict:
         diags = [Diagnostic(d.file, d.line, d.col, ERROR, d.message + " (--strict)", d.code)
                  if d.severity == WARNING else d for d in diags]
+    if partial.diagnostics:  # the schema errors stop the document, after every check ran
+        raise UserError(diags)
     if has_errors(diags):
         raise UserError(sorted(diags, key=lambda d: (d.line, d.col)))
     return Prepared(path, source, digest, client, computed, rates, library, clauses, template,
@@ -302,6 +322,26 @@ def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,
         raise UserError([Diagnostic(clause.source.file, line, col, ERROR,
                                     f"clause '{clause.id}' ({where}): {exc}",
                                     "clause.text")]) from None
+
+
+def document_context(prepared: Prepared) -> dict:
+    """The template context of a prepared document (without the rendered articles)."""
+    lang = prepared.lang
+    clauses_info = [{"number": s.number, "id": s.clause.id, "version": s.clause.spec.version,
+                     "title": s.clause.spec.title.model_dump()[lang],
+                     "conspicuous": s.clause.spec.conspicuous,
+                     "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
+    return build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
+
+
+def clause_text(prepared: Prepared, selected: SelectedClause) -> str | None:
+    """A clause's text as this document prints it (None: it cannot be rendered, which
+    rendering reports)."""
+    try:
+        blocks = _clause_blocks(prepared, selected, document_context(prepared))
+    except UserError:
+        return None
+    return "\n".join(b.text for b in blocks)
 
 
 def clause_articles(prepared: Prepared, context: dict) -> tuple[list[render.Article],
@@ -326,11 +366,7 @@ def clause_articles(prepared: Prepared, context: dict) -> tuple[list[render.Arti
 def render_document(prepared: Prepared) -> bytes:
     """The DOCX bytes of a prepared document."""
     lang = prepared.lang
-    clauses_info = [{"number": s.number, "id": s.clause.id, "version": s.clause.spec.version,
-                     "title": s.clause.spec.title.model_dump()[lang],
-                     "conspicuous": s.clause.spec.conspicuous,
-                     "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
-    context = build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
+    context = document_context(prepared)
     articles, annexes = clause_articles(prepared, context)
     context["articles"] = render.articles_xml(articles)
     context["object"] = render.section_xml(front.title(lang, "object"),
@@ -351,7 +387,7 @@ def render_document(prepared: Prepared) -> bytes:
 def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> bytes:
     """Convert with LibreOffice, then add signature fields, metadata, provenance, annexes."""
     from . import finalize
-    from .context import labels
+    from .context import document_title, labels
     from .diagnostics import ExternalError
     from .pdf import ConversionFailed, ConverterMissing
     try:
@@ -366,7 +402,7 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
              finalize.SignatureSlot("client_signature", anchor, "right")]
     annexes = [finalize.Annex(a.title, path)
                for a, path in zip(prepared.client.annexes, prepared.annexes)]
-    title = doc.title or phrase(lang, f"title.{doc.type}")
+    title = document_title(prepared.client, lang)
     meta = finalize.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
                             subject=f"{title} — {prepared.client.client.name}",
                             keywords=" ".join(s.clause.id for s in prepared.clauses),

@@ -21,6 +21,7 @@ from stdnum.fr import siren as stdsiren, siret as stdsiret
 from . import formatting as fmt
 from .front import performance_context
 from .i18n import phrase
+from .mentions import mentions_context
 from .model import ClientFile, DaysAfter, Party
 from .money import Computed, Tranche
 from .rules.rates import Rates
@@ -112,7 +113,8 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
         "iban": _grouped(p.iban, stdiban),
         "bic": p.bic,
         "identity": " · ".join(identity),
-        "signatory": {"name": p.signatory.name if p.signatory else p.name,
+        # no signatory: the block leaves a line to fill, never the company's name as signer
+        "signatory": {"name": p.signatory.name if p.signatory else None,
                       "title": p.signatory.title if p.signatory else None},
     }
 
@@ -188,6 +190,8 @@ def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
 # The names a template may use: build_context's keys, and the slots the renderer fills.
 CONTEXT_NAMES = frozenset({"document", "provider", "client", "items", "vat_lines", "totals",
                            "payment", "schedule", "deposit", "clauses", "annexes", "labels",
+                           "signature", "vat", "head_notice", "mentions", "has_mentions",
+                           "mentions_heading", "client_statements",
                            "articles", "clause_annexes", "object"})
 
 
@@ -198,6 +202,47 @@ def labels(lang: str) -> dict[str, str]:
     except FileNotFoundError:  # pragma: no cover - shipped with the package
         return {}
     return yaml.safe_load(text)[lang]
+
+
+# labels that take another word when a document sells goods ("vendeur", "biens") or
+# carries no VAT ("Total", not "Total TTC"): key → key_<nature> / key_no_vat
+NO_VAT_LABELS = ("total_ttc", "ttc_in_words", "schedule_amount")
+# under the franchise there is no tax at all: no "HT" either (key_franchise)
+FRANCHISE_LABELS = ("unit_price", "total_ht")
+
+
+def document_labels(lang: str, nature: str, regime: str) -> dict[str, str]:
+    """The labels of one document: those of its nature and VAT regime replace the rest."""
+    base = dict(labels(lang))
+    result = dict(base)
+    for key in base:
+        if nature != "services" and f"{key}_{nature}" in base:
+            result[key] = base[f"{key}_{nature}"]
+        if regime != "standard" and key in NO_VAT_LABELS:
+            result[key] = base[f"{key}_no_vat"]
+        if regime == "franchise" and key in FRANCHISE_LABELS:
+            result[key] = base[f"{key}_franchise"]
+    return result
+
+
+def signature_context(client: ClientFile, lang: str) -> dict[str, Any]:
+    """The client's place and date of signature: blank lines to fill by hand until
+    ``document.accepted`` records them (the 7 and 14 days run from the real signature)."""
+    accepted = client.document.accepted
+    blank = labels(lang)["blank_line"]
+    return {"client_place": accepted.place if accepted else blank,
+            "client_date": fmt.date(accepted.date, lang) if accepted else blank,
+            "accepted": accepted is not None,
+            "blank": blank}
+
+
+def document_title(client: ClientFile, lang: str) -> str:
+    doc = client.document
+    if doc.title:
+        return doc.title
+    if doc.type == "contract" and doc.nature != "services":
+        return labels(lang)[f"title_contract_{doc.nature}"]
+    return phrase(lang, f"title.{doc.type}")
 
 
 def build_context(client: ClientFile, computed: Computed, rates: Rates,
@@ -234,6 +279,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
     deposit = computed.deposit
     provider = party(client.provider, lang)
     provider["insurance"] = insurance(client)
+    mentions = mentions_context(client, lang)
 
     return {
         "document": {
@@ -245,7 +291,10 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             "date": fmt.date(doc.date, lang),
             "date_value": doc.date,
             "place": doc.place,
-            "title": doc.title or phrase(lang, f"title.{doc.type}"),
+            "title": document_title(client, lang),
+            "nature": doc.nature,
+            "accepted": {"date": fmt.date(doc.accepted.date, lang),
+                         "place": doc.accepted.place} if doc.accepted else None,
             "valid_until": _or_none(valid_until, lambda d: fmt.date(d, lang)),
             "valid_until_value": valid_until,
             "validity_days": doc.validity_days,
@@ -254,7 +303,6 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
             else None,
             "copies": doc.copies,
             "context": doc.context,
-            "nature": doc.nature,
             "object": doc.object,
             "performance": performance_context(doc.performance, lang),
             "cross_border_eu": cross_border_eu(client),
@@ -316,5 +364,7 @@ def build_context(client: ClientFile, computed: Computed, rates: Rates,
                     "label": deposit.label} if deposit else None,
         "clauses": list(clauses),
         "annexes": [{"title": a.title} for a in client.annexes],
-        "labels": labels(lang),
+        "labels": document_labels(lang, doc.nature, mentions["vat"]["regime"]),
+        "signature": signature_context(client, lang),
+        **mentions,
     }

@@ -199,6 +199,9 @@ class Performance(Model):
     end: Optional[When] = None
     duration_days: Optional[Annotated[int, Field(gt=0, le=3650)]] = None
     site: Optional[Text] = None
+    early_start_request: bool = Field(
+        False, description="the consumer expressly asks that the work start before the end "
+                           "of the 14-day withdrawal period (C. conso. L221-25)")
 
     @model_validator(mode="after")
     def _one_end(self) -> "Performance":
@@ -217,8 +220,9 @@ class Accepted(Model):
 
 class VatRegime(Model):
     """The document's VAT regime when it is not the standard one."""
-    regime: Literal["reverse_charge", "exempt"]
-    ground: Text
+    regime: Literal["standard", "reverse_charge", "exempt"] = "standard"
+    ground: Optional[Text] = Field(None, description="the legal ground printed on the "
+                                                     "document (required unless standard)")
     territory: Optional[Text] = Field(
         None, description="a VAT territory other than mainland France (e.g. 'Corse', 'DOM')")
 
@@ -339,9 +343,9 @@ def errors_to_diagnostics(exc: ValidationError, source: Source, base: tuple = ()
         elif kind == "missing":
             d = source.diagnostic(loc[:-1], f"missing required field '{loc[-1]}'",
                                   _field_code(loc))
-        else:
+        else:  # a rule of the whole file ("needs at least one line in 'items'"): [client]
             d = source.diagnostic(loc, msg[0].lower() + msg[1:],
-                                  _field_code(loc))
+                                  _field_code(loc) or "client")
         if (d.line, d.col, d.code) not in seen:  # union branches repeat the same node
             seen.add((d.line, d.col, d.code))
             diagnostics.append(d)

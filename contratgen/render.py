@@ -189,6 +189,42 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
     return Markup("".join(parts))
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A mandatory text printed from data (contratgen/data/mentions.yaml), in a paragraph
+    style of the template (``Notice``, ``NoticeBox``, ``FairNotice``, ``Statement``)."""
+    style: str
+    blocks: tuple[Block, ...]
+
+
+def notices_xml(notices: Sequence[Notice]) -> Markup:
+    """Ready-made ``<w:p>`` elements for ``{{p head_notice }}``, ``{{p mentions }}`` and
+    ``{{p client_statements }}``; the box, size and borders come from the style."""
+    parts = []
+    for notice in notices:
+        for block in notice.blocks:
+            runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
+            if block.kind == "item":
+                runs = _run("– ") + runs
+            parts.append(f'<w:p><w:pPr><w:pStyle w:val="{notice.style}"/></w:pPr>{runs}</w:p>')
+    return Markup("".join(parts))
+
+
+_SLOT = re.compile(r"\{\{p\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def template_slots(path: Path) -> frozenset[str] | None:
+    """The names of the ``{{p name }}`` paragraphs of a template's body (None: unreadable;
+    rendering reports why)."""
+    try:
+        template = prepare_template(path)
+    except UserError:
+        return None
+    body = dict(template.entries).get("word/document.xml", b"").decode("utf-8", "replace")
+    text = re.sub(r"<[^>]+>", "", body)  # a tag split over runs still reads whole
+    return frozenset(_SLOT.findall(text))
+
+
 # --- rendering and packaging ------------------------------------------------------------
 
 def render_docx(template: PreparedTemplate, context: Mapping[str, Any],

@@ -310,10 +310,10 @@ def test_hostile_template_is_refused(tmp_path, expression):
 # --- paths in client.yaml stay in its folder ------------------------------------------
 
 @pytest.mark.parametrize("line, where", [
-    ("library: ../elsewhere", (24, 10)),
-    ("library: {path: /etc, layer: false}", (24, 17)),
-    ("annexes: [{path: ../../etc/passwd, title: X}]", (24, 18)),
-    ("annexes: [{path: /etc/passwd, title: X}]", (24, 18)),
+    ("library: ../elsewhere", (26, 10)),
+    ("library: {path: /etc, layer: false}", (26, 17)),
+    ("annexes: [{path: ../../etc/passwd, title: X}]", (26, 18)),
+    ("annexes: [{path: /etc/passwd, title: X}]", (26, 18)),
 ])
 def test_path_outside_the_input_folder_is_refused(tmp_path, line, where):
     path = tmp_path / "client.yaml"
@@ -351,7 +351,7 @@ def test_symlink_leading_outside_is_refused(tmp_path):
     path.write_text(MINIMAL + "library: lib\n", "utf-8")
     result, _ = build(path)
     assert result.exit_code == 1
-    assert one_error(result.output, "path.outside")[1:3] == (24, 10)
+    assert one_error(result.output, "path.outside")[1:3] == (26, 10)
 
 
 def test_allow_outside_paths_permits_a_library_elsewhere(tmp_path):

@@ -130,7 +130,7 @@ def test_encoded_surrogate_bytes_are_refused_where_they_are(tmp_path):
     path = tmp_path / "client.yaml"
     path.write_bytes(MINIMAL.encode().replace(b"Prestation", b"Pre\xed\xa0\x80station"))
     result, out = build(path)
-    assert refused(result, out, path, "yaml.encoding")[:2] == (19, 22)
+    assert refused(result, out, path, "yaml.encoding")[:2] == (21, 22)
 
 
 def test_text_longer_than_the_limit_is_refused(tmp_path):
@@ -143,12 +143,12 @@ def test_text_longer_than_the_limit_is_refused(tmp_path):
 
 def test_more_items_than_the_limit_is_refused(tmp_path):
     item = "  - {description: Prestation, quantity: 1, unit_price: 1, vat_rate: 20}\n"
-    text = MINIMAL.replace(LINES[18] + "\n", item * (MAX_ITEMS + 1))
+    text = MINIMAL.replace(LINES[20] + "\n", item * (MAX_ITEMS + 1))
     path = tmp_path / "client.yaml"
     path.write_text(text, "utf-8")
     result, out = build(path)
     line, _, message = refused(result, out, path, "items")
-    assert line == 19 and str(MAX_ITEMS) in message
+    assert line == 21 and str(MAX_ITEMS) in message
 
 
 def test_amount_too_large_to_print_to_the_cent_is_refused(tmp_path):
@@ -156,7 +156,7 @@ def test_amount_too_large_to_print_to_the_cent_is_refused(tmp_path):
                       "quantity: 999999999999999, unit_price: 999999999999999")
     result, out = build(path)
     line, _, message = refused(result, out, path, "items[0].quantity")
-    assert line == 19 and "1,000,000,000,000" in message
+    assert line == 21 and "1,000,000,000,000" in message
 
 
 # --- values that are printed exactly -----------------------------------------------

@@ -21,7 +21,7 @@ def errors(path):
 def test_a_consumer_only_clause_in_a_b2b_contract_is_located(write):
     path = write("c.yaml", MINIMAL + "clauses:\n  - billing\n  - withdrawal\n")
     (d,) = [d for d in errors(path) if d.code == "clauses.parties"]
-    assert (d.line, d.col) == (26, 5) and "consumer" in d.message
+    assert (d.line, d.col) == (28, 5) and "consumer" in d.message
 
 
 def test_a_clause_listed_twice(write):
@@ -32,13 +32,13 @@ def test_a_clause_listed_twice(write):
 def test_a_required_param_missing(write):
     path = write("c.yaml", MINIMAL + "clauses: [jurisdiction]\n")
     (d,) = [d for d in errors(path) if d.code == "clauses.params"]
-    assert "court" in d.message and d.line == 24
+    assert "court" in d.message and d.line == 26
 
 
 def test_a_param_of_the_wrong_type(write):
     path = write("c.yaml", MINIMAL + "clauses:\n  - {id: resolutory, params: {notice_days: quinze}}\n")
     (d,) = [d for d in errors(path) if d.code == "clauses.params"]
-    assert "whole number" in d.message and d.line == 25
+    assert "whole number" in d.message and d.line == 27
 
 
 def firm_library(tmp_path, text_fr="Texte du cabinet : **{{ client.name }}**."):
@@ -88,13 +88,13 @@ def test_a_library_path_outside_the_input_folder_is_refused(write, tmp_path):
     path = write("sub/c.yaml", MINIMAL + "library: ../firm\nclauses: [penalty]\n")
     firm_library(tmp_path)
     (d,) = errors(path)
-    assert d.code == "path.outside" and d.line == 24
+    assert d.code == "path.outside" and d.line == 26
 
 
 def test_a_negative_clause_param_is_refused(write):
     path = write("c.yaml", MINIMAL + "clauses:\n  - {id: penalty, params: {amount: -5}}\n")
     (d,) = [d for d in errors(path) if d.code == "clauses.params"]
-    assert "at least 0" in d.message and d.line == 25
+    assert "at least 0" in d.message and d.line == 27
 
 
 def test_a_notice_of_zero_days_is_refused(write):

@@ -38,6 +38,7 @@ provider:
   registry: RCS Paris
   trader: true
   address: 12 rue des Lilas, 75011 Paris
+  signatory: {name: Jeanne Dupont, title: Gérante}
 """
 CLIENT = """\
 client:
@@ -47,6 +48,7 @@ client:
   siren: "552100554"
   trader: true
   address: 3 place du Marché, 69002 Lyon
+  signatory: {name: Paul Martin, title: Président}
 """
 CONSUMER = """\
 client:
@@ -82,9 +84,20 @@ def client_yaml(document=DOCUMENT, provider=PROVIDER, client=CLIENT, items=ITEMS
                    (document, provider, client, items, payment, clauses, extra))
 
 
-def consumer_yaml(context="on_premises", payment=CONSUMER_PAYMENT, **kw) -> str:
-    document = DOCUMENT + f"  context: {context}\n"
-    return client_yaml(document=document, client=CONSUMER, payment=payment, **kw)
+# what a consumer is told before signing (legal.consumer-information, legal.mediator)
+CONSUMER_PROVIDER = PROVIDER + """\
+  phone: "+33 1 40 00 00 00"
+  email: contact@dupont.example
+  mediator: {name: CM2C, url: "https://www.cm2c.net"}
+"""
+PERFORMANCE = "  performance: {start: 2026-04-01, end: 2026-04-15}\n"
+
+
+def consumer_yaml(context="on_premises", payment=CONSUMER_PAYMENT, document=DOCUMENT,
+                  performance=PERFORMANCE, provider=CONSUMER_PROVIDER, **kw) -> str:
+    document = document + f"  context: {context}\n" + performance
+    return client_yaml(document=document, client=CONSUMER, payment=payment,
+                       provider=provider, **kw)
 
 
 def quote_doc(extra_lines: str) -> str:
@@ -702,7 +715,7 @@ def test_penalty_larger_than_the_total_against_a_consumer_is_a_warning(tmp_path)
 
 
 def test_penalty_within_the_total_against_a_consumer_passes(tmp_path):
-    text = consumer_yaml(clauses="clauses:\n  - id: penalty\n    params: {amount: 1200}\n")
+    text = consumer_yaml(clauses="clauses:\n  - id: penalty\n    params: {amount: 300}\n")
     assert not of(diagnostics(tmp_path, text), "legal.penalty-clause-consumer")
 
 
@@ -781,7 +794,14 @@ def test_catalogue_has_every_rule_of_legal_fr_once():
                 "legal.off-premises-payment", "legal.withdrawal-notice", "legal.quote-validity",
                 "legal.quote-price-of-quote", "legal.seller-identity", "legal.sole-trader-name",
                 "legal.identifiers", "legal.penalty-clause-consumer", "legal.rates-table",
-                "legal.b2c-context", "legal.invoice-mentions"}
+                "legal.b2c-context",
+                # Version 2
+                "legal.consumer-information", "legal.mediator", "legal.legal-guarantee",
+                "legal.building-insurance", "legal.reduced-rate-certification",
+                "legal.vat-rate", "legal.vat-mention", "legal.consumer-language",
+                "legal.fair-notice", "legal.early-start", "legal.signatory",
+                "legal.liability-consumer", "legal.deposit-withdrawal",
+                "legal.invoice-mentions"}
     assert len(ids) == len(set(ids)) and set(ids) == expected
     if legal_fr.exists():  # the spec, when the repository sits next to it
         for rule_id in expected - {"legal.rates-table", "legal.b2c-context"}:

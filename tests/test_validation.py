@@ -46,14 +46,14 @@ def test_an_unknown_key_with_brackets_is_named_at_its_place(write, key):
 def test_money_written_as_a_french_string_is_refused(write):
     path = write("c.yaml", MINIMAL.replace("unit_price: 100", 'unit_price: "1 200,50"'))
     d = only(errors_of(path), "items[0].unit_price")
-    assert (d.line, d.col) == (19, 56)
+    assert (d.line, d.col) == (21, 56)
     assert "1200.50" in d.message and "'1 200,50'" in d.message
 
 
 def test_wrong_type_is_located(write):
     path = write("c.yaml", MINIMAL.replace("  trader: true\n  address: \"3", "  trader: maybe\n  address: \"3"))
     d = only(errors_of(path), "client.trader")
-    assert (d.line, d.col) == (16, 11)
+    assert (d.line, d.col) == (17, 11)
 
 
 def test_missing_required_field_is_located_at_its_parent(write):
@@ -77,13 +77,13 @@ def test_a_date_that_is_not_a_date(write):
 def test_unknown_clause_id_is_located_at_the_clause(write):
     path = write("c.yaml", MINIMAL + "clauses:\n  - billing\n  - retention_of_tittle\n")
     d = only(errors_of(path), "clauses.unknown")
-    assert (d.line, d.col) == (26, 5) and "retention_of_tittle" in d.message
+    assert (d.line, d.col) == (28, 5) and "retention_of_tittle" in d.message
 
 
 def test_unknown_clause_param_is_located_at_the_param(write):
     path = write("c.yaml", MINIMAL + "clauses:\n  - {id: penalty, params: {amout: 5}}\n")
     d = only(errors_of(path), "clauses.params")
-    assert d.line == 25 and "no param 'amout'" in d.message
+    assert d.line == 27 and "no param 'amout'" in d.message
 
 
 def test_duplicate_keys_are_refused(write):
@@ -110,7 +110,7 @@ def test_schedule_not_summing_to_100_is_located(write):
     path = write("c.yaml", MINIMAL + "  schedule:\n    - {label: a, percent: 30, due: signature}\n"
                  "    - {label: b, percent: 60, due: final_delivery}\n")
     d = only(errors_of(path), "legal.schedule-total")
-    assert d.line == 25 and "90 %" in d.message
+    assert d.line == 27 and "90 %" in d.message
 
 
 def test_control_characters_are_refused(write):
@@ -124,7 +124,7 @@ def test_cli_prints_diagnostics_and_exits_1_without_traceback(write, tmp_path):
     result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out"),
                                        "--format", "docx"])
     assert result.exit_code == 1
-    assert f"{path}:19:56: error:" in result.output
+    assert f"{path}:21:56: error:" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 

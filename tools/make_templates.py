@@ -185,6 +185,21 @@ def make_ppr(before: float = 0, after: float = 0, line: float | None = None,
     return ppr
 
 
+def boxed(ppr, spec):
+    """A paragraph property with a border on each side of ``spec``, in schema order."""
+    pbdr = w_el("pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        val, size, color = spec[side]
+        pbdr.append(w_el(side, val=val, sz=size, space=4, color=color))
+    after = ("shd", "tabs", "spacing", "ind", "contextualSpacing", "jc", "outlineLvl")
+    for i, child in enumerate(ppr):
+        if child.tag.split("}")[1] in after:
+            ppr.insert(i, pbdr)
+            return ppr
+    ppr.append(pbdr)
+    return ppr
+
+
 def redefine_style(styles_el, style_id: str, name: str, *, based_on: str | None = "Normal",
                    next_style: str | None = None, ppr=None, rpr=None, ui_priority: int = 1):
     """(Re)define a paragraph style with exactly the given formatting."""
@@ -278,6 +293,30 @@ def setup_styles(doc) -> None:
     redefine_style(styles_el, "SignatureText", "Signature text", ui_priority=20,
                    ppr=make_ppr(after=2, line=1.0, jc="left", keep_next=True, keep_lines=True),
                    rpr=make_rpr(size=10))
+    # Mandatory texts (contratgen/mentions.py writes paragraphs in these styles). Adjacent
+    # paragraphs with the same borders make one box in Word and LibreOffice.
+    box = {side: ("single", 6, ACCENT) for side in ("top", "left", "bottom", "right")}
+    redefine_style(styles_el, "Notice", "Notice", ui_priority=20,
+                   ppr=make_ppr(after=3, line=1.05, jc="both"), rpr=make_rpr(size=9))
+    redefine_style(styles_el, "NoticeBox", "Notice box", ui_priority=20,
+                   ppr=boxed(make_ppr(after=2, line=1.0, jc="both", keep_lines=True), box),
+                   rpr=make_rpr(size=8))
+    # arrêté du 2 décembre 2014: the fair box at the head, in characters of at least 12 pt
+    redefine_style(styles_el, "FairNotice", "Fair notice", ui_priority=20,
+                   ppr=boxed(make_ppr(before=4, after=8, line=1.0, jc="center",
+                                      keep_lines=True), box),
+                   rpr=make_rpr(size=12, bold=True))
+    redefine_style(styles_el, "StatementHeading", "Statement heading", ui_priority=20,
+                   ppr=make_ppr(before=6, after=3, line=1.0, jc="left", keep_next=True),
+                   rpr=make_rpr(size=10, bold=True, color=ACCENT))
+    redefine_style(styles_el, "Statement", "Statement", ui_priority=20,
+                   ppr=boxed(make_ppr(after=2, line=1.05, jc="both", keep_next=True,
+                                      keep_lines=True), box),
+                   rpr=make_rpr(size=9))
+    redefine_style(styles_el, "StatementSign", "Statement signature", ui_priority=20,
+                   ppr=boxed(make_ppr(before=4, after=14, line=1.0, jc="left",
+                                      keep_lines=True), box),
+                   rpr=make_rpr(size=9, bold=True))
     redefine_style(styles_el, "Tiny", "Tiny", ui_priority=99,
                    ppr=make_ppr(after=0, line=1.0), rpr=make_rpr(size=1))
 
@@ -573,6 +612,8 @@ def build_title(doc, kind: str) -> None:
         para(doc, "{{ labels.quote_paid }}{{ labels.colon }} {{ document.quote_price }}",
              style="DocMeta")
         tag_para(doc, "{%p endif %}", style="DocMeta")
+    # the fair box (C. conso. L224-60): at the head of the document
+    tag_para(doc, "{{p head_notice }}")
 
 
 def party_cell(cell, who: str, heading_label: str) -> None:
@@ -634,6 +675,15 @@ def build_object(doc) -> None:
 
 def build_items(doc) -> None:
     para(doc, "{{ labels.items_heading }}", style="Heading1")
+    # without VAT (franchise en base) the table has no VAT column
+    tag_para(doc, "{%p if vat.show_rates %}", style="TableText")
+    items_table(doc, with_vat=True)
+    tag_para(doc, "{%p else %}", style="TableText")
+    items_table(doc, with_vat=False)
+    tag_para(doc, "{%p endif %}", style="TableText")
+
+
+def items_table(doc, with_vat: bool) -> None:
     widths = [5.2, 1.2, 2.0, 2.4, 1.4, 1.9, 2.9]
     headers = ["{{ labels.description }}", "{{ labels.quantity }}", "{{ labels.unit }}",
                "{{ labels.unit_price }}", "{{ labels.vat_rate }}", "{{ labels.discount }}",
@@ -643,12 +693,17 @@ def build_items(doc) -> None:
              "{% if item.unit %}{{ item.unit }}{% endif %}", "{{ item.unit_price }}",
              "{{ item.vat_rate }}", "{% if item.discount %}{{ item.discount }}{% endif %}",
              "{{ item.total_ht }}"]
+    if not with_vat:
+        del headers[4], aligns[4], cells[4]
+        widths = [6.6, *widths[1:4], *widths[5:]]
     loop_table(doc, widths, headers, aligns, cells, "{%tr for item in items %}")
 
 
 def build_totals(doc) -> None:
-    """VAT breakdown (left) and totals (right), side by side, kept on one page."""
+    """VAT breakdown (left) and totals (right), side by side, kept on one page; without
+    VAT, the total alone; then the VAT mention (franchise, reverse charge, exemption)."""
     para(doc, "", style="Tiny", after=8)
+    tag_para(doc, "{%p if vat.show_rates %}", style="Tiny")
     outer = make_table(doc, rows=1, widths_cm=[9.0, 8.0], margins_cm=(0, 0, 0, 0))
     row = outer.rows[0]
     row_props(row)
@@ -689,6 +744,16 @@ def build_totals(doc) -> None:
             cell_fill(r.cells[0], TOTAL_FILL)
             cell_fill(r.cells[1], TOTAL_FILL)
     nested_cell_cleanup(right)
+    tag_para(doc, "{%p else %}", style="Field")
+    para(doc, ("{{ labels.total_ttc }}{{ labels.colon }} {{ totals.ttc }}",
+               {"bold": True, "size": 10.5}), style="Field", align=RIGHT)
+    tag_para(doc, "{%p endif %}", style="Field")
+    tag_para(doc, "{%p if vat.mention %}", style="Field")
+    para(doc, ("{{ vat.mention }}", {"bold": True}), style="Field", before=4)
+    tag_para(doc, "{%p endif %}", style="Field")
+    tag_para(doc, "{%p if vat.on_debits %}", style="Field")
+    para(doc, "{{ vat.on_debits }}", style="Field")
+    tag_para(doc, "{%p endif %}", style="Field")
 
     para(doc, ("{{ labels.ttc_in_words }}{{ labels.colon }} ", {"bold": True}),
          ("{{ totals.ttc_words }}", {"italic": True}), style="Field", before=8)
@@ -740,6 +805,14 @@ def build_payment(doc) -> None:
     tag_para(doc, "{%p endif %}", style="Field")
 
 
+def build_mentions(doc) -> None:
+    """Consumer information, insurance, legal guarantees (contratgen/data/mentions.yaml)."""
+    tag_para(doc, "{%p if has_mentions %}")
+    para(doc, "{{ mentions_heading }}", style="Heading1")
+    tag_para(doc, "{%p endif %}")
+    tag_para(doc, "{{p mentions }}")
+
+
 def build_articles(doc, kind: str) -> None:
     heading = "quote_terms_heading" if kind == "quote" else "contract_terms_heading"
     tag_para(doc, "{%p if articles %}")
@@ -767,29 +840,39 @@ def build_signatures(doc, kind: str) -> None:
              style="Normal", keep_next=True, after=8)
         tag_para(doc, "{%p endif %}", style="Normal")
 
+    # what the client signs apart (reduced-rate certification, early start), above the block
+    tag_para(doc, "{{p client_statements }}")
     table = make_table(doc, rows=1, widths_cm=[8.5, 8.5], margins_cm=(0.05, 0.0, 0.05, 0.3))
     row = table.rows[0]
     row_props(row)
     # The client's column starts well right of the page centre: the PDF step tells the two
     # blocks apart by the side of the page their "Bon pour accord" line starts on.
     cell_margins(row.cells[1], left=0.7)
+    # A business without a named signatory gets a line to fill, never its name as signer;
+    # a consumer signs in person. The client's place and date are blank lines until
+    # document.accepted records them (signature.client_place / client_date).
     sides = (
-        ("provider", "sign_provider", "provider.signatory.name",
-         "provider.signatory.title", "provider.signatory.title"),
-        ("client", "sign_client",
-         "{% if client.signatory %}{{ client.signatory.name }}{% else %}{{ client.name }}"
-         "{% endif %}",
-         "client.signatory and client.signatory.title", "client.signatory.title"),
+        ("sign_provider", "provider", "{{ document.place }}", "{{ document.date }}"),
+        ("sign_client", "client", "{{ signature.client_place }}",
+         "{{ signature.client_date }}"),
     )
-    for cell, (who, role, name, title_cond, title) in zip(row.cells, sides):
+    for cell, (role, who, place, date) in zip(row.cells, sides):
         para(cell, ("{{ labels.%s }}" % role, {"bold": True}), style="SignatureText", after=4)
         para(cell, "{{ labels.agreed }}", style="SignatureText")
-        para(cell, name if name.startswith("{%") else "{{ %s }}" % name, style="SignatureText")
-        tag_para(cell, "{%%p if %s %%}" % title_cond, style="SignatureText")
-        para(cell, "{{ %s }}" % title, style="SignatureText")
+        if who == "client":
+            tag_para(cell, "{%p if client.kind == 'consumer' %}", style="SignatureText")
+            para(cell, "{{ client.name }}", style="SignatureText")
+            tag_para(cell, "{%p elif client.signatory.name %}", style="SignatureText")
+        else:
+            tag_para(cell, "{%p if provider.signatory.name %}", style="SignatureText")
+        para(cell, "{{ %s.signatory.name }}{%% if %s.signatory.title %%}, "
+                   "{{ %s.signatory.title }}{%% endif %%}" % (who, who, who),
+             style="SignatureText")
+        tag_para(cell, "{%p else %}", style="SignatureText")
+        para(cell, "{{ labels.signatory_blank }} {{ signature.blank }}", style="SignatureText")
         tag_para(cell, "{%p endif %}", style="SignatureText")
-        para(cell, "{{ labels.at_place }} {{ document.place }}, {{ labels.on_date }} "
-                   "{{ document.date }}", style="SignatureText")
+        para(cell, "{{ labels.at_place }} %s, {{ labels.on_date }} %s" % (place, date),
+             style="SignatureText")
         para(cell, ("{{ labels.signature }}", {"color": GREY}), style="SignatureText",
              before=4)
         # The empty signature area: one empty paragraph exactly 85 pt (3 cm) high.
@@ -827,7 +910,8 @@ def strip_package(doc) -> None:
 
 # Styles contratgen itself writes into a document (the clause articles), kept even when
 # the template does not use them.
-RENDERER_STYLES = ("Normal", "Heading2", "ListBullet")
+RENDERER_STYLES = ("Normal", "Heading2", "ListBullet", "Notice", "NoticeBox", "FairNotice",
+                   "StatementHeading", "Statement", "StatementSign")
 
 
 def prune_styles(doc) -> None:
@@ -954,6 +1038,7 @@ def build(kind: str) -> bytes:
     build_totals(doc)
     build_schedule(doc)
     build_payment(doc)
+    build_mentions(doc)
     build_articles(doc, kind)
     build_annexes(doc)
     build_signatures(doc, kind)

@@ -5,7 +5,7 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import clauses, identity, invoices, payment, quote
+from . import clauses, consumer, identity, invoices, payment, quote, trade, vat
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -29,8 +29,22 @@ RULES: tuple[Rule, ...] = (
     identity.seller_identity,
     identity.sole_trader_name,
     identity.identifiers,
-    clauses.penalty_clause_consumer,
     payment.rates_table,
+    # Version 2 (LEGAL_FR.md "Version 2 rules")
+    consumer.consumer_information,
+    consumer.mediator,
+    consumer.legal_guarantee,
+    trade.building_insurance,
+    trade.reduced_rate_certification,
+    vat.vat_rate,
+    vat.vat_mention,
+    consumer.consumer_language,
+    consumer.fair_notice,
+    consumer.early_start,
+    trade.signatory,
+    consumer.penalty_clause_consumer,
+    consumer.liability_consumer,
+    consumer.deposit_withdrawal,
     invoices.invoice_mentions,
 )
 

@@ -5,18 +5,15 @@ own library (``--library``) is checked the same way as the shipped one.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ..context import cross_border_eu, normalised_form
-from ..formatting import money
 from .engine import ERROR, WARNING, Finder, rule
 
 # params of an arbitration clause that name the arbitrators or how they are appointed
 APPOINTMENT_PARAMS = ("arbitrators", "arbitrator", "institution", "appointment",
                       "appointing_authority")
 OBLIGATIONS_PARAM = "obligations"       # clause_library/resolutory.yaml
-PENALTY_AMOUNT_PARAM = "amount"         # clause_library/penalty.yaml
 CONSPICUOUS_CATEGORIES = ("jurisdiction", "retention_of_title")
 CROSS_BORDER_PARAM = "cross_border"     # clause_library/jurisdiction.yaml
 # C. com. L210-1: commercial by form, whatever their object (an artisan trading as a SARL
@@ -143,7 +140,7 @@ def b2c_context(doc: Finder):
     if "context" not in doc.client.document.model_fields_set:
         yield doc.at(("document",),
                      "say where this consumer contract is concluded: document.context: "
-                     "on_premises, off_premises or distance (the 14-day right of withdrawal "
+                     "on_premises, off_premises, distance or fair (the 14-day right of withdrawal "
                      "depends on it)", key=True)
 
 
@@ -160,15 +157,3 @@ def withdrawal_notice(doc: Finder):
     yield doc.at(("clauses",),
                  f"a consumer contract concluded {where} must include the 14-day right of "
                  f"withdrawal and its form: add the clause '{offered[0]}'", key=True)
-
-
-@rule("legal.penalty-clause-consumer", WARNING, "B2C", "C. conso. R212-2 3°",
-      "a clause pénale larger than the TTC total is presumed abusive")
-def penalty_clause_consumer(doc: Finder):
-    total = doc.prepared.computed.total_ttc
-    for selected in doc.clauses_of("penalty"):
-        amount = selected.params.get(PENALTY_AMOUNT_PARAM)
-        if isinstance(amount, (int, Decimal)) and Decimal(amount) > total:
-            yield doc.at(param_at(doc, selected, PENALTY_AMOUNT_PARAM),
-                         f"penalty of {money(Decimal(amount), 'fr')} is larger than the TTC "
-                         f"total of {money(total, 'fr')}: presumed abusive against a consumer")

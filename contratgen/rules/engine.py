@@ -12,6 +12,7 @@ ends with the rule's source, so a reader sees the law next to the problem.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from ..diagnostics import ERROR, WARNING, Diagnostic
@@ -44,6 +45,27 @@ def _quote(p: "Prepared") -> bool:
     return p.client.document.type == "quote"
 
 
+def _b2c_goods(p: "Prepared") -> bool:
+    return _b2c(p) and p.client.document.nature in ("goods", "mixed")
+
+
+def _b2c_fair(p: "Prepared") -> bool:
+    return _b2c(p) and p.client.document.context == "fair"
+
+
+def _building(p: "Prepared") -> bool:
+    return p.client.provider.building_trade
+
+
+# CGI 279-0 bis (10 %), 278-0 bis A (5,5 %): works on dwellings finished over two years ago
+REDUCED_BUILDING_RATES = (Decimal("10"), Decimal("5.5"))
+
+
+def _b2c_building_reduced(p: "Prepared") -> bool:
+    return _b2c(p) and _building(p) and any(
+        item.vat_rate in REDUCED_BUILDING_RATES for item in p.client.items)
+
+
 APPLIES: dict[str, Callable[["Prepared"], bool]] = {
     "all": lambda p: True,
     "B2B": _b2b,
@@ -51,6 +73,10 @@ APPLIES: dict[str, Callable[["Prepared"], bool]] = {
     "B2C off-premises": _b2c_off_premises,
     "B2C off-premises / distance": _b2c_away,
     "quote": _quote,
+    "B2C goods / mixed": _b2c_goods,
+    "B2C at a fair": _b2c_fair,
+    "building trade": _building,
+    "B2C building works at 10 % or 5.5 %": _b2c_building_reduced,
 }
 
 

@@ -7,11 +7,14 @@ from decimal import Decimal
 from ..formatting import money, percent
 from ..model import DaysAfter
 from ..money import UP_FRONT, up_front
+from ..signing import COOLING_OFF_DAYS, signature_date, signature_known
 from .engine import ERROR, WARNING, Finder, rule
 
 MAX_TERM_DAYS = 60              # C. com. L441-10 I, from the invoice date
 MAX_TERM_DAYS_END_OF_MONTH = 45
-COOLING_OFF_DAYS = 7            # C. conso. L221-10: no payment in the 7 days after signing
+# what a consumer would hand over at signing: held a prohibited consideration (L221-10)
+HELD_AT_SIGNING = {"check": "cheque", "card": "card (an imprint or pre-authorisation)",
+                   "direct_debit": "direct debit (a SEPA mandate)"}
 
 
 def pct(value: Decimal) -> str:
@@ -136,10 +139,15 @@ def advance_kind(doc: Finder):
 
 
 @rule("legal.off-premises-payment", ERROR, "B2C off-premises", "C. conso. L221-10",
-      "no payment may be due in the 7 days after signing")
+      "no payment may be due in the 7 days after signing; no cheque, card imprint or "
+      "direct-debit mandate taken at signing")
 def off_premises_payment(doc: Finder):
-    signed = doc.client.document.date
+    # counted from the client's signature (document.accepted), or from the earliest date
+    # the client could sign (the document's date) while it is not recorded
+    signed = signature_date(doc.client)
     last_day = signed + datetime.timedelta(days=COOLING_OFF_DAYS)
+    counted = "the client's signature (document.accepted)" if signature_known(doc.client) \
+        else "the document's date, the earliest the client can sign"
     for t in doc.prepared.computed.tranches:
         due = t.due
         too_early = (
@@ -151,9 +159,17 @@ def off_premises_payment(doc: Finder):
             yield doc.at(("payment", "schedule", t.source_index, "due"),
                          f"tranche '{t.label}' is due {describe_due(due)}: no payment may be "
                          f"received from a consumer within {COOLING_OFF_DAYS} days of an "
-                         f"off-premises contract (at the earliest "
-                         f"{{days_after: signature, days: {COOLING_OFF_DAYS + 1}}}, or "
+                         f"off-premises contract, counted from {counted} {signed.isoformat()} "
+                         f"(at the earliest {{days_after: signature, days: "
+                         f"{COOLING_OFF_DAYS + 1}}}, or "
                          f"{(last_day + datetime.timedelta(days=1)).isoformat()})")
+    for i, method in enumerate(doc.client.payment.methods):
+        if method in HELD_AT_SIGNING:
+            yield doc.at_field(("payment", "methods", i),
+                               f"payment by {HELD_AT_SIGNING[method]}: do not take it at the "
+                               "signing (a cheque handed over, even uncashed, a card imprint "
+                               "or a signed mandate is a prohibited consideration within the "
+                               "7 days); collect it after the 7th day", WARNING)
 
 
 @rule("legal.rates-table", WARNING, "all", "contratgen/data/rates.yaml",
