@@ -114,7 +114,10 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
         "bic": p.bic,
         "identity": " · ".join(identity),
         # no signatory: the block leaves a line to fill, never the company's name as signer
-        "signatory": {"name": p.signatory.name if p.signatory else None,
+        # a sole trader signs in person (the name is theirs); a company names who signs
+        # for it, else the block leaves a line to fill — never the company's name
+        "signatory": {"name": p.signatory.name if p.signatory else
+                      (p.name if is_sole_trader(p.legal_form) else None),
                       "title": p.signatory.title if p.signatory else None},
     }
 

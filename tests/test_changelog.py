@@ -15,13 +15,13 @@ ENTRY_V2 = "changes:\n  - {version: 2, date: 2026-12-01, reason: Plus clair}\n"
 
 
 def clause_copy(tmp_path: Path, version: int, changes: str = "") -> Path:
-    """The shipped billing clause (version 1, no change log) at another version."""
-    text = (SHIPPED / "billing.yaml").read_text("utf-8")
+    """The shipped early_payment clause (version 1, no change log) at another version."""
+    text = (SHIPPED / "early_payment.yaml").read_text("utf-8")
     assert "\nversion: 1\n" in text and "\nchanges:" not in text
     text = text.replace("\nversion: 1\n", f"\nversion: {version}\n{changes}")
     folder = tmp_path / "library"
     folder.mkdir(exist_ok=True)
-    (folder / "billing.yaml").write_text(text, "utf-8")
+    (folder / "early_payment.yaml").write_text(text, "utf-8")
     return folder
 
 
@@ -72,7 +72,7 @@ def test_the_shipped_clauses_above_version_1_have_their_change_log():
 def test_clauses_id_shows_the_change_log_newest_first(tmp_path):
     folder = clause_copy(tmp_path, 2, "changes:\n  - {version: 1, date: 2026-11-23, "
                                       "reason: Première version}\n" + ENTRY_V2[9:])
-    result = CliRunner().invoke(main, ["clauses", "billing", "--library", str(folder)])
+    result = CliRunner().invoke(main, ["clauses", "early_payment", "--library", str(folder)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     start = lines.index("  changes:")
@@ -81,5 +81,5 @@ def test_clauses_id_shows_the_change_log_newest_first(tmp_path):
 
 
 def test_clauses_id_says_when_no_change_is_recorded():
-    result = CliRunner().invoke(main, ["clauses", "billing"])
+    result = CliRunner().invoke(main, ["clauses", "early_payment"])
     assert "  changes:     — (none recorded)" in result.output

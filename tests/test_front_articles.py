@@ -87,7 +87,11 @@ def test_towards_a_consumer_delivery_is_never_deemed_accepted(write):
     text, _ = document(write, replace=(("client:\n", "client:\n  kind: consumer\n"),
                                        ("  trader: true\n  address: \"3", "  address: \"3"),
                                        ("  place: Paris\n", "  place: Paris\n  context: "
-                                                            "on_premises\n")))
+                                                            "on_premises\n"),
+                                       # what a consumer must be told (legal.consumer-information)
+                                       ("  address: \"12 rue", "  phone: \"+33 1 23 45 67 89\"\n"
+                                        "  email: contact@atelier.example\n  mediator: {name: "
+                                        "CM2C, url: \"https://www.cm2c.net\"}\n  address: \"12 rue")))
     assert "que le client constate par écrit" in text
     assert "est acquise à l'expiration de ce délai" not in text
 

@@ -3,6 +3,7 @@ certification of a reduced VAT rate, and who signs for a business."""
 from __future__ import annotations
 
 from ..formatting import percent
+from ..context import is_sole_trader
 from .engine import ERROR, REDUCED_BUILDING_RATES, WARNING, Finder, rule
 
 
@@ -46,7 +47,7 @@ def signatory(doc: Finder):
     if doc.client.client.kind == "business":
         parties.append(("client", doc.client.client))
     for role, party in parties:
-        if party.signatory is None:
+        if party.signatory is None and not is_sole_trader(party.legal_form):  # signs in person
             yield doc.at_field((role, "signatory"),
                                f"the {role} is a business: name the person who signs for it "
                                f"({role}.signatory: {{name, title}}); the signature block "
