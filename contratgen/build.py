@@ -308,14 +308,26 @@ def render_document(prepared: Prepared) -> bytes:
     articles, annexes = clause_articles(prepared, context)
     context["articles"] = render.articles_xml(articles)
     context["clause_annexes"] = render.annex_pages_xml(annexes, phrase(lang, "annex"))
-    template = render.prepare_template(prepared.template)
     doc = prepared.client.document
     props = render.DocProperties(
         title=context["document"]["title"], author=prepared.client.provider.name,
         subject=f"{context['document']['title']} {doc.number}",
         keywords=" ".join(s.clause.id for s in prepared.clauses), language=lang,
         created=doc.date, custom=render.provenance_properties(prepared.provenance()))
-    return render.render_docx(template, context, props)
+    try:
+        return render.render_docx(render.prepare_template(prepared.template), context, props)
+    except UserError as exc:
+        raise _in_client_file(prepared, exc) from None
+
+
+def _in_client_file(prepared: Prepared, exc: UserError) -> UserError:
+    """A template the client file chose is refused at its ``document.template`` line."""
+    value = prepared.client.document.template
+    if not value:
+        return exc
+    return UserError([prepared.source.diagnostic(
+        ("document", "template"), f"template '{value}': {d.message}", d.code)
+        for d in exc.diagnostics])
 
 
 # --- outputs -----------------------------------------------------------------------------

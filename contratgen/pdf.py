@@ -38,6 +38,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from .office_profile import lock_down
+
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 
 _SOFFICE_CANDIDATES = (
@@ -169,6 +171,8 @@ def convert(desktop, job):
     # Never run macros or refresh links from a document we convert.
     doc = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(job["in"]), "_blank", 0,
+        # MacroExecutionMode 0 = NEVER_EXECUTE, UpdateDocMode 0 = NO_UPDATE (links); the
+        # profile (office_profile.py) also blocks linked images and never updates links
         props(Hidden=True, ReadOnly=True, MacroExecutionMode=0, UpdateDocMode=0))
     if doc is None:
         raise RuntimeError("LibreOffice could not open the document")
@@ -212,6 +216,7 @@ class _Worker:
         """LibreOffice's own temporary files go inside the worker's directory."""
         scratch = self.home / "tmp"
         scratch.mkdir(parents=True, exist_ok=True)
+        lock_down(self.profile)  # no macro, no link update, no linked image fetched
         return {**os.environ, "TMPDIR": str(scratch)}
 
     def _office_sockets(self) -> list[Path]:

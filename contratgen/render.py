@@ -29,6 +29,7 @@ from .diagnostics import Diagnostic, ERROR, UserError
 from .markup import Block
 from .fields import FORBIDDEN as _FORBIDDEN
 from .sandbox import BoundedSandbox, bounded
+from .template_guard import TemplateRefused, check_rendered, read_package
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -54,27 +55,23 @@ class PreparedTemplate:
     compiled: Mapping[str, jinja2.Template]                # part name → compiled Jinja
 
 
-def _template_error(path: Path, message: str) -> UserError:
-    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, "template")])
+def _template_error(path: Path, message: str, code: str = "template") -> UserError:
+    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, code)])
 
 
 @lru_cache(maxsize=16)
 def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
     source = Path(path)
     try:
-        with zipfile.ZipFile(source) as package:
-            entries = tuple((info.filename, package.read(info)) for info in package.infolist())
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise _template_error(source, f"not a readable DOCX file ({exc})") from None
-    names = {name for name, _ in entries}
-    if "word/document.xml" not in names:
-        raise _template_error(source, "not a Word document (no word/document.xml)")
+        entries = read_package(source)
+    except TemplateRefused as exc:
+        raise _template_error(source, str(exc), exc.code) from None
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
     compiled = {}
     for name, data in entries:
         if not _RENDERED_PART.match(name):
             continue
-        xml = data.decode("utf-8")
+        xml = data.decode("utf-8")   # checked by read_package
         if "{{" not in xml and "{%" not in xml:
             continue
         xml = DocxTemplate.patch_xml(patcher, xml)
@@ -92,6 +89,9 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
                 from None
+        except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+            raise _template_error(source, f"{name}: the template's tags are nested too "
+                                          "deeply", "template.too-deep") from None
     return PreparedTemplate(source, entries, compiled)
 
 
@@ -169,6 +169,10 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        try:
+            check_rendered(name, xml.encode("utf-8"))
+        except TemplateRefused as exc:
+            raise _template_error(template.path, str(exc), exc.code) from None
         rendered[name] = xml.encode("utf-8")
     return _package(template.entries, rendered, properties,
                     (str(template.path), id(template.entries)))
