@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from . import __version__, render
+from . import __version__, annex_guard, render
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .i18n import phrase
@@ -136,19 +136,19 @@ def template_for(client: ClientFile, source: Source, options: Options) -> Path:
 def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
         tuple[Path, ...], list[Diagnostic]]:
     paths, diags = [], []
+    if len(client.annexes) > annex_guard.MAX_ANNEXES:
+        return (), [source.diagnostic(("annexes",), f"{len(client.annexes)} annexes (the limit "
+                                      f"is {annex_guard.MAX_ANNEXES})", "annexes.too-large")]
     for i, annex in enumerate(client.annexes):
         where = ("annexes", i, "path")
         try:
             target = resolve_path(source, where, annex.path, options, "annex")
+            annex_guard.check_file(target)   # a regular PDF file, five bytes read
         except UserError as exc:
             diags.extend(exc.diagnostics)
             continue
-        if not target.is_file():
-            diags.append(source.diagnostic(where, f"annex '{annex.path}' not found",
-                                           "annexes.missing"))
-        elif target.read_bytes()[:5] != b"%PDF-":
-            diags.append(source.diagnostic(where, f"annex '{annex.path}' is not a PDF file",
-                                           "annexes.not-pdf"))
+        except annex_guard.AnnexRefused as exc:
+            diags.append(source.diagnostic(where, f"annex '{annex.path}' {exc}", exc.code))
         paths.append(target)
     return tuple(paths), diags
 
@@ -478,6 +478,11 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
                             subject=f"{title} — {prepared.client.client.name}",
                             keywords=" ".join(s.clause.id for s in prepared.clauses),
                             created=doc.date, provenance=prepared.provenance())
+    vetted = annex_guard.vet(prepared.annexes, pdfa)
+    if vetted:
+        raise UserError([prepared.source.diagnostic(
+            ("annexes", i, "path"), f"annex '{prepared.client.annexes[i].path}' {message}",
+            code) for i, message, code in vetted])
     try:
         return finalize.finalize(raw, meta, slots, annexes, pdfa=pdfa)
     except finalize.AnchorNotFound as exc:

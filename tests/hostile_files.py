@@ -83,7 +83,7 @@ def client_with_template(folder: Path, template: str = "letterhead.docx",
 def client_with_annexes(folder: Path, *paths: str) -> Path:
     path = folder / "client.yaml"
     annexes = "".join(f"  - {{path: {p}, title: Annexe {i}}}\n" for i, p in enumerate(paths))
-    path.write_text(MINIMAL + "annexes:\n" + annexes, "utf-8")
+    path.write_text(MINIMAL + ("annexes:\n" + annexes if paths else ""), "utf-8")
     return path
 
 
@@ -111,7 +111,9 @@ def hostile_pdf() -> bytes:
     root = writer.root_object
     root[_name("/OpenAction")] = writer._add_object(js_action("app.alert('open')"))
     root[_name("/AA")] = DictionaryObject({_name("/WC"): js_action("app.alert('close')")})
-    writer.add_js("app.alert('names')")                       # /Names /JavaScript
+    root[_name("/Names")] = DictionaryObject({_name("/JavaScript"): DictionaryObject({
+        _name("/Names"): ArrayObject([TextStringObject("init"),
+                                      writer._add_object(js_action("app.alert('names')"))])})})
     writer.add_attachment("payload.exe", b"MZ\x90\x00 not really")  # /EmbeddedFiles
     page = writer.pages[0]
     page[_name("/AA")] = DictionaryObject({_name("/O"): js_action("app.alert('page')")})
@@ -158,3 +160,104 @@ def pdf_bytes(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/AF",
+               "/URI", "/RichMediaContent", "/XFA", "/Launch"}
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR",
+                  "/GoToE", "/Rendition", "/Movie", "/Sound", "/RichMediaExecute"}
+MEDIA = {"/RichMedia", "/Screen", "/Movie", "/Sound", "/FileAttachment", "/3D"}
+
+
+def every_object(pdf: bytes):
+    """Every object of a PDF, as pypdf reads it: each numbered object (from every xref
+    section and object stream) and everything directly inside it."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    reader = PdfReader(io.BytesIO(pdf))
+    numbers = {num for section in reader.xref.values() for num in section}
+    numbers |= set(reader.xref_objStm)
+    for num in sorted(numbers):
+        stack = [reader.get_object(num)]
+        while stack:
+            item = stack.pop()
+            yield item
+            if isinstance(item, DictionaryObject):
+                stack.extend(v for v in item.values() if not isinstance(v, IndirectObject))
+            elif isinstance(item, ArrayObject):
+                stack.extend(v for v in item if not isinstance(v, IndirectObject))
+
+
+def active_content(pdf: bytes) -> list[str]:
+    """What in a PDF could run, launch, fetch or carry a file (empty: nothing)."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+    found = []
+    for item in every_object(pdf):
+        if not isinstance(item, DictionaryObject):
+            continue
+        found += [f"key {key}" for key in item if key in ACTIVE_KEYS]
+        if "/OpenAction" in item and not isinstance(item["/OpenAction"].get_object(),
+                                                    ArrayObject):
+            found.append("key /OpenAction")   # an action, not a plain destination
+        if item.get("/S") in ACTIVE_ACTIONS:
+            found.append(f"action {item['/S']}")
+        if item.get("/Subtype") in MEDIA:
+            found.append(f"annotation {item['/Subtype']}")
+        if "/A" in item and item.get("/Type") == "/Annot":
+            found.append("annotation action /A")
+    return found
+
+
+def raw_pdf(objects: Mapping[int, bytes], root: int = 1) -> bytes:
+    """A PDF written by hand (for structures no library would write): objects by
+    number, a correct cross-reference table, the catalog at ``root``."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = {}
+    for num in sorted(objects):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
+    size = max(objects) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for num in range(1, size):
+        out += (b"%010d 00000 n \n" % offsets[num]) if num in offsets else \
+            b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, xref)
+    return bytes(out)
+
+
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
+
+
+def page_tree_loop() -> bytes:
+    """A /Pages node that is its own kid."""
+    return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>", 3: PAGE})
+
+
+def page_tree_bomb(levels: int = 40) -> bytes:
+    """Each level's node lists the next one twice: 2**levels pages from 40 objects."""
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
+    for level in range(levels):
+        kid = 3 + level
+        objects[2 + level] = b"<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count %d >>" % (
+            kid, kid, 2 ** (levels - level))
+    objects[2 + levels] = PAGE
+    return raw_pdf(objects)
+
+
+def self_referencing_length() -> bytes:
+    """A content stream whose /Length is the stream itself."""
+    return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                       b"/Contents 4 0 R >>",
+                    4: b"<< /Length 4 0 R >>\nstream\nBT ET\nendstream"})
+
+
+def deep_nesting(depth: int = 100_000) -> bytes:
+    """A page whose resources nest arrays 100 000 deep."""
+    return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /X " +
+                       b"[" * depth + b"]" * depth + b" >>"})
