@@ -22,7 +22,7 @@ from . import formatting, markup
 from .diagnostics import ERROR, Diagnostic, UserError
 from .fields import FORBIDDEN as _FORBIDDEN, Model, Text, number_value as _number, text_value as _text
 from .model import errors_to_diagnostics
-from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
+from .sandbox import BoundedSandbox, budget
 from .source import Source, load_file
 
 SHIPPED = Path(__file__).resolve().parent.parent / "clause_library"
@@ -300,6 +300,8 @@ def _compile(lang: str, text: str, filename: str) -> jinja2.Template:
         code = env.compile(text, name=filename, filename=filename)
     except jinja2.TemplateSyntaxError as exc:
         raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
+    except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+        raise ClauseTextError("the text's tags are nested too deeply", None) from None
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
@@ -320,14 +322,14 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     template = _compile(lang, source, filename)
     out: list[str] = []
     size = 0
-    token = _budget.set([MAX_ITERATIONS])
     try:
-        for chunk in template.generate(context):
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise ClauseTextError(f"the text renders to more than {MAX_OUTPUT} characters",
-                                      None)
-            out.append(chunk)
+        with budget():
+            for chunk in template.generate(context):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise ClauseTextError(f"the text renders to more than {MAX_OUTPUT} "
+                                          "characters", None)
+                out.append(chunk)
     except ClauseTextError:
         raise
     except jinja2.UndefinedError as exc:
@@ -342,8 +344,6 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     except (TypeError, ValueError, ArithmeticError, RecursionError,
             jinja2.TemplateError) as exc:
         raise ClauseTextError(f"cannot render: {exc}", _template_line(exc, filename)) from None
-    finally:
-        _budget.reset(token)
     text = "".join(out)
     bad = _FORBIDDEN.search(text)
     if bad:  # e.g. "{{ '\\ud800' }}": XML cannot hold it, Word would not open the file

@@ -64,17 +64,17 @@ def default_params(clause: Clause) -> dict:
 
 def _unsafe_names(text: str, lang: str) -> list[tuple[int, str]]:
     """Attribute or item names starting with '_' (``''.__class__``): injection attempts."""
+    found = []
     try:
         tree = _ENVS[lang].parse(text)
-    except jinja2.TemplateSyntaxError:
-        return []  # reported by the render step, with its line
-    found = []
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
-        name = getattr(node, "attr", None) or getattr(node, "name", None)
-        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            name = node.arg.value
-        if isinstance(name, str) and name.startswith("_"):
-            found.append((node.lineno, name))
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            name = getattr(node, "attr", None) or getattr(node, "name", None)
+            if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                name = node.arg.value
+            if isinstance(name, str) and name.startswith("_"):
+                found.append((node.lineno, name))
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
+        return []  # reported by the render step, with its line ("nested too deeply")
     return found
 
 

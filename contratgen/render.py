@@ -28,7 +28,7 @@ from markupsafe import Markup
 from .diagnostics import Diagnostic, ERROR, UserError
 from .markup import Block
 from .fields import FORBIDDEN as _FORBIDDEN
-from .sandbox import BoundedSandbox, bounded
+from .sandbox import BoundedSandbox, LimitExceeded, bounded
 from .template_guard import TemplateRefused, check_rendered, read_package
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -149,12 +149,25 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
 
 # --- rendering and packaging ------------------------------------------------------------
 
+MAX_PART_OUTPUT = 32 * 1024 * 1024   # characters one rendered part may have
+
+
+def _render_part(compiled: jinja2.Template, context: Mapping[str, Any]) -> str:
+    out, size = [], 0
+    for chunk in compiled.generate(context):
+        size += len(chunk)
+        if size > MAX_PART_OUTPUT:
+            raise LimitExceeded(f"the part renders to more than {MAX_PART_OUTPUT} characters")
+        out.append(chunk)
+    return "".join(out)
+
+
 def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
                 properties: "DocProperties") -> bytes:
     rendered: dict[str, bytes] = {}
     for name, compiled in template.compiled.items():
         try:
-            xml = bounded(compiled.render, context)
+            xml = bounded(_render_part, compiled, context)
         except jinja2.UndefinedError as exc:
             raise _template_error(template.path, f"{name}: undefined variable: {exc.message}") \
                 from None

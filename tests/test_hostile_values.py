@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from contratgen.cli import main
 from conftest import document_text
-from contratgen.model import MAX_ITEMS, MAX_TEXT
+from contratgen.fields import MAX_ITEMS, MAX_TEXT
 from contratgen.pdf import Converter, find_soffice
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
