@@ -172,9 +172,31 @@ def _as_clause_code(d: Diagnostic) -> Diagnostic:
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(path.absolute().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)
+
+
+def clause_files(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The ``*.yaml`` files of a library folder; a link leading outside the folder is
+    refused before it is read (its content, even its key names, never reaches a
+    diagnostic)."""
+    base = Path(directory).resolve()
+    paths, refused = [], []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            inside = path.resolve(strict=True).is_relative_to(base)
+        except (OSError, RuntimeError):   # a dangling link, a loop
+            refused.append(Diagnostic(_display(path), 0, 0, ERROR, "a link that leads "
+                                      "nowhere (dangling or a loop)", "path.invalid"))
+            continue
+        if not inside:
+            refused.append(Diagnostic(_display(path), 0, 0, ERROR, "a link to a file outside "
+                                      "the clause library folder: refused (copy the file "
+                                      "into the folder)", "path.outside"))
+            continue
+        paths.append(path)
+    return paths, refused
 
 
 def load_library(dirs: Sequence[Path]) -> tuple[Library, list[Diagnostic]]:
@@ -201,7 +223,9 @@ def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
             diagnostics.append(Diagnostic(str(directory), 0, 0, ERROR,
                                           "clause library folder not found", "library.missing"))
             continue
-        for path in sorted(directory.glob("*.yaml")):
+        paths, refused = clause_files(directory)
+        diagnostics.extend(refused)
+        for path in paths:
             clause, diags = load_clause(path)
             diagnostics.extend(diags)
             if clause is not None:

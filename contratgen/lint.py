@@ -19,8 +19,8 @@ from jinja2 import nodes
 
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic
-from .library import LANGS, Clause, ClauseTextError, Library, _ENVS, coerce_param, load_clause, \
-    render_blocks
+from .library import LANGS, Clause, ClauseTextError, Library, _ENVS, clause_files, \
+    coerce_param, load_clause, render_blocks
 from .model import ClientFile, parse_client
 from .money import compute
 from .rules.rates import rates_for
@@ -142,7 +142,9 @@ def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
                                     "found", "library.missing"))
             continue
         seen: dict[str, Clause] = {}
-        for path in sorted(directory.glob("*.yaml")):
+        paths, refused = clause_files(directory)
+        diags.extend(refused)
+        for path in paths:
             clause, load_diags = load_clause(path)
             diags.extend(load_diags)
             if clause is None:
