@@ -44,6 +44,10 @@ _STRIPPED_KEYS = ("/AA", "/OpenAction", "/JS", "/JavaScript", "/URI", "/Embedded
                   "/Collection")
 _ACTION_KEYS = ("/A", "/Next", "/PA")    # removed when they hold an action dictionary
 _DROPPED_ANNOTS = {"/RichMedia", "/Screen", "/Movie", "/Sound", "/FileAttachment", "/3D"}
+# an action dictionary of these kinds is emptied wherever it is (even where no action goes)
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR",
+                   "/GoToE", "/Rendition", "/Movie", "/Sound", "/RichMediaExecute",
+                   "/ResetForm", "/Hide", "/Named", "/SetOCGState", "/GoTo3DView", "/Thread"}
 
 
 class AnnexRefused(Exception):
@@ -216,7 +220,10 @@ def _page_leaves(reader: PdfReader) -> list:
     if not leaves:
         raise AnnexRefused("is not a readable PDF (no page)")
     # pypdf's own view of the pages, now known to be a small tree
-    return [reader.pages[i] for i in range(min(len(reader.pages), len(leaves)))]
+    pages = [reader.pages[i] for i in range(min(len(reader.pages), len(leaves)))]
+    if not pages:
+        raise AnnexRefused("is not a readable PDF (no page)")
+    return pages
 
 
 def _declares_pdfa(reader: PdfReader) -> bool:
@@ -256,6 +263,9 @@ def _strip(writer: PdfWriter) -> None:
 
 
 def _strip_dict(item: DictionaryObject) -> None:
+    if item.get("/S") in _ACTIVE_ACTIONS or item.get("/Subtype") in _DROPPED_ANNOTS:
+        item.clear()   # wherever it hides (a page's contents, another annotation's kid)
+        return
     for key in _STRIPPED_KEYS:
         item.pop(NameObject(key), None)
     for key in _ACTION_KEYS:
@@ -270,8 +280,10 @@ def _strip_dict(item: DictionaryObject) -> None:
 
 
 def _media(annot) -> bool:
+    """An annotation we drop: one that plays media or carries a file, or no annotation."""
     annot = annot.get_object() if isinstance(annot, IndirectObject) else annot
-    return isinstance(annot, DictionaryObject) and annot.get("/Subtype") in _DROPPED_ANNOTS
+    return not isinstance(annot, DictionaryObject) or "/Subtype" not in annot \
+        or annot.get("/Subtype") in _DROPPED_ANNOTS
 
 
 def vet(paths, pdfa: bool) -> list[tuple[int, str, str]]:

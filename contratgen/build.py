@@ -18,6 +18,7 @@ from typing import Any, Optional, Sequence
 
 from . import __version__, annex_guard, render
 from .context import build_context
+from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .i18n import phrase
 from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
@@ -245,6 +246,9 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     path = Path(path)
     source, digest = load(path)
     client = default_schedule(parse_client(source))
+    out_of_range = check_dates(client, source)   # before any period is added to one
+    if out_of_range:
+        raise UserError(out_of_range)
     computed = compute_numbers(client, source)
     rates = rates_for(client.document.date)
     library, lib_diags = library_for(client, source, options)

@@ -28,6 +28,7 @@ from .source import Source, load_file
 SHIPPED = Path(__file__).resolve().parent.parent / "clause_library"
 LANGS = ("fr", "en")
 MAX_OUTPUT = 100_000  # characters a clause may render to
+MAX_BOUND = Decimal(10) ** 12  # the largest min or max of a number param
 
 ParamType = Literal["string", "integer", "decimal", "percent", "date", "bool", "choice"]
 Category = Literal["billing", "late_payment", "penalty", "resolutory", "retention_of_title",
@@ -48,6 +49,16 @@ class ParamSpec(Model):
     choices: Optional[list[Any]] = None
     min: Optional[Decimal] = Field(None, description="smallest value of a number (default 0)")
     max: Optional[Decimal] = Field(None, description="largest value of a number")
+
+    @field_validator("min", "max")
+    @classmethod
+    def _plain_bound(cls, value):
+        # 1e-999999 would print a million zeros in every message that names the bound
+        if value is not None and (not value.is_finite() or abs(value) > MAX_BOUND or (
+                value != 0 and value.as_tuple().exponent < -6)):
+            raise ValueError(f"a bound is a number up to {MAX_BOUND:,} with at most six "
+                             "decimals")
+        return value
 
 
 class ClauseAnnex(Model):

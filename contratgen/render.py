@@ -29,7 +29,7 @@ from .diagnostics import Diagnostic, ERROR, UserError
 from .markup import Block
 from .fields import FORBIDDEN as _FORBIDDEN
 from .sandbox import BoundedSandbox, LimitExceeded, bounded
-from .template_guard import TemplateRefused, check_rendered, read_package
+from .template_guard import TemplateRefused, check_rendered, parse_xml, read_package
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -330,10 +330,9 @@ def read_properties(docx: bytes) -> dict[str, str]:
             xml = package.read(_CUSTOM_PROPS).decode("utf-8")
         except KeyError:
             return {}
-    from xml.etree import ElementTree as ET
     ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
           "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
-    root = ET.fromstring(xml)
+    root = parse_xml(_CUSTOM_PROPS, xml.encode("utf-8"))   # no DTD, no entity (a hostile file)
     return {prop.get("name"): "".join(prop.itertext()) for prop in root.findall("p:property", ns)}
 
 

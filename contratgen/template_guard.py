@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import re
 import stat
 import zipfile
@@ -38,6 +39,7 @@ MAX_RATIO = 200                              # uncompressed / compressed, for la
 _RATIO_FLOOR = 1024 * 1024                   # small parts may compress as they like
 _CHUNK = 64 * 1024
 
+_REQUIRED = ("[Content_Types].xml", "_rels/.rels", "word/document.xml")
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _WEB_SCHEMES = ("http://", "https://", "mailto:")
 _REFUSED_TYPES = {"aFChunk": "an alternative-format chunk (w:altChunk)",
@@ -106,11 +108,12 @@ def read_package(path: Path) -> tuple[tuple[str, bytes], ...]:
     _check_directory(infos)
     entries = tuple((info.filename, _read_member(package, info)) for info in infos)
     names = {name for name, _ in entries}
-    if "word/document.xml" not in names:
-        raise TemplateRefused("not a Word document (no word/document.xml)",
-                              code="template.invalid")
+    for required in _REQUIRED:
+        if required not in names:
+            raise TemplateRefused(f"not a Word document (no {required})",
+                                  code="template.invalid")
     for name, part in entries:
-        check_part(name, part)
+        check_part(name, part, names)
     return entries
 
 
@@ -199,7 +202,7 @@ def parse_xml(name: str, data: bytes):
     return root
 
 
-def check_part(name: str, data: bytes) -> None:
+def check_part(name: str, data: bytes, names: set[str] = frozenset()) -> None:
     lower = name.lower()
     if lower.endswith("vbaproject.bin") or lower.endswith("vbadata.xml"):
         raise TemplateRefused("the template carries macros (a VBA project): refused", name)
@@ -210,12 +213,20 @@ def check_part(name: str, data: bytes) -> None:
         raise TemplateRefused("the macro-enabled content type (.docm) is refused: save the "
                               "template as a plain .docx", name)
     if name.endswith(".rels"):
-        _check_relationships(name, root)
+        _check_relationships(name, root, names)
     elif name.startswith("word/"):
         _check_fields(name, root)
 
 
-def _check_relationships(name: str, root) -> None:
+def _part_of(rels: str, target: str) -> str:
+    """The package part a relationship of ``rels`` (``word/_rels/document.xml.rels``)
+    names by ``target`` (relative to ``word/``, or absolute)."""
+    base = posixpath.dirname(posixpath.dirname(rels))
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+    return posixpath.normpath(path.split("#", 1)[0])
+
+
+def _check_relationships(name: str, root, names) -> None:
     for rel in root.iter(f"{{{_REL_NS}}}Relationship"):
         kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
         target = rel.get("Target") or ""
@@ -225,6 +236,10 @@ def _check_relationships(name: str, root) -> None:
                                   "content would be imported when the document is opened",
                                   name, "template.external")
         if not external:
+            if names and _part_of(name, target) not in names:
+                raise TemplateRefused(f"a relationship names the part {target!r}, which is "
+                                      "not in the package (Word would not open the result)",
+                                      name, "template.invalid")
             continue
         if kind == "hyperlink" and target.lower().startswith(_WEB_SCHEMES):
             continue   # a clickable web link is fetched by nobody but the reader
