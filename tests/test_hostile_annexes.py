@@ -7,9 +7,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 

@@ -6,7 +6,6 @@ names of its keys) reaches a document or a diagnostic.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import needs_libreoffice, run_bounded
 from contratgen.cli import main
 from contratgen.render import SHIPPED_TEMPLATES
-from hostile_files import (LINKED_IMAGE, add_relationship, client_with_template, docx_with,
+from hostile_files import (add_relationship, client_with_template, docx_with,
                            in_body, linked_image_docx, relationship)
 
 TEMPLATE_LINE = 6      # "  template: letterhead.docx" in client_with_template's file
