@@ -249,7 +249,16 @@ def _check_relationships(name: str, root, names) -> None:
                               "the content instead", name, "template.external")
 
 
+_LINK_ATTRIBUTES = ("{urn:schemas-microsoft-com:office:office}href", "src", "href")
+
+
 def _check_fields(name: str, root) -> None:
+    for element in root.iter():   # VML <v:imagedata o:href="http://…"> links without a rel
+        for attribute in _LINK_ATTRIBUTES:
+            value = element.get(attribute)
+            if value and re.match(r"^\s*([a-z][a-z0-9+.-]*:|\\\\|//)", value, re.I):
+                raise TemplateRefused(f"an element links to {value[:80]!r} outside the "
+                                      "package: refused", name, "template.external")
     instructions = [el.text or "" for el in root.iter(f"{_W}instrText")]
     instructions += [el.get(f"{_W}instr") or "" for el in root.iter(f"{_W}fldSimple")]
     for instruction in instructions:

@@ -315,3 +315,16 @@ def test_in_a_batch_a_hostile_template_fails_its_input_only(tmp_path):
     codes = {d["code"] for e in manifest["inputs"] for d in e["diagnostics"]}
     assert codes == {"template.unsafe", "template.external"}
     assert sorted(p.name for p in out.glob("*.docx")) == ["G-0.docx", "G-1.docx", "G-2.docx"]
+
+
+@pytest.mark.parametrize("href", ["http://127.0.0.1:9/x.png", "file:///etc/passwd",
+                                  "\\\\evil\\share\\x.png"])
+def test_a_vml_image_linked_without_a_relationship_is_refused(tmp_path, href):
+    vml = (f'<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
+           f'style="width:10pt;height:10pt"><v:imagedata xmlns:o="urn:schemas-microsoft-com:'
+           f'office:office" o:href="{href}"/></v:shape></w:pict></w:r></w:p>')
+    docx_with(tmp_path / "letterhead.docx",
+              {"word/document.xml": lambda d: in_body(d, vml.encode())})
+    result, _ = build_docx(client_with_template(tmp_path))
+    _, _, message = refusal(result.output, "template.external")
+    assert message.startswith("word/document.xml: an element links to")
