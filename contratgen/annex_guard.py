@@ -162,8 +162,10 @@ def clean_annex(path: Path) -> tuple[bytes, bool, int]:
         raise AnnexRefused("is not a readable PDF: it needs too much memory",
                            "annexes.too-large") from None
     except Exception as exc:  # pypdf raises many kinds on a damaged file
+        # pypdf names objects with their address in memory: keep the message reproducible
+        reason = re.sub(r"IndirectObject\((\d+), (\d+), \d+\)", r"\1 \2 R", str(exc))
         raise AnnexRefused(f"is not a readable PDF ({type(exc).__name__}: "
-                           f"{str(exc)[:200]})") from None
+                           f"{reason[:200]})") from None
     _CACHE.put(key, value)
     return value
 

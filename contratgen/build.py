@@ -151,6 +151,10 @@ def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
         except annex_guard.AnnexRefused as exc:
             diags.append(source.diagnostic(where, f"annex '{annex.path}' {exc}", exc.code))
         paths.append(target)
+    if not diags:   # parsed and cleaned once (cached): check and build say the same
+        diags = [source.diagnostic(("annexes", i, "path"), f"annex '{client.annexes[i].path}' "
+                                   f"{message}", code)
+                 for i, message, code in annex_guard.vet(paths, pdfa=False)]
     return tuple(paths), diags
 
 

@@ -82,6 +82,8 @@ def test_malformed_annexes_are_located_errors(tmp_path):
         assert message.startswith(f"annex '{name}' is not a readable PDF"), message
     assert "page tree loops" in errors[0][2] and "page tree loops" in errors[1][2]
     assert run.peak_mb < 400, run
+    check = cli("check", str(client))   # check says the same, without LibreOffice
+    assert located(check.output, "annexes.unreadable") == errors
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
