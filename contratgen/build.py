@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from . import __version__, front, render
+from . import __version__, annex_guard, front, render
 from .context import build_context
+from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .i18n import phrase
 from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
@@ -137,20 +138,24 @@ def template_for(client: ClientFile, source: Source, options: Options) -> Path:
 def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
         tuple[Path, ...], list[Diagnostic]]:
     paths, diags = [], []
+    if len(client.annexes) > annex_guard.MAX_ANNEXES:
+        return (), [source.diagnostic(("annexes",), f"{len(client.annexes)} annexes (the limit "
+                                      f"is {annex_guard.MAX_ANNEXES})", "annexes.too-large")]
     for i, annex in enumerate(client.annexes):
         where = ("annexes", i, "path")
         try:
             target = resolve_path(source, where, annex.path, options, "annex")
+            annex_guard.check_file(target)   # a regular PDF file, five bytes read
         except UserError as exc:
             diags.extend(exc.diagnostics)
             continue
-        if not target.is_file():
-            diags.append(source.diagnostic(where, f"annex '{annex.path}' not found",
-                                           "annexes.missing"))
-        elif target.read_bytes()[:5] != b"%PDF-":
-            diags.append(source.diagnostic(where, f"annex '{annex.path}' is not a PDF file",
-                                           "annexes.not-pdf"))
+        except annex_guard.AnnexRefused as exc:
+            diags.append(source.diagnostic(where, f"annex '{annex.path}' {exc}", exc.code))
         paths.append(target)
+    if not diags:   # parsed and cleaned once (cached): check and build say the same
+        diags = [source.diagnostic(("annexes", i, "path"), f"annex '{client.annexes[i].path}' "
+                                   f"{message}", code)
+                 for i, message, code in annex_guard.vet(paths, pdfa=False)]
     return tuple(paths), diags
 
 
@@ -286,6 +291,9 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
 
 def _prepare_valid(path: Path, source: Source, digest: str, client: ClientFile,
                    options: Options, partial: Partial) -> Prepared:
+    out_of_range = check_dates(client, source)   # before any period is added to one
+    if out_of_range:
+        raise UserError(out_of_range)
     client = default_schedule(client)
     computed = compute_numbers(client, source)
     rates = rates_for(client.document.date, options.rates)
@@ -372,14 +380,26 @@ def render_document(prepared: Prepared) -> bytes:
     context["object"] = render.section_xml(front.title(lang, "object"),
                                            front.object_blocks(prepared.client))
     context["clause_annexes"] = render.annex_pages_xml(annexes, phrase(lang, "annex"))
-    template = render.prepare_template(prepared.template)
     doc = prepared.client.document
     props = render.DocProperties(
         title=context["document"]["title"], author=prepared.client.provider.name,
         subject=f"{context['document']['title']} {doc.number}",
         keywords=" ".join(s.clause.id for s in prepared.clauses), language=lang,
         created=doc.date, custom=render.provenance_properties(prepared.provenance()))
-    return render.render_docx(template, context, props)
+    try:
+        return render.render_docx(render.prepare_template(prepared.template), context, props)
+    except UserError as exc:
+        raise _in_client_file(prepared, exc) from None
+
+
+def _in_client_file(prepared: Prepared, exc: UserError) -> UserError:
+    """A template the client file chose is refused at its ``document.template`` line."""
+    value = prepared.client.document.template
+    if not value:
+        return exc
+    return UserError([prepared.source.diagnostic(
+        ("document", "template"), f"template '{value}': {d.message}", d.code)
+        for d in exc.diagnostics])
 
 
 # --- PDF -----------------------------------------------------------------------------------
@@ -408,6 +428,11 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
                             keywords=" ".join(s.clause.id for s in prepared.clauses),
                             created=doc.date, provenance=prepared.provenance(),
                             language=render.language_tag(lang))
+    vetted = annex_guard.vet(prepared.annexes, pdfa)
+    if vetted:
+        raise UserError([prepared.source.diagnostic(
+            ("annexes", i, "path"), f"annex '{prepared.client.annexes[i].path}' {message}",
+            code) for i, message, code in vetted])
     try:
         return finalize.finalize(raw, meta, slots, annexes, pdfa=pdfa)
     except finalize.AnchorNotFound as exc:

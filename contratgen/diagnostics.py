@@ -5,12 +5,28 @@ Every user mistake becomes a :class:`Diagnostic`; a stage that finds errors rais
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 ERROR = "error"
 WARNING = "warning"
+
+# C0 and C1 controls, DEL, line and paragraph separators, bidi embeddings and isolates
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``, ``\\n``,
+    ``\\u202e``): what a diagnostic prints is always one plain line."""
+    def escape(match: re.Match) -> str:
+        char = match.group()
+        named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+        if named:
+            return named
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    return _UNPRINTABLE.sub(escape, text)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,8 +39,10 @@ class Diagnostic:
     code: str
 
     def __str__(self) -> str:
+        # one line, whatever the input held: a message quoting a hostile file cannot
+        # forge log lines (newlines) or drive the terminal (ESC sequences)
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
-        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+        return printable(f"{where}: {self.severity}: {self.message} [{self.code}]")
 
     @property
     def is_error(self) -> bool:

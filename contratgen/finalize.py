@@ -378,12 +378,12 @@ def _signature_fields(reader: PdfReader) -> list[dict]:
 
 
 def _open_annex(annex: Annex) -> PdfReader:
-    try:
-        reader = PdfReader(io.BytesIO(pathlib.Path(annex.path).read_bytes()))
+    from .annex_guard import AnnexRefused, clean_annex
+    try:  # bounded, parsed once per file, active content removed (annex_guard.py)
+        reader = PdfReader(io.BytesIO(clean_annex(pathlib.Path(annex.path))[0]))
         len(reader.pages)  # forces parsing the page tree now, not mid-write
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise AnnexUnreadable(f"annex {annex.title!r}: cannot read {annex.path}: {reason}") from None
+    except AnnexRefused as error:
+        raise AnnexUnreadable(f"annex {annex.title!r}: {annex.path} {error}") from None
     except (PdfReadError, ValueError, KeyError) as error:
         raise AnnexUnreadable(f"annex {annex.title!r}: {annex.path} is not a readable PDF: {error}") from None
     return reader

@@ -10,7 +10,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .diagnostics import ERROR, Diagnostic, UserError
+from .diagnostics import ERROR, Diagnostic, UserError, printable
+from .template_guard import TemplateRefused, read_regular_file
+
+
+MAX_INSPECTED_BYTES = 256 * 1024 * 1024
 
 _DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError,
             ValueError, SyntaxError, NotImplementedError, OSError, RuntimeError)
@@ -54,10 +58,10 @@ def _pdf(path: Path, data: bytes) -> dict:
 
 
 def inspect_file(path: Path) -> dict:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise _fail(path, f"cannot read: {exc.strerror or exc}") from None
+    try:  # a regular file, bounded: a FIFO or /dev/zero would hang or fill the memory
+        data = read_regular_file(path, MAX_INSPECTED_BYTES, "file")
+    except TemplateRefused as exc:
+        raise _fail(path, exc.reason) from None
     if data[:4] == b"PK\x03\x04":
         return _docx(path, data)
     if data[:5] == b"%PDF-":
@@ -66,9 +70,10 @@ def inspect_file(path: Path) -> dict:
 
 
 def describe(info: dict) -> str:
+    """The provenance for people; a forged file's text is printed escaped."""
     prov = info.get("provenance")
     lines = [f"{info['file']} ({info['kind']})"]
-    if not prov:
+    if not isinstance(prov, dict) or not prov:
         lines.append("  no contratgen provenance (not made by contratgen, or altered)")
     else:
         lines += [f"  contratgen {prov.get('contratgen')}",
@@ -76,11 +81,12 @@ def describe(info: dict) -> str:
                   f"{prov.get('date')}, {prov.get('language')})",
                   f"  input      sha256:{prov.get('input_sha256')}",
                   "  clauses:"]
-        for c in prov.get("clauses") or []:
-            if isinstance(c, dict):
-                lines.append(f"    {str(c.get('id')):22} v{str(c.get('version')):<4} "
-                             f"sha256:{str(c.get('sha256'))[:16]}…")
+        clauses = prov.get("clauses")
+        for c in clauses if isinstance(clauses, list) else []:
+            c = c if isinstance(c, dict) else {}
+            lines.append(f"    {str(c.get('id')):22} v{str(c.get('version')):<4} "
+                         f"sha256:{str(c.get('sha256'))[:16]}…")
     for field in info.get("signature_fields", []):
         state = "signed" if field.get("signed") else "empty"
         lines.append(f"  signature field {field['name']}: {state}, page {field.get('page')}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)

@@ -23,13 +23,14 @@ from .diagnostics import ERROR, Diagnostic, UserError
 from .fields import FORBIDDEN as _FORBIDDEN, Model, Text, number_value as _number, text_value as _text
 from .model import errors_to_diagnostics
 from .noting import NotingUndefined
-from .sandbox import BoundedSandbox, _budget, MAX_ITERATIONS
+from .sandbox import BoundedSandbox, budget
 from .source import Source, load_file, written_text
 from .resources import shipped
 
 SHIPPED = shipped("clause_library")
 LANGS = ("fr", "en")
 MAX_OUTPUT = 100_000  # characters a clause may render to
+MAX_BOUND = Decimal(10) ** 12  # the largest min or max of a number param
 
 ParamType = Literal["string", "integer", "decimal", "percent", "date", "bool", "choice"]
 Category = Literal["billing", "late_payment", "penalty", "resolutory", "retention_of_title",
@@ -54,6 +55,16 @@ class ParamSpec(Model):
     choices: Optional[list[Any]] = None
     min: Optional[Decimal] = Field(None, description="smallest value of a number (default 0)")
     max: Optional[Decimal] = Field(None, description="largest value of a number")
+
+    @field_validator("min", "max")
+    @classmethod
+    def _plain_bound(cls, value):
+        # 1e-999999 would print a million zeros in every message that names the bound
+        if value is not None and (not value.is_finite() or abs(value) > MAX_BOUND or (
+                value != 0 and value.as_tuple().exponent < -6)):
+            raise ValueError(f"a bound is a number up to {MAX_BOUND:,} with at most six "
+                             "decimals")
+        return value
 
 
 class ClauseAnnex(Model):
@@ -190,9 +201,31 @@ def _as_clause_code(d: Diagnostic) -> Diagnostic:
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(path.absolute().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)
+
+
+def clause_files(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The ``*.yaml`` files of a library folder; a link leading outside the folder is
+    refused before it is read (its content, even its key names, never reaches a
+    diagnostic)."""
+    base = Path(directory).resolve()
+    paths, refused = [], []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            inside = path.resolve(strict=True).is_relative_to(base)
+        except (OSError, RuntimeError):   # a dangling link, a loop
+            refused.append(Diagnostic(_display(path), 0, 0, ERROR, "a link that leads "
+                                      "nowhere (dangling or a loop)", "path.invalid"))
+            continue
+        if not inside:
+            refused.append(Diagnostic(_display(path), 0, 0, ERROR, "a link to a file outside "
+                                      "the clause library folder: refused (copy the file "
+                                      "into the folder)", "path.outside"))
+            continue
+        paths.append(path)
+    return paths, refused
 
 
 def load_library(dirs: Sequence[Path]) -> tuple[Library, list[Diagnostic]]:
@@ -219,7 +252,9 @@ def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
             diagnostics.append(Diagnostic(str(directory), 0, 0, ERROR,
                                           "clause library folder not found", "library.missing"))
             continue
-        for path in sorted(directory.glob("*.yaml")):
+        paths, refused = clause_files(directory)
+        diagnostics.extend(refused)
+        for path in paths:
             clause, diags = load_clause(path)
             diagnostics.extend(diags)
             if clause is not None:
@@ -326,6 +361,8 @@ def _compile(lang: str, text: str, filename: str, noting: bool = False) -> jinja
         code = env.compile(text, name=filename, filename=filename)
     except jinja2.TemplateSyntaxError as exc:
         raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
+    except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+        raise ClauseTextError("the text's tags are nested too deeply", None) from None
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
@@ -347,14 +384,14 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     template = _compile(lang, source, filename, noting)
     out: list[str] = []
     size = 0
-    token = _budget.set([MAX_ITERATIONS])
     try:
-        for chunk in template.generate(context):
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise ClauseTextError(f"the text renders to more than {MAX_OUTPUT} characters",
-                                      None)
-            out.append(chunk)
+        with budget():
+            for chunk in template.generate(context):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise ClauseTextError(f"the text renders to more than {MAX_OUTPUT} "
+                                          "characters", None)
+                out.append(chunk)
     except ClauseTextError:
         raise
     except jinja2.UndefinedError as exc:
@@ -369,8 +406,6 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     except (TypeError, ValueError, ArithmeticError, RecursionError,
             jinja2.TemplateError) as exc:
         raise ClauseTextError(f"cannot render: {exc}", _template_line(exc, filename)) from None
-    finally:
-        _budget.reset(token)
     text = "".join(out)
     bad = _FORBIDDEN.search(text)
     if bad:  # e.g. "{{ '\\ud800' }}": XML cannot hold it, Word would not open the file

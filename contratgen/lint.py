@@ -26,8 +26,8 @@ from jinja2 import nodes
 from .changelog import change_log_lines, check_change_log
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic
-from .library import LANGS, Clause, ClauseTextError, Library, _ENVS, coerce_param, load_clause, \
-    render_blocks
+from .library import LANGS, Clause, ClauseTextError, Library, _ENVS, clause_files, \
+    coerce_param, load_clause, render_blocks
 from .markup import stray_asterisks
 from .noting import noted
 from .model import ClientFile, Escrow, Insurance, Performance, parse_client
@@ -106,17 +106,17 @@ def default_params(clause: Clause) -> dict:
 
 def _unsafe_names(text: str, lang: str) -> list[tuple[int, str]]:
     """Attribute or item names starting with '_' (``''.__class__``): injection attempts."""
+    found = []
     try:
         tree = _ENVS[lang].parse(text)
-    except jinja2.TemplateSyntaxError:
-        return []  # reported by the render step, with its line
-    found = []
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
-        name = getattr(node, "attr", None) or getattr(node, "name", None)
-        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            name = node.arg.value
-        if isinstance(name, str) and name.startswith("_"):
-            found.append((node.lineno, name))
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            name = getattr(node, "attr", None) or getattr(node, "name", None)
+            if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                name = node.arg.value
+            if isinstance(name, str) and name.startswith("_"):
+                found.append((node.lineno, name))
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
+        return []  # reported by the render step, with its line ("nested too deeply")
     return found
 
 
@@ -282,7 +282,9 @@ def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
                                     "found", "library.missing"))
             continue
         seen: dict[str, Clause] = {}
-        for path in sorted(directory.glob("*.yaml")):
+        paths, refused = clause_files(directory)
+        diags.extend(refused)
+        for path in paths:
             clause, load_diags = load_clause(path)
             diags.extend(load_diags)
             if clause is None:

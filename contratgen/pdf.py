@@ -43,6 +43,7 @@ from pathlib import Path
 from .lifeline import die_with_parent
 from .leftovers import office_sockets, pipe_name, remove_dead_runs, run_prefix
 from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
+from .office_profile import lock_down
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 
@@ -140,6 +141,7 @@ class _Worker:
         """LibreOffice's own temporary files go inside the worker's directory."""
         scratch = self.home / "tmp"
         scratch.mkdir(parents=True, exist_ok=True)
+        lock_down(self.profile)  # no macro, no link update, no linked image fetched
         return {**os.environ, "TMPDIR": str(scratch)}
 
     def convert(self, source: Path, target: Path, pdfa: bool) -> None:

@@ -28,8 +28,9 @@ from markupsafe import Markup
 from .diagnostics import Diagnostic, ERROR, UserError
 from .markup import LINE_BREAK, Block
 from .fields import FORBIDDEN as _FORBIDDEN
-from .sandbox import BoundedSandbox, bounded
 from .resources import shipped
+from .sandbox import BoundedSandbox, LimitExceeded, bounded
+from .template_guard import TemplateRefused, check_rendered, parse_xml, read_package
 
 SHIPPED_TEMPLATES = shipped("templates")
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -83,27 +84,23 @@ def parse_template_source(source: str) -> jinja2.nodes.Template:
     return _ENV.parse(source)
 
 
-def _template_error(path: Path, message: str) -> UserError:
-    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, "template")])
+def _template_error(path: Path, message: str, code: str = "template") -> UserError:
+    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, code)])
 
 
 @lru_cache(maxsize=16)
 def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
     source = Path(path)
     try:
-        with zipfile.ZipFile(source) as package:
-            entries = tuple((info.filename, package.read(info)) for info in package.infolist())
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise _template_error(source, f"not a readable DOCX file ({exc})") from None
-    names = {name for name, _ in entries}
-    if "word/document.xml" not in names:
-        raise _template_error(source, "not a Word document (no word/document.xml)")
+        entries = read_package(source)
+    except TemplateRefused as exc:
+        raise _template_error(source, str(exc), exc.code) from None
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
     compiled, sources = {}, {}
     for name, data in entries:
         if not _RENDERED_PART.match(name):
             continue
-        xml = data.decode("utf-8")
+        xml = data.decode("utf-8")   # checked by read_package
         if "{{" not in xml and "{%" not in xml:
             continue
         xml = DocxTemplate.patch_xml(patcher, xml)
@@ -122,6 +119,9 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
                 from None
+        except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+            raise _template_error(source, f"{name}: the template's tags are nested too "
+                                          "deeply", "template.too-deep") from None
     return PreparedTemplate(source, entries, compiled, sources)
 
 
@@ -227,12 +227,25 @@ def template_slots(path: Path) -> frozenset[str] | None:
 
 # --- rendering and packaging ------------------------------------------------------------
 
+MAX_PART_OUTPUT = 32 * 1024 * 1024   # characters one rendered part may have
+
+
+def _render_part(compiled: jinja2.Template, context: Mapping[str, Any]) -> str:
+    out, size = [], 0
+    for chunk in compiled.generate(context):
+        size += len(chunk)
+        if size > MAX_PART_OUTPUT:
+            raise LimitExceeded(f"the part renders to more than {MAX_PART_OUTPUT} characters")
+        out.append(chunk)
+    return "".join(out)
+
+
 def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
                 properties: "DocProperties") -> bytes:
     rendered: dict[str, bytes] = {}
     for name, compiled in template.compiled.items():
         try:
-            xml = bounded(compiled.render, context)
+            xml = bounded(_render_part, compiled, context)
         except jinja2.UndefinedError as exc:
             raise _template_error(template.path, f"{name}: undefined variable: {exc.message}") \
                 from None
@@ -249,6 +262,10 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if LINE_BREAK in xml:
             xml = _line_breaks(xml)
+        try:
+            check_rendered(name, xml.encode("utf-8"))
+        except TemplateRefused as exc:
+            raise _template_error(template.path, str(exc), exc.code) from None
         rendered[name] = xml.encode("utf-8")
     return _package(template.entries, rendered, properties,
                     (str(template.path), id(template.entries)))
@@ -398,11 +415,9 @@ def read_properties(docx: bytes) -> dict[str, str]:
             xml = package.read(_CUSTOM_PROPS).decode("utf-8")
         except KeyError:
             return {}
-    from lxml import etree
     ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
           "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(xml.encode("utf-8"), parser)
+    root = parse_xml(_CUSTOM_PROPS, xml.encode("utf-8"))   # no DTD, no entity (a hostile file)
     return {prop.get("name"): "".join(prop.itertext()) for prop in root.findall("p:property", ns)}
 
 

@@ -3,108 +3,65 @@
 Both may come from people we do not trust (a firm's clause library, a client's
 letterhead). Jinja's own sandbox already refuses Python internals (``__class__``…);
 this one also bounds the work a text can ask for, so a hostile text fails fast with a
-clear message instead of hanging a batch or eating the memory:
+clear message instead of hanging a batch or eating the memory. One :class:`Budget` per
+render (clause text or template part) bounds:
 
-- every ``range()`` of one render draws on a shared budget of :data:`MAX_ITERATIONS`
-  (so nested loops cannot multiply up to billions of turns);
-- ``*`` and ``**`` refuse results larger than :data:`MAX_SIZE`;
+- loop turns: every ``{% for %}``, recursive ``loop()`` calls included
+  (:data:`MAX_ITERATIONS`);
+- calls: every function, macro, method and filter call (:data:`MAX_CALLS`), and how
+  deeply calls nest (:data:`MAX_DEPTH`: exponential or endless macro recursion);
+- what is built: each string, list or number an operator, a filter, a method, a
+  subscript or a comparison makes or scans is at most :data:`MAX_SIZE`, integers at
+  most :data:`MAX_INT_DIGITS` digits, and all of them together at most
+  :data:`MAX_BUILT` (heavy work in each turn of a loop);
 - undefined variables are errors (``StrictUndefined``), never blanks.
+
+The hooks are Jinja's sandbox hooks (``call``, ``call_binop``, ``getitem``, filters);
+two compiler hooks route ``{% for %}`` iterables and comparisons through the budget,
+as Jinja has no sandbox hook for them.
 """
 from __future__ import annotations
 
-import contextvars
 import copy
 import operator
-import re
 import string
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
-from jinja2.exceptions import SecurityError
-from jinja2 import nodes, pass_eval_context
-from jinja2.filters import do_center, do_format, do_indent, do_truncate, do_wordwrap
-from jinja2.filters import sync_do_join as do_join_sync
+from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 
-MAX_ITERATIONS = 100_000
-MAX_SIZE = 1_000_000   # characters of a string, items of a list, digits of a number
+from .budget import (MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_DIGITS, MAX_ITERATIONS,
+                     MAX_SIZE, Budget, LimitExceeded, budget, bounded_range, budgeted,
+                     checked, current, refuse_heavy, refuse_widths, size_of, too_wide,
+                     weight)
+from .sandbox_filters import MeteredFilters, bounded_filters
 
-_budget: contextvars.ContextVar[list[int]] = contextvars.ContextVar("budget")
+__all__ = ["MAX_BUILT", "MAX_CALLS", "MAX_DEPTH", "MAX_INT_DIGITS", "MAX_ITERATIONS",
+           "MAX_SIZE", "Budget", "BoundedSandbox", "LimitExceeded", "budget", "bounded"]
 
-
-class LimitExceeded(SecurityError):
-    """A text asked for more work than the sandbox allows."""
-
-
-def _bounded_range(*args: int) -> range:
-    rng = range(*args)
-    if len(rng) > MAX_ITERATIONS:  # a range is lazy; refusing it early gives a clear message
-        raise LimitExceeded(f"loops run more than {MAX_ITERATIONS} times in one text (a range "
-                            f"of {len(rng)} numbers)")
-    return rng
+_COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lteq": operator.le,
+            "gt": operator.gt, "gteq": operator.ge, "in": lambda a, b: a in b,
+            "notin": lambda a, b: a not in b}
 
 
-def _budgeted(iterable):
-    """Iterate, drawing one turn per item from the render's budget: nested loops over
-    anything (ranges, strings, lists) cannot multiply up to billions of turns."""
-    budget = _budget.get(None)
-    if budget is None:
-        budget = [MAX_ITERATIONS]
-    for item in iterable:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise LimitExceeded(f"loops run more than {MAX_ITERATIONS} times in one text")
-        yield item
-
-
-@pass_eval_context
-def _bounded_join(eval_ctx, value, d: str = "", attribute=None):
-    items = list(value)
-    if attribute is None:  # the size is known before the string is built
-        size = sum(len(str(x)) for x in items) + len(d) * max(len(items) - 1, 0)
-        if size > MAX_SIZE:
-            raise LimitExceeded(f"a joined text larger than {MAX_SIZE} in a template")
-    return _checked(do_join_sync(eval_ctx, items, d, attribute))
-
-
-def _size(value: Any) -> int:
-    if isinstance(value, (str, bytes, list, tuple)):
-        return len(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return max(1, abs(value).bit_length() // 3)
-    return 1
-
-
-def _too_wide(text: str) -> bool:
-    return any(int(n) > MAX_SIZE for n in re.findall(r"\d{7,}", text))
-
-
-def _refuse_widths(spec: str, args, kwargs) -> None:
-    values = (*args, *kwargs.values())
-    if _too_wide(spec) or any(isinstance(v, int) and abs(v) > MAX_SIZE for v in values):
-        raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
-
-
-def _checked(value: Any) -> Any:
-    if _size(value) > MAX_SIZE:
-        raise LimitExceeded(f"a text or list larger than {MAX_SIZE} in a template")
-    return value
-
-
-def _width_bounded(filter_):
-    """A padding filter whose numeric arguments cannot ask for gigabytes."""
-    def bounded_filter(value, *args, **kwargs):
-        for arg in (*args, *kwargs.values()):
-            if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_SIZE:
-                raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
-        return _checked(filter_(value, *args, **kwargs))
-    return bounded_filter
+def _compare(ops: tuple, first: Any, *rest: Any) -> bool:
+    """``a == b``, ``a in b``…: the texts or lists compared are scanned, so they count."""
+    budget, left = current(), first
+    for op, right in zip(ops, rest):
+        budget.build(size_of(left) + size_of(right))
+        if not _COMPARE[op](left, right):
+            return False
+        left = right
+    return True
 
 
 class _BoundedCodeGenerator(CodeGenerator):
-    """``a ~ b`` (string concatenation) is size-checked like ``+`` and ``*``, and every
-    ``{% for %}`` iterates through the render's loop budget."""
+    """``a ~ b`` (string concatenation) is size-checked like ``+`` and ``*``, every
+    ``{% for %}`` iterates through the render's loop budget and every comparison is
+    charged for what it scans."""
 
     def visit_For(self, node, frame):
         node = copy.copy(node)
@@ -113,9 +70,50 @@ class _BoundedCodeGenerator(CodeGenerator):
         super().visit_For(node, frame)
 
     def visit_Concat(self, node, frame):
-        self.write("environment.checked_concat(")
-        super().visit_Concat(node, frame)
+        # the operands are weighed before str() makes a text of them, the result after
+        self.write("environment.checked_concat(environment.concat_parts(context.eval_ctx, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write(")))")
+
+    def visit_Getitem(self, node, frame):
+        if not isinstance(node.arg, nodes.Slice):   # a[i] goes through getitem()
+            return super().visit_Getitem(node, frame)
+        self.write("environment.checked_concat(")   # a[::-1] copies: it counts
+        super().visit_Getitem(node, frame)
         self.write(")")
+
+    def visit_Compare(self, node, frame):
+        ops = tuple(op.op for op in node.ops)
+        self.write(f"environment.compare({ops!r}, ")
+        self.visit(node.expr, frame)
+        for op in node.ops:
+            self.write(", ")
+            self.visit(op.expr, frame)
+        self.write(")")
+
+
+_GROWING = frozenset({"append", "extend", "insert", "update", "add", "setdefault",
+                      "__setitem__"})
+
+
+def _refuse_wide_args(args, kwargs) -> None:
+    for arg in (*args, *kwargs.values()):
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_SIZE:
+            raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
+
+
+def _refuse_str_growth(owner: str, name: str, args) -> None:
+    """'x'.replace('', 'y' * 10**6), '\t'.expandtabs(...): sized before they are built."""
+    if name == "replace" and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        times = owner.count(old) if old else len(owner) + 1
+        if len(owner) + times * max(len(new) - len(old), 0) > MAX_SIZE:
+            raise LimitExceeded(f"a replaced text larger than {MAX_SIZE} in a template")
+    elif name == "expandtabs" and args and isinstance(args[0], int):
+        if len(owner) + owner.count("\t") * abs(args[0]) > MAX_SIZE:
+            raise LimitExceeded(f"a text larger than {MAX_SIZE} in a template")
 
 
 class BoundedSandbox(SandboxedEnvironment):
@@ -123,29 +121,71 @@ class BoundedSandbox(SandboxedEnvironment):
     code_generator_class = _BoundedCodeGenerator
 
     def __init__(self, **options):
-        super().__init__(undefined=jinja2.StrictUndefined, **options)
-        self.globals["range"] = _bounded_range
+        then = options.pop("finalize", None)
+
+        def finalize(value: Any) -> Any:   # every {{ … }}: no huge list printed
+            refuse_heavy(value)
+            return then(value) if then is not None else value
+        super().__init__(undefined=jinja2.StrictUndefined, finalize=finalize, **options)
+        self.filters = MeteredFilters()
+        self.filters.update(jinja2.filters.FILTERS)   # every filter and test metered
+        self.tests = MeteredFilters()
+        self.tests.update(jinja2.tests.TESTS)
+        self.globals["range"] = bounded_range
         self.globals.pop("lipsum", None)  # lipsum(10**6) would hang a build
-        self.filters["join"] = _bounded_join
-        self.filters.update(center=_width_bounded(do_center),
-                            indent=_width_bounded(do_indent),
-                            wordwrap=_width_bounded(do_wordwrap),
-                            truncate=_width_bounded(do_truncate),
-                            format=_width_bounded(do_format))
+        self.filters.update(bounded_filters())
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
-        # 'x'.ljust(10**9), 'x'.zfill(10**9), 'ab'.expandtabs(10**9)…: refuse huge widths
-        if getattr(__obj, "__self__", None).__class__ is str:
-            for arg in (*args, *kwargs.values()):
-                if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_SIZE:
-                    raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
-        return _checked(SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs))
+        budget = current()
+        budget.call()
+        owner = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if owner.__class__ is str:   # ''.join(l), 'x'.format(l): l becomes a text
+            refuse_heavy(*args, *kwargs.values())
+        if owner.__class__ is str:
+            # 'x'.ljust(10**9), 'x'.zfill(10**9), 'ab'.expandtabs(10**9)…: refuse huge widths
+            _refuse_wide_args(args, kwargs)
+            _refuse_str_growth(owner, name, args)
+            budget.build(len(owner))
+        if isinstance(__obj, LoopContext) and args:
+            # a recursive loop(children): its turns draw on the same budget
+            args = (budgeted(args[0]), *args[1:])
+        if isinstance(owner, (list, dict, set)) and name in _GROWING:
+            if name == "extend" and args and hasattr(args[0], "__len__"):
+                if len(owner) + len(args[0]) > MAX_SIZE:   # l.extend(l), before it doubles
+                    raise LimitExceeded(f"a list larger than {MAX_SIZE} in a template")
+            result = SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs)
+            if len(owner) > MAX_SIZE:
+                raise LimitExceeded(f"a list larger than {MAX_SIZE} in a template")
+            budget.build(1)
+            return result
+        budget.depth += 1
+        try:
+            if budget.depth > MAX_DEPTH:
+                raise LimitExceeded(f"calls nested more than {MAX_DEPTH} deep (a macro that "
+                                    "calls itself?)")
+            return checked(SandboxedEnvironment.call(__self, __context, __obj, *args,
+                                                      **kwargs))
+        finally:
+            budget.depth -= 1
 
-    budgeted = staticmethod(_budgeted)
+    budgeted = staticmethod(budgeted)
+    compare = staticmethod(_compare)
 
     @staticmethod
     def checked_concat(value: Any) -> Any:
-        return _checked(value)
+        return checked(value)
+
+    @staticmethod
+    def concat_parts(eval_ctx, parts: tuple) -> str:
+        refuse_heavy(*parts)
+        return (markup_join if eval_ctx.autoescape else str_join)(parts)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        value = super().getitem(obj, argument)
+        if isinstance(argument, slice):   # big[::-1] copies
+            return checked(value)
+        return value
 
     def wrap_str_format(self, value: Any):
         # "{:>1000000000}".format(x): refuse huge widths before the string is built
@@ -154,46 +194,62 @@ class BoundedSandbox(SandboxedEnvironment):
             return None
 
         def bounded_format(*args: Any, **kwargs: Any) -> str:
+            refuse_heavy(*args, *kwargs.values())
             for _, _, spec, _ in string.Formatter().parse(value.__self__):
-                if spec and ("{" in spec or _too_wide(spec)):
-                    _refuse_widths(spec, args, kwargs)
-            return _checked(wrapped(*args, **kwargs))
+                if spec and ("{" in spec or too_wide(spec)):
+                    refuse_widths(spec, args, kwargs)
+            return checked(wrapped(*args, **kwargs))
         return bounded_format
 
     def call_binop(self, context, op: str, left: Any, right: Any) -> Any:
         if op == "**":
-            if isinstance(right, (int, float)) and abs(right) > 64 \
-                    and not (isinstance(left, (int, float)) and abs(left) <= 1):
-                raise LimitExceeded("exponent too large in a text")
-            return operator.pow(left, right)
+            return checked(_power(left, right))
         if op == "*":
             seq = next((v for v in (left, right) if isinstance(v, (str, bytes, list, tuple))),
                        None)
             count = next((v for v in (left, right)
                           if isinstance(v, int) and not isinstance(v, bool)), None)
-            if seq is not None and count is not None and len(seq) * count > MAX_SIZE:
+            if seq is not None and count is not None and weight(seq) * count > MAX_SIZE:
                 raise LimitExceeded(f"a repeated text or list larger than {MAX_SIZE} in a "
                                     "template")
-            return operator.mul(left, right)
+            if seq is None and _int_digits(left) + _int_digits(right) > MAX_INT_DIGITS:
+                raise LimitExceeded(f"a number of more than {MAX_INT_DIGITS} digits in a text")
+            return checked(operator.mul(left, right))
         if op == "+":
-            if _size(left) + _size(right) > MAX_SIZE and not all(
+            if size_of(left) + size_of(right) > MAX_SIZE and not all(
                     isinstance(v, (int, float)) for v in (left, right)):
                 raise LimitExceeded(f"a text or list larger than {MAX_SIZE} in a template")
-            return operator.add(left, right)
+            return checked(operator.add(left, right))
         if op == "%":
+            refuse_heavy(right, *(right if isinstance(right, tuple) else ()))
             if isinstance(left, str):  # "%*s" % (10**9, "x"), "%1000000000s" % "x"
                 values = right if isinstance(right, tuple) else (right,)
-                if _too_wide(left) or ("*" in left and any(
+                if too_wide(left) or ("*" in left and any(
                         isinstance(v, int) and abs(v) > MAX_SIZE for v in values)):
                     raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
-            return _checked(operator.mod(left, right))
+            return checked(operator.mod(left, right))
         return super().call_binop(context, op, left, right)
 
 
+def _int_digits(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return size_of(value)
+    return 0
+
+
+def _power(left: Any, right: Any) -> Any:
+    """``a ** b`` refused when the result would pass :data:`MAX_INT_DIGITS` digits (power
+    towers, repeated squaring) or an exponent is large; floats overflow on their own."""
+    if isinstance(right, (int, float)) and not isinstance(right, bool) and abs(right) > 64 \
+            and not (isinstance(left, (int, float)) and abs(left) <= 1):
+        raise LimitExceeded("exponent too large in a text")
+    if isinstance(left, int) and isinstance(right, int) and right > 0 \
+            and abs(left).bit_length() * right * 3 // 10 > MAX_INT_DIGITS:
+        raise LimitExceeded(f"a number of more than {MAX_INT_DIGITS} digits in a text")
+    return operator.pow(left, right)
+
+
 def bounded(render, *args, **kwargs):
-    """Run ``render(*args)`` with a fresh loop budget."""
-    token = _budget.set([MAX_ITERATIONS])
-    try:
+    """Run ``render(*args)`` with a fresh budget."""
+    with budget():
         return render(*args, **kwargs)
-    finally:
-        _budget.reset(token)

@@ -152,6 +152,10 @@ def load_bytes(raw: bytes, name: str) -> Source:
             raise UserError([Diagnostic(name, line, col, ERROR, f"YAML nested too deeply "
                                         f"(limit {MAX_DEPTH})", "yaml.too-deep")]) from None
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:   # libyaml >= 0.2.5 stops at its own limit
+            line, col = _first_too_deep(text) or (line, col)
+            raise UserError([Diagnostic(name, line, col, ERROR, f"YAML nested too deeply "
+                                        f"(limit {MAX_DEPTH})", "yaml.too-deep")]) from None
         raise UserError([Diagnostic(name, line, col, ERROR, f"invalid YAML: {problem}",
                                     "yaml.syntax")]) from None
     except yaml.reader.ReaderError as exc:  # libyaml's: a position, not a mark
@@ -211,6 +215,29 @@ def _check_shape(text: str, name: str) -> None:
             raise UserError([Diagnostic(name, mark.line + 1, mark.column + 1, ERROR,
                                         f"too many YAML nodes (more than {MAX_NODES})",
                                         "yaml.too-large")])
+
+
+def _first_too_deep(text: str) -> tuple[int, int] | None:
+    """Line and column of the first flow bracket past :data:`MAX_DEPTH` (quotes and
+    comments aside), where libyaml's own limit stopped farther on. A document that is a
+    block mapping or sequence counts as one level, as in :func:`_check_shape`."""
+    depth = 0 if text.lstrip().startswith(("[", "{")) else 1
+    line, col, quote = 1, 0, None
+    for char in text:
+        col += 1
+        if char == "\n":
+            line, col = line + 1, 0
+        elif quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, col
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -274,7 +301,12 @@ class _Converter:
             if node.tag != _TAG + "seq":
                 self.fail(node, f"unsupported YAML tag {node.tag}", "yaml.tag")
             return [self.convert(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
-        return self.scalar(node)
+        try:
+            return self.scalar(node)
+        except (ValueError, TypeError, AttributeError, IndexError, OverflowError):
+            # a tag on a value it cannot hold: !!int 1e3, !!timestamp foo, !!float x
+            self.fail(node, f"'{node.value}' is not a valid {node.tag.rsplit(':', 1)[-1]}",
+                      "yaml.tag")
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value

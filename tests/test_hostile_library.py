@@ -302,7 +302,9 @@ def test_hostile_template_is_refused(tmp_path, expression):
                     "utf-8")
     result, out = build(path)
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
-    assert re.search(r"letterhead\.docx: error: .*sandbox.* \[template\]", result.output), \
+    # located at the client file's document.template line, naming the template's part
+    assert re.search(r"client\.yaml:\d+:\d+: error: template 'letterhead\.docx': "
+                     r"word/document\.xml: .*sandbox.* \[template\]", result.output), \
         result.output
     assert not out.exists() or not any(out.iterdir())
 
