@@ -26,7 +26,8 @@ $(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
 
 demo: setup
 	$(PY) -m contratgen lint
-	$(PY) -m contratgen build samples/contract-b2b.yaml samples/quote-b2b.yaml samples/quote-b2c.yaml -o $(OUT)
+	$(PY) -m contratgen build samples/*.yaml -o $(OUT)
+	$(PY) -m contratgen invoice samples/contract-b2b-invoiced.yaml -o $(OUT)/invoices
 	$(PY) -m contratgen batch samples/batch -o $(OUT)/batch
 
 test: setup

@@ -258,8 +258,12 @@ def template_diagnostics(client: ClientFile, source: Source, template: Path,
     needed = {"articles": bool(clauses),
               "clause_annexes": any(s.clause.spec.annex is not None for s in clauses),
               "object": bool(client.document.object)}
+    try:
+        prepared_template = render.prepare_template(template)
+    except UserError as exc:   # refused as a package (guard), or its tags do not compile
+        return list(_in_client_file(client, source, exc).diagnostics)
     found = []
-    for d in template_problems(render.prepare_template(template), client.document.type):
+    for d in template_problems(prepared_template, client.document.type):
         slot = next((name for name in needed if f"{{{{p {name} }}}}" in d.message), None)
         if d.code == "template.slot" and slot and needed[slot] and d.severity == WARNING:
             d = Diagnostic(d.file, d.line, d.col, ERROR, d.message, d.code)
@@ -389,15 +393,15 @@ def render_document(prepared: Prepared) -> bytes:
     try:
         return render.render_docx(render.prepare_template(prepared.template), context, props)
     except UserError as exc:
-        raise _in_client_file(prepared, exc) from None
+        raise _in_client_file(prepared.client, prepared.source, exc) from None
 
 
-def _in_client_file(prepared: Prepared, exc: UserError) -> UserError:
+def _in_client_file(client: ClientFile, source: Source, exc: UserError) -> UserError:
     """A template the client file chose is refused at its ``document.template`` line."""
-    value = prepared.client.document.template
+    value = client.document.template
     if not value:
         return exc
-    return UserError([prepared.source.diagnostic(
+    return UserError([source.diagnostic(
         ("document", "template"), f"template '{value}': {d.message}", d.code)
         for d in exc.diagnostics])
 

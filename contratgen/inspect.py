@@ -40,6 +40,8 @@ def _docx(path: Path, data: bytes) -> dict:
     from .render import provenance_text, read_properties
     try:
         props = read_properties(data)
+    except TemplateRefused as exc:   # a DTD, entities or broken XML in a part
+        raise _fail(path, f"not a readable DOCX: {exc}") from None
     except _DAMAGED as exc:   # lxml's XMLSyntaxError is a SyntaxError
         raise _fail(path, f"not a readable DOCX: {type(exc).__name__}: {exc}") from None
     return {"file": str(path), "kind": "docx",

@@ -14,11 +14,11 @@ from pypdf import PdfReader
 from conftest import needs_libreoffice, run_bounded
 from contratgen import annex_guard
 from contratgen.cli import main
-from hostile_files import (active_content, client_with_annexes, deep_nesting, hostile_pdf,
+from hostile_files import (MINIMAL, active_content, client_with_annexes, deep_nesting, hostile_pdf,
                            page_tree_bomb, page_tree_loop, pdf_bytes, plain_pdf,
                            self_referencing_length)
 
-ANNEX_LINE = 25        # the first "  - {path: …}" in client_with_annexes's file
+ANNEX_LINE = len(MINIMAL.splitlines()) + 2   # the first "  - {path: …}" after "annexes:"
 PATH_COL = 12
 
 
