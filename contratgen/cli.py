@@ -301,6 +301,7 @@ main.add_command(rates_command)
 main.add_command(dues_command)
 from .cli_invoice import invoice as _invoice  # noqa: E402
 main.add_command(_invoice)
+from .cli_remind import remind as _remind; main.add_command(_remind)  # noqa: E402,E702
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
