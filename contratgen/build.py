@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from . import __version__, front, render
+from .collection.agreement import document_extra, with_agreement_clauses
 from .context import build_context
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .i18n import phrase
@@ -156,8 +157,9 @@ def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
 
 
 def default_schedule(client: ClientFile) -> ClientFile:
-    """No schedule: the whole price is one tranche, due on final delivery."""
-    if client.payment.schedule:
+    """No schedule: the whole price is one tranche, due on final delivery. (An instalment
+    agreement has no price: its plan is ``installments``.)"""
+    if client.payment.schedule or client.document.type == "installment_agreement":
         return client
     tranche = TrancheInput(label=phrase(client.document.language, "schedule.single"),
                            percent=Decimal(100), due="final_delivery")
@@ -270,7 +272,7 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     """Everything up to rendering; raises :class:`UserError` with all located problems."""
     path = Path(path)
     source, digest = load(path)
-    client = default_schedule(parse_client(source))
+    client = with_agreement_clauses(default_schedule(parse_client(source)))
     computed = compute_numbers(client, source)
     rates = rates_for(client.document.date, options.rates)
     library, lib_diags = library_for(client, source, options)
@@ -333,6 +335,7 @@ def render_document(prepared: Prepared) -> bytes:
                      "conspicuous": s.clause.spec.conspicuous,
                      "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
     context = build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
+    context.update(document_extra(prepared.client))   # an instalment agreement's debt, plan
     articles, annexes = clause_articles(prepared, context)
     context["articles"] = render.articles_xml(articles)
     context["object"] = render.section_xml(front.title(lang, "object"),

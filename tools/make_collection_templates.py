@@ -136,7 +136,7 @@ def build_agreement(doc) -> None:
     mt.para(doc, ("{{ labels.agreement_plan_total }}{{ labels.colon }} "
                   "{{ agreement.plan_total }}", {"bold": True}), style="Field", align=RIGHT)
     mt.tag_para(doc, "{%p if articles %}")
-    mt.para(doc, "{{ labels.contract_terms_heading }}", style="Heading1")
+    mt.para(doc, "{{ labels.agreement_terms_heading }}", style="Heading1")
     mt.tag_para(doc, "{%p endif %}")
     mt.tag_para(doc, "{{p articles }}")
     mention(doc)

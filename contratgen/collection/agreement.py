@@ -113,3 +113,13 @@ def agreement_context(client: ClientFile) -> dict[str, Any]:
         "acceleration": client.acceleration,
         "business": client.client.kind == "business",
     }
+
+
+def document_extra(client: ClientFile) -> dict[str, Any]:
+    """What ``build`` adds to an agreement's context: ``agreement`` and the labels of
+    collection documents; nothing for another document."""
+    if client.document.type != KIND:
+        return {}
+    from . import collection_labels
+    return {"agreement": agreement_context(client),
+            "labels": collection_labels(client.document.language)}

@@ -84,7 +84,7 @@ def _checks(prepared: Prepared, row: TrancheDue, level: str,
                                           "1344)" if severity == ERROR else
                                           "a reminder before the due date"),
                                        "remind.not-due", severity))
-    sent = [n for n in row.notices if n <= on]
+    sent = [n for n in row.notices if n < on]   # one dated ``on`` is this letter
     if sent:
         found.append(source.diagnostic(where, f"a formal notice for invoice {number} was "
                                        f"already sent on {sent[-1].isoformat()}",
@@ -150,7 +150,7 @@ def letter_context(letter: Letter) -> dict[str, Any]:
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     date = lambda d: fmt.date(d, lang) if d else None  # noqa: E731
     amounts = {name: money(value) for name, value in letter_figures(letter).items()}
-    sent = [n for n in row.notices if n <= letter.on]
+    sent = [n for n in row.notices if n < letter.on]
     context["letter"] = {
         "level": letter.level, "is_reminder": letter.level == "reminder",
         "is_second_reminder": letter.level == "second-reminder",

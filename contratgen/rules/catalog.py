@@ -5,7 +5,7 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import clauses, identity, invoices, payment, quote
+from . import agreement, clauses, identity, invoices, payment, quote
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -32,6 +32,9 @@ RULES: tuple[Rule, ...] = (
     clauses.penalty_clause_consumer,
     payment.rates_table,
     invoices.invoice_mentions,
+    agreement.agreement_total,
+    agreement.agreement_dates,
+    agreement.agreement_term,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
