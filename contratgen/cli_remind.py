@@ -75,3 +75,34 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
             converter.close()
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def penalty_invoice(files, out_dir, formats, options, claimed, number, on) -> None:
+    """``contratgen invoice FILE --penalties INVOICE --penalty-number N [--on DATE]``."""
+    from dataclasses import replace
+    from .cli import Failed
+    from .collection.penalty import build_penalty
+    if len(files) != 1 or not number:
+        raise click.UsageError("--penalties takes one FILE and --penalty-number N")
+    day = on.date() if on else datetime.date.today()
+    options = replace(options, rates=selected_rates())
+    converter = None
+    try:
+        if "pdf" in formats:
+            from .pdf import Converter
+            converter = Converter(workers=1, pdfa=True)
+        written, warnings = build_penalty(Path(files[0]), Path(out_dir), formats, claimed,
+                                          number, day, options, converter)
+    except UserError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise Failed(1) from None
+    except ExternalError as exc:
+        raise Failed(3, str(exc)) from None
+    except OSError as exc:
+        raise Failed(3, f"cannot write the output: {exc.strerror or exc}") from None
+    finally:
+        if converter is not None:
+            converter.close()
+    print_diagnostics(warnings)
+    for path in written:
+        click.echo(f"wrote {path}")
