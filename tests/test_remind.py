@@ -162,3 +162,40 @@ def test_the_sample_letter_context_has_the_keys_of_the_real_one(lang, tmp_path):
                                          datetime.date(2026, 6, 30), Options()))["letter"]
     sample = sample_letter(lang, True, True)
     assert set(sample) == set(real) and set(sample["invoice"]) == set(real["invoice"])
+
+
+# --- a consumer: no 40 €, the legal interest runs from the formal notice ----------------
+
+B2C = SAMPLES / "quote-b2c-late.yaml"
+BALANCE = "FA-2026-0355"
+
+
+def test_a_consumer_reminder_claims_no_indemnity(tmp_path):
+    result = letter(tmp_path, "--on", "2026-05-12", path=B2C, number=BALANCE)
+    assert result.exit_code == 0, result.output
+    text = flat(docx_text((tmp_path / f"{BALANCE}-reminder.docx").read_bytes()))
+    row = dues_json(B2C, "2026-05-12", BALANCE)
+    assert (row["outstanding"], row["interest"], row["indemnity"]) == \
+        ("2599.20", "0.00", "0.00")      # the 1 500 € come on 15 May; no notice, no interest
+    assert euros(row["outstanding"]) in text and "Sophie Moreau" in text
+    assert "indemnité forfaitaire" not in text.lower() and "40,00" not in text
+    assert "devis n° DV-2026-0212" in text
+
+
+@needs_libreoffice
+def test_a_consumer_formal_notice_starts_the_legal_interest(tmp_path):
+    result = letter(tmp_path, "--level", "formal-notice", "--on", "2026-05-20", fmt_="both",
+                    path=B2C, number=BALANCE)
+    assert result.exit_code == 0, result.output
+    assert "already sent" not in result.output   # the ledger's notice of that day is this one
+    row = dues_json(B2C, "2026-05-20", BALANCE)
+    docx = flat(docx_text((tmp_path / f"{BALANCE}-formal-notice.docx").read_bytes()))
+    pdf = (tmp_path / f"{BALANCE}-formal-notice.pdf").read_bytes()
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    for body in (docx, text):
+        assert "Mise en demeure de payer" in body
+        assert "Nantes, le 20 mai 2026" in body
+        assert "fait courir les intérêts au taux légal" in body and "1231-6" in body
+        assert f"Total dû {euros(row['claimable'])}" in body and "1 099,20 €" in body
+        assert "Lettre recommandée avec accusé de réception" in body
+        assert "Indemnité forfaitaire" not in body and "28 mai 2026" in body

@@ -44,13 +44,22 @@ def parties(doc, left_label: str, right_label: str) -> None:
 
 
 def amounts_table(doc, rows) -> None:
-    table = mt.make_table(doc, rows=len(rows), widths_cm=[9.5, 3.5], align="left",
+    """Label / amount rows; a row with a condition is kept only when it holds (a
+    ``{%tr if %}`` row before it, a ``{%tr endif %}`` row after)."""
+    layout = []
+    for cond, label, value, strong in rows:
+        if cond:
+            layout += [("{%%tr if %s %%}" % cond,), (label, value, strong), ("{%tr endif %}",)]
+        else:
+            layout.append((label, value, strong))
+    table = mt.make_table(doc, rows=len(layout), widths_cm=[9.5, 3.5], align="left",
                           borders=mt.LINE_TABLE_BORDERS, margins_cm=(0.08, 0.15, 0.08, 0.15))
-    for r, (cond, label, value, strong) in zip(table.rows, rows):
+    for r, cells in zip(table.rows, layout):
         mt.row_props(r)
-        if cond:   # a row shown only when the condition holds
-            label, value = (f"{{% if {cond} %}}{label}{{% endif %}}",
-                            f"{{% if {cond} %}}{value}{{% endif %}}")
+        if len(cells) == 1:
+            mt.para(r.cells[0], cells[0], style="TableText")
+            continue
+        label, value, strong = cells
         mt.para(r.cells[0], (label, {"bold": strong}), style="TableText")
         mt.para(r.cells[1], (value, {"bold": strong}), style="TableText", align=RIGHT)
 
