@@ -156,3 +156,16 @@ def test_the_contract_rules_do_not_apply_to_an_agreement():
     ids = {r.id for r in list_rules() if "installment_agreement" in r.documents}
     assert ids == {"legal.seller-identity", "legal.sole-trader-name", "legal.identifiers",
                    "legal.agreement-total", "legal.agreement-dates", "legal.agreement-term"}
+
+
+@needs_libreoffice
+def test_the_consumer_agreement_pdf_has_its_plan_and_two_signature_fields(tmp_path):
+    result = run("build", B2C, "-o", tmp_path, "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    pdf = (tmp_path / "AE-2026-0011.pdf").read_bytes()
+    assert len(read_pdf_info(pdf)["signature_fields"]) == 2
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    for words in ("Sophie Moreau", "1 102,43 €", "mille cent deux euros et quarante-trois "
+                  "centimes", "202,43 €", "Mention manuscrite du débiteur", "2240"):
+        assert words in text
+    assert "Indemnité forfaitaire" not in text

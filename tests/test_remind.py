@@ -199,3 +199,26 @@ def test_a_consumer_formal_notice_starts_the_legal_interest(tmp_path):
         assert f"Total dû {euros(row['claimable'])}" in body and "1 099,20 €" in body
         assert "Lettre recommandée avec accusé de réception" in body
         assert "Indemnité forfaitaire" not in body and "28 mai 2026" in body
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("path, number, level, on, words", [
+    (B2B, LATE, "reminder", "2026-06-01", ("Relance – facture impayée", "922,96 €",
+                                           "simple oubli", "IBAN")),
+    (B2B, LATE, "second-reminder", "2026-06-15", ("Seconde relance", "26 jours",
+                                                  "23 juin 2026")),
+    (B2C, BALANCE, "reminder", "2026-05-12", ("Relance – facture impayée", "2 599,20 €",
+                                              "Sophie Moreau")),
+], ids=["b2b reminder", "b2b second reminder", "b2c reminder"])
+def test_every_sample_letter_pdf_states_its_figures(path, number, level, on, words,
+                                                    tmp_path):
+    result = letter(tmp_path, "--level", level, "--on", on, fmt_="pdf", path=path,
+                    number=number)
+    assert result.exit_code == 0, result.output
+    pdf = (tmp_path / f"{number}-{level}.pdf").read_bytes()
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    row = dues_json(path, on, number)
+    assert f"Total dû {euros(row['claimable'])}" in text
+    for word in words:
+        assert word in text
+    assert "huissier" not in text.lower() and "Lettre recommandée" not in text
