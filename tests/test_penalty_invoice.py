@@ -101,3 +101,16 @@ def test_the_penalty_invoice_is_a_factur_x_pdf_with_the_figures(tmp_path):
 def test_the_xml_passes_the_factur_x_schematron(validators):  # noqa: F811
     xml, _ = penalty_xml()
     assert validators["factur-x"](xml) == []
+
+
+def test_an_invoice_paid_late_gets_its_penalties_to_the_day_of_payment(write, tmp_path):
+    text = B2B.read_text() + "    - {invoice: FA-2026-0131, date: 2026-06-15, amount: 922.96}\n"
+    path = write("paid-late.yaml", text)
+    penalty = prepare_penalty(path, "FA-2026-0131", "FA-2026-0201", ON)
+    # 21–30 May on 1 922,96 (6,401077…) + 31 May–15 June, 16 days, on 922,96:
+    # 922,96 × 12,15 × 16 / 36 500 = 4,915691… → 11,316768… → 11,32 €; and the 40 €
+    assert [line.net for line in penalty.invoice.lines] == [D("11.32"), D("40.00")]
+    assert "du 21 mai 2026 au 15 juin 2026" in penalty.invoice.lines[0].description
+    result = CliRunner().invoke(main, ["remind", str(path), "--invoice", "FA-2026-0131",
+                                       "--on", "2026-06-30", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "is fully paid on 2026-06-30" in result.output
