@@ -3,7 +3,6 @@ tools/make_collection_templates.py, linted as the others (a lost slot is an erro
 labels in both languages; an English letter."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml

@@ -60,6 +60,7 @@ DEAL_DOCUMENTS = ("contract", "quote")
 AGREEMENT = ("installment_agreement",)
 ALL_DOCUMENTS = DEAL_DOCUMENTS + AGREEMENT
 
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -177,5 +178,5 @@ def apply_waivers(prepared: "Prepared", rules: Sequence[Rule],
     return result + problems
 
 
-__all__ = ["AGREEMENT", "ALL_DOCUMENTS", "APPLIES", "DEAL_DOCUMENTS", "ERROR", "Finder", "NOTE", "Rule", "WARNING", "apply_waivers", "rule",
-           "run_rules"]
+__all__ = ["AGREEMENT", "ALL_DOCUMENTS", "APPLIES", "DEAL_DOCUMENTS", "ERROR", "Finder", "NOTE",
+           "Rule", "WARNING", "apply_waivers", "rule", "run_rules"]
