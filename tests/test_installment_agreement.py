@@ -169,3 +169,12 @@ def test_the_consumer_agreement_pdf_has_its_plan_and_two_signature_fields(tmp_pa
                   "centimes", "202,43 €", "Mention manuscrite du débiteur", "2240"):
         assert words in text
     assert "Indemnité forfaitaire" not in text
+
+
+def test_an_agreed_capitalisation_is_stated_in_its_place(tmp_path, write):
+    text = B2B.read_text() + ("clauses:\n  - {id: installment_plan, params: "
+                              "{capitalisation: true}}\n")
+    body = built_text(write("a.yaml", text), tmp_path / "out")
+    assert "produiront eux-mêmes intérêt (C. civ. art. 1343-2)" in body
+    assert body.index("Article 2 – Échéancier et intérêts") < \
+        body.index("Article 3 – Déchéance du terme")

@@ -74,14 +74,16 @@ def plan_of(client: ClientFile) -> tuple[Planned, ...]:
 
 
 def with_agreement_clauses(client: ClientFile) -> ClientFile:
-    """An instalment agreement's own clauses first (the acceleration clause only when
-    ``acceleration`` is true), then those client.yaml lists; other documents unchanged."""
+    """An instalment agreement's own clauses, in their order (the acceleration clause only
+    when ``acceleration`` is true; one that client.yaml lists, with its params, takes its
+    place), then the other clauses client.yaml lists; other documents unchanged."""
     if client.document.type != KIND:
         return client
-    listed = [ref.id for ref in client.clauses]
-    own = [ClauseRef(id=cid) for cid in CLAUSES
-           if cid not in listed and (cid != "acceleration" or client.acceleration)]
-    return client.model_copy(update={"clauses": own + list(client.clauses)})
+    listed = {ref.id: ref for ref in client.clauses}
+    own = [listed.get(cid, ClauseRef(id=cid)) for cid in CLAUSES
+           if cid in listed or cid != "acceleration" or client.acceleration]
+    rest = [ref for ref in client.clauses if ref.id not in CLAUSES]
+    return client.model_copy(update={"clauses": own + rest})
 
 
 def agreement_context(client: ClientFile) -> dict[str, Any]:
