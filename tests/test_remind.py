@@ -222,3 +222,15 @@ def test_every_sample_letter_pdf_states_its_figures(path, number, level, on, wor
     for word in words:
         assert word in text
     assert "huissier" not in text.lower() and "Lettre recommandée" not in text
+
+
+def test_dues_over_a_folder_skips_the_instalment_agreements(tmp_path):
+    import shutil
+    for name in ("contract-b2b-late.yaml", "installment-agreement-b2b.yaml"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    result = run("dues", tmp_path, "--on", "2026-06-30", "--json")
+    assert result.exit_code == 0, result.output
+    entries = {e["file"].rsplit("/", 1)[-1]: e["status"]
+               for e in json.loads(result.stdout)["documents"]}
+    assert entries == {"contract-b2b-late.yaml": "ok",
+                       "installment-agreement-b2b.yaml": "skipped"}
