@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from . import __version__, annex_guard, front, render
+from .collection.agreement import document_extra, with_agreement_clauses
 from .context import build_context
 from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
@@ -160,8 +161,9 @@ def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
 
 
 def default_schedule(client: ClientFile) -> ClientFile:
-    """No schedule: the whole price is one tranche, due on final delivery."""
-    if client.payment.schedule:
+    """No schedule: the whole price is one tranche, due on final delivery. (An instalment
+    agreement has no price: its plan is ``installments``.)"""
+    if client.payment.schedule or client.document.type == "installment_agreement":
         return client
     tranche = TrancheInput(label=phrase(client.document.language, "schedule.single"),
                            percent=Decimal(100), due="final_delivery")
@@ -298,7 +300,7 @@ def _prepare_valid(path: Path, source: Source, digest: str, client: ClientFile,
     out_of_range = check_dates(client, source)   # before any period is added to one
     if out_of_range:
         raise UserError(out_of_range)
-    client = default_schedule(client)
+    client = with_agreement_clauses(default_schedule(client))
     computed = compute_numbers(client, source)
     rates = rates_for(client.document.date, options.rates)
     library, lib_diags = library_for(client, source, options)
@@ -379,6 +381,7 @@ def render_document(prepared: Prepared) -> bytes:
     """The DOCX bytes of a prepared document."""
     lang = prepared.lang
     context = document_context(prepared)
+    context.update(document_extra(prepared.client))   # an instalment agreement's debt, plan
     articles, annexes = clause_articles(prepared, context)
     context["articles"] = render.articles_xml(articles)
     context["object"] = render.section_xml(front.title(lang, "object"),

@@ -310,6 +310,7 @@ from .cli_invoice import invoice as _invoice  # noqa: E402
 main.add_command(_invoice)
 from .cli_preview import preview_command; main.add_command(preview_command)  # noqa: E402,E702
 from .cli_diff import diff as diff_command; main.add_command(diff_command)  # noqa: E402,E702
+from .cli_remind import remind as _remind; main.add_command(_remind)  # noqa: E402,E702
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -73,6 +73,10 @@ def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
         try:
             doc = dues_of(Path(name), day, selected_rates(), display_path(name))
         except UserError as exc:
+            if {d.code for d in exc.diagnostics} == {"dues.type"}:   # an instalment
+                click.echo(f"{name}: skipped (an instalment agreement)", err=True)
+                entries.append({"file": name, "status": "skipped"})   # agreement: no tranche
+                continue
             print_diagnostics(exc.diagnostics)
             entries.append(error_json(name, exc.diagnostics))
             failed += 1

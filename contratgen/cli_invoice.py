@@ -34,7 +34,16 @@ def _options(library, templates, strict, allow_outside_paths):
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-outside-paths", is_flag=True,
               help="Allow library/template/annex paths outside the input's folder.")
-def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outside_paths):
+@click.option("--penalties", "claimed", default=None, metavar="INVOICE",
+              help="Build instead the penalty invoice of INVOICE: its late interest and "
+                   "recovery indemnity on --on, outside the scope of VAT.")
+@click.option("--penalty-number", default=None, metavar="N",
+              help="The penalty invoice's own number (with --penalties).")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="With --penalties: the date computed to and of the invoice (default: "
+                   "today).")
+def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outside_paths,
+            claimed, penalty_number, on):
     """Build the invoices of each FILE (invoicing.invoices) into <number>.pdf (Factur-X,
     EN 16931, PDF/A-3) and <number>.docx."""
     from .build import remove_stale_temporaries
@@ -42,6 +51,9 @@ def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outsi
     from .invoicing.pipeline import build_invoices
     options = _options(library, templates, strict, allow_outside_paths)
     formats = resolve_formats(fmt)
+    if claimed is not None:   # the penalty invoice of one late invoice (docs/COLLECTION.md)
+        from .cli_remind import penalty_invoice
+        return penalty_invoice(files, out_dir, formats, options, claimed, penalty_number, on)
     remove_stale_temporaries(Path(out_dir))
     numbers: dict[str, str] = {}   # invoice number → the file that built it in this run
     failed, converter, written_any = 0, None, False

@@ -68,6 +68,9 @@ class SignatureSlot:
     column: str  # "left" (provider) or "right" (client)
 
 
+NO_SIGNATURES: tuple[SignatureSlot, ...] = ()   # a letter: signed by its sender only
+
+
 @dataclass(frozen=True)
 class PdfMeta:
     title: str
@@ -148,6 +151,8 @@ def read_pdf_info(pdf: bytes) -> dict:
 def _place_fields(reader: PdfReader, slots: Sequence[SignatureSlot]
                   ) -> list[tuple[str, int, tuple[float, float, float, float]]]:
     """(field name, page index, rect) for each slot, below its signature block."""
+    if not slots:   # no signature field: nothing to look for, no page text to read
+        return []
     lines = _lines_near_anchors(reader, slots)
     blocks = {slot.field_name: _signature_block(reader, lines, slot) for slot in slots}
     in_blocks = {line for block in blocks.values() for line in block}

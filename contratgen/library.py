@@ -38,7 +38,7 @@ Category = Literal["billing", "late_payment", "penalty", "resolutory", "retentio
                    "withdrawal", "intellectual_property", "liability", "force_majeure",
                    "hardship", "confidentiality", "data_protection", "subcontracting",
                    "assignment", "governing_law", "notices", "entire_agreement", "insurance",
-                   "other"]
+                   "collection", "other"]
 
 
 class Bilingual(Model):
@@ -99,7 +99,8 @@ class ClauseSpec(Model):
     category: Category
     title: Bilingual
     legal_basis: list[Text] = Field(default_factory=list)
-    documents: list[Literal["contract", "quote"]] = Field(min_length=1)
+    documents: list[Literal["contract", "quote", "installment_agreement", "letter"]] = Field(
+        min_length=1, description="letter: the body of a collection letter (contratgen remind)")
     parties: list[Literal["business", "consumer"]] = Field(min_length=1)
     conspicuous: bool = Field(False, description="must be printed very visibly (bold)")
     requires: list[Text] = Field(default_factory=list)

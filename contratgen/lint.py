@@ -83,6 +83,8 @@ def _sample_context(doc_type: str, kind: str, lang: str, setting: str, variant: 
     client = _varied(client, variant)
     context = build_context(client, compute(client), rates_for(client.document.date))
     context["clauses"] = []
+    from .collection.samples import sample_extra   # letters and instalment agreements
+    context.update(sample_extra(doc_type, client, lang, variant))
     return _with_clauses(context) if variant == "arbitration and jurisdiction" else context
 
 

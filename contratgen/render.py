@@ -178,6 +178,11 @@ def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
     return Markup(heading + "".join(_paragraph(b) for b in blocks))
 
 
+def paragraphs_xml(blocks: Sequence[Block]) -> Markup:
+    """Plain paragraphs, no heading: the body of a letter (``{{p body }}``)."""
+    return Markup("".join(_paragraph(b) for b in blocks))
+
+
 def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
     """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
     parts = []

@@ -24,6 +24,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # The slots the renderer fills with ready-made paragraphs: each must be a paragraph alone.
 SLOTS = {"articles": "the clause articles", "clause_annexes": "the clause annex pages",
          "object": "the quote's object"}
+LETTER_SLOTS = {"body": "the letter's body"}   # a letter: the clause text, no articles
+REQUIRED_SLOTS = {("contract", "articles"), ("installment_agreement", "articles"),
+                  ("letter", "body")}
 STYLES = ("Heading1", "Heading2", "ListBullet")   # what the object, articles and annexes use
 ANCHOR_LABEL = "agreed"                  # "Bon pour accord": one per signature block
 _SPACES = re.compile(r"\s+")
@@ -34,6 +37,10 @@ def _context_of(kind: str) -> tuple[frozenset[str], Callable[[str], dict]]:
     if kind == "invoice":
         from .invoicing.texts import invoice_labels
         return CONTEXT_NAMES | {"invoice"}, invoice_labels
+    if kind in ("letter", "installment_agreement"):
+        from .collection import collection_labels
+        extra = {"letter", "body"} if kind == "letter" else {"agreement"}
+        return CONTEXT_NAMES | extra, collection_labels
     return CONTEXT_NAMES, labels
 
 
@@ -59,7 +66,7 @@ def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
                                     f"'{lang}' (see docs/TEMPLATES.md)", "template.label"))
     found += _slots(template, kind)
     found += _styles(template)
-    if ANCHOR_LABEL not in label_keys and kind != "invoice":   # a PDF build then fails
+    if ANCHOR_LABEL not in label_keys and kind not in ("invoice", "letter"):   # PDF fails
         found.append(Diagnostic(where, 0, 0, WARNING, "no signature block: '{{ labels.agreed }}' "
                                 "(\"Bon pour accord\") marks where each signature field goes",
                                 "template.signature"))
@@ -77,7 +84,8 @@ def _paragraphs(template: PreparedTemplate, part: str) -> list[str]:
 
 def _slots(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
     found = []
-    for slot, what in SLOTS.items():
+    slots = LETTER_SLOTS if kind == "letter" else SLOTS
+    for slot, what in slots.items():
         if kind == "invoice" or (slot == "object" and kind != "quote"):
             continue   # an invoice has no clauses; a contract prints its object as Article 1
         tag = re.compile(r"\{\{p\s*" + slot + r"\s*\}\}")
@@ -85,7 +93,7 @@ def _slots(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
                   for number, text in enumerate(_paragraphs(template, part), 1)
                   if tag.search(text)]
         if not places:   # build makes it an error when the document has what goes there
-            severity = ERROR if kind == "contract" and slot == "articles" else WARNING
+            severity = ERROR if (kind, slot) in REQUIRED_SLOTS else WARNING
             found.append(Diagnostic(str(template.path), 0, 0, severity,
                                     f"{what} slot '{{{{p {slot} }}}}' is missing: put it "
                                     "alone in a paragraph of word/document.xml",
@@ -125,7 +133,8 @@ def template_problems(template: PreparedTemplate, kind: str) -> tuple[Diagnostic
 def kind_of(path: Path) -> str:
     """The document kind a template file is for, from its name (``quote.docx`` …)."""
     stem = path.stem.lower()
-    return next((k for k in ("quote", "installment_agreement", "invoice") if k in stem),
+    return next((k for k in ("quote", "installment_agreement", "invoice", "letter")
+                 if k in stem),
                 "contract")
 
 

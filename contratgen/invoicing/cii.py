@@ -40,6 +40,7 @@ UNITS = {"jour": "DAY", "jours": "DAY", "day": "DAY", "days": "DAY", "j": "DAY",
          "lump sum": "LS", "pièce": "H87", "piece": "H87", "exemplaire": "H87",
          "unité": "H87", "unit": "H87"}
 ONE = "C62"
+OUTSIDE = "O"   # "Not subject to VAT": no VAT rate, no VAT identifiers (BR-O-02, BR-O-05)
 # CII VAT due date codes (UNTDID 2475, BT-8): on the invoice date (VAT on debits), on
 # delivery (goods), on payment (services, the French default: TVA sur les encaissements)
 ON_INVOICE, ON_DELIVERY, ON_PAYMENT = "5", "29", "72"
@@ -106,7 +107,7 @@ def electronic_address(party: Party) -> Optional[tuple[str, str]]:
     return None
 
 
-def trade_party(tag: str, party: Party, tax_id: bool = True):
+def trade_party(tag: str, party: Party, tax_id: bool = True, vat_id: bool = True):
     """BG-4 seller / BG-7 buyer: name, SIREN as legal registration (BT-30 / BT-47,
     scheme 0002), address, email, VAT number (BT-31 / BT-48)."""
     children = [A.Name(party.name)]
@@ -116,7 +117,7 @@ def trade_party(tag: str, party: Party, tax_id: bool = True):
     endpoint = electronic_address(party)
     if endpoint:
         children.append(A.URIUniversalCommunication(A.URIID(endpoint[0], schemeID=endpoint[1])))
-    if party.vat_number:
+    if party.vat_number and vat_id:
         children.append(A.SpecifiedTaxRegistration(A.ID(party.vat_number, schemeID="VA")))
     elif tax_id and party.siren:
         # BR-E-02: an exempt (franchise) seller without a VAT number names a tax
@@ -135,14 +136,16 @@ def tax(line: TaxLine, due_code: Optional[str]):
         children.append(A.ExemptionReasonCode(line.category.reason_code))
     if due_code and line.category.code == "S":
         children.append(A.DueDateTypeCode(due_code))
-    children.append(A.RateApplicablePercent(number(line.rate)))
+    if line.category.code != OUTSIDE:
+        children.append(A.RateApplicablePercent(number(line.rate)))
     return A.ApplicableTradeTax(*children)
 
 
 def line_item(line: InvoiceLine):
     """BG-25: one invoice line; a line discount is a line allowance (BG-27)."""
+    rate = [] if line.category.code == OUTSIDE else [A.RateApplicablePercent(number(line.rate))]
     settlement = [A.ApplicableTradeTax(A.TypeCode("VAT"), A.CategoryCode(line.category.code),
-                                       A.RateApplicablePercent(number(line.rate)))]
+                                       *rate)]
     if line.allowance:
         settlement.append(A.SpecifiedTradeAllowanceCharge(
             A.ChargeIndicator(U.Indicator("false")),
@@ -160,10 +163,10 @@ def line_item(line: InvoiceLine):
         A.SpecifiedLineTradeSettlement(*settlement))
 
 
-def agreement(client: ClientFile, exempt: bool):
+def agreement(client: ClientFile, exempt: bool, vat_ids: bool = True):
     return A.ApplicableHeaderTradeAgreement(
-        trade_party("SellerTradeParty", client.provider, tax_id=exempt),
-        trade_party("BuyerTradeParty", client.client, tax_id=False),
+        trade_party("SellerTradeParty", client.provider, tax_id=exempt, vat_id=vat_ids),
+        trade_party("BuyerTradeParty", client.client, tax_id=False, vat_id=vat_ids),
         A.ContractReferencedDocument(A.IssuerAssignedID(client.document.number)))
 
 
@@ -229,6 +232,7 @@ def invoice_xml(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
                 terms_text: str) -> bytes:
     """The CII XML of one invoice, UTF-8, with its XML declaration."""
     exempt = any(t.category.code != "S" for t in invoice.taxes)
+    outside = any(t.category.code == OUTSIDE for t in invoice.taxes)
     root = R.CrossIndustryInvoice(
         R.ExchangedDocumentContext(
             A.BusinessProcessSpecifiedDocumentContextParameter(
@@ -240,6 +244,6 @@ def invoice_xml(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
             *[A.IncludedNote(A.Content(n.text), A.SubjectCode(n.code)) for n in notes]),
         R.SupplyChainTradeTransaction(
             *[line_item(line) for line in invoice.lines],
-            agreement(client, exempt), delivery(client, invoice),
+            agreement(client, exempt, vat_ids=not outside), delivery(client, invoice),
             settlement(client, invoice, terms_text)))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -5,7 +5,7 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import clauses, consumer, identity, invoices, payment, quote, trade, vat
+from . import agreement, clauses, consumer, identity, invoices, payment, quote, trade, vat
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -46,6 +46,9 @@ RULES: tuple[Rule, ...] = (
     consumer.liability_consumer,
     consumer.deposit_withdrawal,
     invoices.invoice_mentions,
+    agreement.agreement_total,
+    agreement.agreement_dates,
+    agreement.agreement_term,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

@@ -82,6 +82,11 @@ APPLIES: dict[str, Callable[["Prepared"], bool]] = {
 
 # --- rules ----------------------------------------------------------------------------
 
+DEAL_DOCUMENTS = ("contract", "quote")
+AGREEMENT = ("installment_agreement",)
+ALL_DOCUMENTS = DEAL_DOCUMENTS + AGREEMENT
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -90,9 +95,11 @@ class Rule:
     source: str                   # the legal source quoted in every message ("—": none)
     summary: str                  # the rule in one line, as LEGAL_FR.md states it
     function: Callable[["Finder"], Iterable[Diagnostic]]
+    documents: tuple[str, ...] = DEAL_DOCUMENTS   # the document types it checks
 
     def applies_to(self, prepared: "Prepared") -> bool:
-        return APPLIES[self.applies](prepared)
+        return prepared.client.document.type in self.documents and \
+            APPLIES[self.applies](prepared)
 
     def run(self, prepared: "Prepared") -> list[Diagnostic]:
         if not self.applies_to(prepared):
@@ -100,13 +107,15 @@ class Rule:
         return list(self.function(Finder(prepared, self)))
 
 
-def rule(id: str, severity: str, applies: str, source: str, summary: str):
-    """Decorator: make a rule function into a :class:`Rule` value."""
+def rule(id: str, severity: str, applies: str, source: str, summary: str,
+         documents: tuple[str, ...] = DEAL_DOCUMENTS):
+    """Decorator: make a rule function into a :class:`Rule` value (by default a rule
+    checks quotes and contracts; an instalment agreement has no price, no items)."""
     if applies not in APPLIES:
         raise ValueError(f"unknown applicability {applies!r} for {id}")
 
     def wrap(function: Callable[["Finder"], Iterable[Diagnostic]]) -> Rule:
-        return Rule(id, severity, applies, source, summary, function)
+        return Rule(id, severity, applies, source, summary, function, tuple(documents))
     return wrap
 
 
@@ -195,5 +204,5 @@ def apply_waivers(prepared: "Prepared", rules: Sequence[Rule],
     return result + problems
 
 
-__all__ = ["APPLIES", "ERROR", "Finder", "NOTE", "Rule", "WARNING", "apply_waivers", "rule",
-           "run_rules"]
+__all__ = ["AGREEMENT", "ALL_DOCUMENTS", "APPLIES", "DEAL_DOCUMENTS", "ERROR", "Finder", "NOTE",
+           "Rule", "WARNING", "apply_waivers", "rule", "run_rules"]

@@ -17,7 +17,7 @@ from stdnum.fr import siren as std_siren, siret as std_siret, tva as std_tva
 
 from ..context import is_sole_trader, normalised_form
 from ..context import party as rendered_party
-from .engine import ERROR, Finder, rule
+from .engine import ALL_DOCUMENTS, ERROR, Finder, rule
 
 # legal forms without a share capital to print
 NO_CAPITAL_FORMS = {"ASSOCIATION", "GIE"}
@@ -42,7 +42,8 @@ def invalid(module, value: str) -> str | None:
 
 @rule("legal.seller-identity", ERROR, "all", "C. com. R123-237, R123-238",
       "SIREN (valid check digit), registry (RCS city or RM), registered address; for "
-      "companies legal form and capital")
+      "companies legal form and capital",
+      documents=ALL_DOCUMENTS)
 def seller_identity(doc: Finder):
     p = doc.client.provider
     sole = is_sole_trader(p.legal_form)
@@ -86,7 +87,8 @@ def seller_identity(doc: Finder):
 
 
 @rule("legal.sole-trader-name", ERROR, "all", "décret 2022-725",
-      "a sole trader (EI) shows \"EI\" or \"entrepreneur individuel\" next to the name")
+      "a sole trader (EI) shows \"EI\" or \"entrepreneur individuel\" next to the name",
+      documents=ALL_DOCUMENTS)
 def sole_trader_name(doc: Finder):
     p = doc.client.provider
     if not is_sole_trader(p.legal_form):
@@ -101,7 +103,8 @@ def sole_trader_name(doc: Finder):
 
 
 @rule("legal.identifiers", ERROR, "all", "—",
-      "SIREN/SIRET, intra-EU VAT number and IBAN are valid (check digits)")
+      "SIREN/SIRET, intra-EU VAT number and IBAN are valid (check digits)",
+      documents=ALL_DOCUMENTS)
 def identifiers(doc: Finder):
     for role in ("provider", "client"):
         p = getattr(doc.client, role)

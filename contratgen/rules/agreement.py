@@ -1,0 +1,68 @@
+"""The rules of an instalment agreement (LEGAL_FR.md "Collecting payment"): the plan sums
+to the debt, starts on or after the agreement's date, and stays within the two years a
+judge could grant (C. civ. 1343-5).
+"""
+from __future__ import annotations
+
+import datetime
+
+from ..collection.agreement import debt_total, plan_of
+from .engine import AGREEMENT, ERROR, WARNING, Finder, rule
+
+TWO_YEARS = 2
+
+
+def _where(doc: Finder, index: int, name: str) -> tuple:
+    """An instalment of the list, or the plan's ``first`` / the plan itself."""
+    if isinstance(doc.client.installments, list):
+        return ("installments", index, name)
+    return ("installments", "first") if name == "date" and \
+        ("installments", "first") in doc.prepared.source.positions else ("installments",)
+
+
+def two_years_after(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + TWO_YEARS)
+    except ValueError:   # 29 February
+        return day.replace(year=day.year + TWO_YEARS, day=28)
+
+
+@rule("legal.agreement-total", ERROR, "all", "C. civ. 1376",
+      "the instalments sum exactly to the debt (invoices + interest + indemnity)",
+      documents=AGREEMENT)
+def agreement_total(doc: Finder):
+    debt = debt_total(doc.client.debt)
+    planned = sum((p.amount for p in plan_of(doc.client)), debt * 0)
+    if planned != debt:
+        yield doc.at(("installments",), f"the instalments sum to {planned:.2f}, not to the "
+                     f"debt {debt:.2f} (invoices + interest + indemnity): the agreement "
+                     "must state one sum")
+    bad = [p for p in plan_of(doc.client) if p.amount <= 0]
+    for p in bad:
+        yield doc.at(("installments",), f"instalment {p.number} comes to {p.amount:.2f}: "
+                     "fewer instalments are needed for this debt")
+
+
+@rule("legal.agreement-dates", ERROR, "all", "—",
+      "no instalment is dated before the agreement", documents=AGREEMENT)
+def agreement_dates(doc: Finder):
+    signed = doc.client.document.date
+    for i, p in enumerate(plan_of(doc.client)):
+        if p.date < signed:
+            yield doc.at(_where(doc, i, "date"), f"instalment {p.number} is dated "
+                         f"{p.date.isoformat()}, before the agreement ({signed.isoformat()})")
+            return
+
+
+@rule("legal.agreement-term", WARNING, "all", "C. civ. 1343-5",
+      "the plan ends within two years of the agreement (what a judge could grant)",
+      documents=AGREEMENT)
+def agreement_term(doc: Finder):
+    limit = two_years_after(doc.client.document.date)
+    late = [(i, p) for i, p in enumerate(plan_of(doc.client)) if p.date > limit]
+    if late:
+        i, p = late[0]
+        yield doc.at(_where(doc, i, "date"), f"instalment {p.number} ({p.date.isoformat()}) "
+                     f"and {len(late) - 1} more fall more than two years after the agreement "
+                     f"(after {limit.isoformat()}): a judge may grant two years at most; "
+                     "a longer plan is valid only as the parties' own agreement")
