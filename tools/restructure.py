@@ -36,6 +36,7 @@ from pathlib import Path
 
 PACKAGE = "contratgen"
 SCOPE = ("contratgen", "tests", "benchmarks", "tools")
+WIDTH = 100  # longest line the rewritten imports may have
 ME = "tools/restructure.py"
 
 # ---- the tables: the only part to edit ----------------------------------------------------
@@ -333,7 +334,7 @@ def relative(file_module: str, is_pkg: bool, target: str) -> str:
     return "." * (len(here) - common + 1) + ".".join(there[common:])
 
 
-def from_statement(module: str, names: list[str], indent: int, width: int = 100) -> str:
+def from_statement(module: str, names: list[str], indent: int, width: int = WIDTH) -> str:
     head = f"from {module} import "
     line = head + ", ".join(names)
     if len(line) + indent <= width:
@@ -475,8 +476,11 @@ class Rewriter:
                 if head is None:
                     return None
                 repl = f"from {spelled(target)} import" + original[head:]
-                return None if repl == original else (start, end, repl,
-                                                       f"{describe(node)} → {spelled(target)}")
+                if repl == original:
+                    return None
+                if max(len(x) for x in repl.splitlines()) + node.col_offset <= WIDTH or \
+                        any(t.type == tokenize.COMMENT for t in segment_tokens(original)):
+                    return start, end, repl, f"{describe(node)} → {spelled(target)}"
         if any(tok.type == tokenize.COMMENT for tok in segment_tokens(original)):
             self.notes.append(f"line {node.lineno}: {describe(node)} has a comment inside "
                               "and must be split: rewrite it by hand")
