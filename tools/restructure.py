@@ -50,10 +50,12 @@ MOVES = {
     "fields": "load.fields",
     "ledger": "load.ledger",
     "schema": "load.schema",
+    "salvage": "load.salvage",  # consumer: every problem of a file at once
     # domain: pure functions on Decimals
     "money": "domain.money",
     "rules.rates": "domain.rates",
     "interest": "domain.interest",
+    "signing": "domain.signing",  # consumer: dates that run from the signature
     # library: clauses, their sandboxed text rendering, lint
     "library": "library.loader",
     "sandbox": "library.sandbox",
@@ -61,6 +63,7 @@ MOVES = {
     "budget": "library.budget",  # hostile
     "noting": "library.noting",  # clauses
     "lint": "library.lint",
+    "changelog": "library.changelog",  # redline
     # legal: the rule engine and the rules (rules/consumer.py … follow the folder)
     "rules.*": "legal.*",
     # render: template context, formatting, markup, DOCX, template checks
@@ -80,6 +83,7 @@ MOVES = {
     "pdfa": "pdf.pdfa",  # integrity
     "annex_guard": "pdf.annex_guard",  # hostile
     "office_profile": "pdf.office_profile",  # hostile
+    "uno_worker": "pdf.uno_worker",  # integrity
     # batch (integrity splits it into batch/ itself: then nothing moves)
     "batch": "batch.run",
     # cli: click commands only
@@ -88,7 +92,9 @@ MOVES = {
 }
 # Left at the top on purpose: build.py and dues.py (the pipelines of build/check/batch and
 # of dues), document.py (records between stages), diagnostics.py, resources.py (finds
-# the shipped folders from the package root), inspect.py, scaffold.py, output.py.
+# the shipped folders from the package root), inspect.py, scaffold.py, output.py (atomic
+# writes, safe names), leftovers.py and lifeline.py (processes: used by output, pdf and
+# batch alike). Feature packages stay packages: invoicing/, redline/, preview/.
 
 # Records that moved out of a module: (old module, name) → the module that defines it now.
 # Imports of them follow (the old module may keep a re-export; nothing imports it there).
