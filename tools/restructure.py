@@ -104,6 +104,17 @@ SYMBOLS = {
     ("cli", "Failed"): "cli_errors",
 }
 
+# Definitions that move out of a module into a new one (old module names): the rules learn
+# a party's printed name from a pure function instead of the renderer (legal → render).
+# Names not found are skipped (already moved, or not on this branch); SYMBOLS follows.
+DEFINITIONS = {
+    "domain.parties": ("context", ("SOLE_TRADER_FORMS", "normalised_form", "is_sole_trader",
+                                   "_REGIMES", "printed_form", "display_name"),
+                       "Parties: legal forms and the name a document prints for a party "
+                       "(décret 2022-725).\n\nPure functions on the client model, read by "
+                       "the renderer and by the legal rules alike."),
+}
+
 # The stage packages: their __init__ says what the stage is, and imports nothing.
 PACKAGES = {
     "load": "Load: YAML with positions, the typed client model, its JSON schema.",
@@ -614,6 +625,109 @@ def build_tree(root: Path, files: list[str], moves: list[tuple[str, str]]) -> Tr
     return Tree(texts, old_name)
 
 
+def move_definitions(tree: Tree) -> list[str]:
+    """Move the DEFINITIONS into their new modules, in the virtual tree; say what moved."""
+    done = []
+    for target, (source, names, doc) in DEFINITIONS.items():
+        src = tree.module_path(f"{PACKAGE}.{new_rel(source)}")
+        dest = f"{PACKAGE}/{target.replace('.', '/')}.py"
+        if src is None:
+            continue
+        text = tree.texts[src]
+        module = ast.parse(text)
+        moving = [n for n in module.body if set(defined(n)) & set(names)]
+        if not moving:
+            continue
+        if dest in tree.texts:
+            done.append(f"cannot move {', '.join(names)} to {dest}: it exists already")
+            continue
+        moved = {name for n in moving for name in defined(n)}
+        lines = text.splitlines(keepends=True)
+        spans = [(first_line(n, lines), n.end_lineno) for n in moving]
+        needed = set().union(*(used(n) for n in moving)) - moved
+        imports, problem = copied_imports(module, needed, tree.old_name[src])
+        local = {name for n in module.body if n not in moving for name in defined(n)
+                 if not isinstance(n, (ast.Import, ast.ImportFrom))}
+        if needed & local:
+            done.append(f"cannot move {', '.join(sorted(moved))} out of {src}: they use "
+                        f"{', '.join(sorted(needed & local))}, which stays")
+            continue
+        if problem:
+            done.append(problem)
+            continue
+        body = "".join("".join(lines[a - 1:b]) + "\n\n" for a, b in spans).rstrip() + "\n"
+        tree.texts[dest] = (f'"""{doc}\n"""\nfrom __future__ import annotations\n\n'
+                            + "".join(i + "\n" for i in imports) + "\n\n" + body)
+        tree.old_name[dest] = dest[:-3].replace("/", ".")
+        keep = [line for i, line in enumerate(lines, 1)
+                if not any(a <= i <= b for a, b in spans)]
+        rest = re.sub(r"\n{4,}", "\n\n\n", "".join(keep))
+        still = sorted(moved & set().union(*(used(n) for n in ast.parse(rest).body)))
+        if still:
+            here = tree.old_name[src]
+            spelled = relative(here, src.endswith("__init__.py"), f"{PACKAGE}.{target}")
+            rest = insert_import(rest, f"from {spelled} import {', '.join(still)}")
+        tree.texts[src] = rest
+        tree._bound.clear()
+        for name in moved:
+            SYMBOLS[(source, name)] = target
+        done.append(f"define   {dest}: {', '.join(n for n in names if n in moved)} "
+                    f"(from {src})")
+    return done
+
+
+def defined(node) -> list[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [a.asname or a.name.split(".")[0] for a in node.names]
+    return []
+
+
+def used(node) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def first_line(node, lines) -> int:
+    """The first line of a definition: its decorators and the comments just above it."""
+    line = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    while line > 1 and lines[line - 2].lstrip().startswith("#"):
+        line -= 1
+    return line
+
+
+def copied_imports(module, needed: set, old_module: str) -> tuple[list[str], str | None]:
+    """The source's top-level imports of ``needed`` names, written absolutely."""
+    out = []
+    for node in module.body:
+        if isinstance(node, ast.Import):
+            out += [f"import {a.name}" + (f" as {a.asname}" if a.asname else "")
+                    for a in node.names if (a.asname or a.name.split(".")[0]) in needed]
+        elif isinstance(node, ast.ImportFrom):
+            names = [a for a in node.names if (a.asname or a.name) in needed]
+            if not names or node.module == "__future__":
+                continue
+            base = node.module or ""
+            if node.level:
+                here = old_module.split(".")[:-1]
+                base = ".".join(here[: len(here) - node.level + 1] + ([base] if base else []))
+            out.append(f"from {base} import " + ", ".join(
+                a.name + (f" as {a.asname}" if a.asname else "") for a in names))
+    return out, None
+
+
+def insert_import(text: str, statement: str) -> str:
+    """``statement`` after the last top-level import of ``text``."""
+    module = ast.parse(text)
+    last = max((n.end_lineno for n in module.body if isinstance(n, (ast.Import, ast.ImportFrom))),
+               default=0)
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:last]) + statement + "\n" + "".join(lines[last:])
+
+
 def check_tables() -> list[str]:
     problems = []
     targets = [v for k, v in MOVES.items() if "*" not in k]
@@ -642,6 +756,7 @@ def run(root: Path, dry_run: bool) -> int:
         print(f"restructure: destinations already exist: {', '.join(clashes)}", file=sys.stderr)
         return 2
     tree = build_tree(root, files, moves)
+    definitions = move_definitions(tree)
     resolver = Resolver(tree)
     rewriter = Rewriter(tree, resolver)
     created = [p for p in tree.texts if not (root / p).exists() and p not in dict(moves).values()]
@@ -651,6 +766,8 @@ def run(root: Path, dry_run: bool) -> int:
         print(f"move     {src} → {dest}")
     for path in created:
         print(f"create   {path}")
+    for line in definitions:
+        print(line if line.startswith("define") else f"warning  {line}")
     total = 0
     for rw in rewrites:
         for _, _, _, what in sorted(rw.edits):
@@ -672,7 +789,7 @@ def run(root: Path, dry_run: bool) -> int:
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(tree.texts[path], "utf-8")
     for rw in rewrites:
-        if rw.edits:
+        if rw.edits or tree.texts[rw.path] != read_or_none(root / rw.path):
             text = tree.texts[rw.path]
             for start, end, repl, _ in sorted(rw.edits, reverse=True):
                 text = text[:start] + repl + text[end:]
@@ -680,6 +797,10 @@ def run(root: Path, dry_run: bool) -> int:
     remove_empty_folders(root / PACKAGE)
     git(root, "add", "-A", "--", *[s for s in SCOPE if (root / s).exists()])
     return 0
+
+
+def read_or_none(path: Path) -> str | None:
+    return path.read_text("utf-8") if path.is_file() else None
 
 
 def report_other_files(root: Path, files: list[str], resolver: Resolver) -> None:
