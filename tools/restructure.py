@@ -688,7 +688,16 @@ def defined(node) -> list[str]:
 
 
 def used(node) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    """Free names a definition reads (its own locals, parameters and nested defs left out)."""
+    loads, local = set(), set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            (loads if isinstance(n.ctx, ast.Load) else local).add(n.id)
+        elif isinstance(n, ast.arg):
+            local.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not node:
+            local.add(n.name)
+    return loads - local
 
 
 def first_line(node, lines) -> int:
