@@ -662,6 +662,7 @@ def move_definitions(tree: Tree) -> list[str]:
         keep = [line for i, line in enumerate(lines, 1)
                 if not any(a <= i <= b for a, b in spans)]
         rest = re.sub(r"\n{4,}", "\n\n\n", "".join(keep))
+        rest = drop_unused_imports(rest, needed)
         still = sorted(moved & set().union(*(used(n) for n in ast.parse(rest).body)))
         if still:
             here = tree.old_name[src]
@@ -726,6 +727,22 @@ def copied_imports(module, needed: set, old_module: str) -> tuple[list[str], str
             out.append(f"from {base} import " + ", ".join(
                 a.name + (f" as {a.asname}" if a.asname else "") for a in names))
     return out, None
+
+
+def drop_unused_imports(text: str, names: set) -> str:
+    """Remove top-level one-name imports of ``names`` that nothing in ``text`` reads now."""
+    module = ast.parse(text)
+    reads = set().union(*(used(n) for n in module.body)) | {
+        n.value.id for n in ast.walk(module)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    lines = text.splitlines(keepends=True)
+    for node in reversed(module.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and len(node.names) == 1:
+            alias = node.names[0]
+            name = alias.asname or alias.name.split(".")[0]
+            if name in names and name not in reads:
+                del lines[node.lineno - 1:node.end_lineno]
+    return "".join(lines)
 
 
 def insert_import(text: str, statement: str) -> str:
