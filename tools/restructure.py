@@ -635,7 +635,8 @@ def move_definitions(tree: Tree) -> list[str]:
             continue
         text = tree.texts[src]
         module = ast.parse(text)
-        moving = [n for n in module.body if set(defined(n)) & set(names)]
+        moving = [n for n in module.body if set(defined(n)) & set(names)
+                  and not isinstance(n, (ast.Import, ast.ImportFrom))]
         if not moving:
             continue
         if dest in tree.texts:
