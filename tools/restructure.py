@@ -407,6 +407,12 @@ class Rewriter:
                       and n.body and isinstance(n.body[0], ast.Expr)
                       and isinstance(n.body[0].value, ast.Constant)
                       and isinstance(n.body[0].value.value, str)}
+        if old_mod != new_mod and any(isinstance(n, ast.Name) and n.id == "__file__"
+                                      for n in ast.walk(module)):
+            depth = new_mod.count(".") - old_mod.count(".")
+            result.notes.append(f"WARNING uses __file__ and moved {depth} folder(s) deeper: "
+                                "a path built from it (Path(__file__).parent…) must follow, "
+                                "or use resources.shipped()")
         module_strings = self._module_strings(module)
         inner_attrs = {id(n.value) for n in ast.walk(module) if isinstance(n, ast.Attribute)}
         in_fstrings = {id(c) for n in ast.walk(module) if isinstance(n, ast.JoinedStr)
