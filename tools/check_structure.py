@@ -159,10 +159,34 @@ def long_modules(root: Path = ROOT) -> dict[str, int]:
     return {m: n for m, n in lengths.items() if n > MAX_LINES}
 
 
+def stage_of(module: str) -> str:
+    """The stage package of a module (``contratgen.render.docx`` → ``contratgen.render``)."""
+    return ".".join(module.split(".")[:2])
+
+
+def stage_cycles(graph) -> list[tuple[list[str], list[str]]]:
+    """Cycles between stage packages (modules acyclic, packages not): with their edges."""
+    stages: dict[str, dict[str, int]] = {}
+    edges: dict[tuple[str, str], str] = {}
+    for module, targets in graph.items():
+        stages.setdefault(stage_of(module), {})
+        for target in targets:
+            a, b = stage_of(module), stage_of(target)
+            if a != b:
+                stages[a][b] = 1
+                edges.setdefault((a, b), f"{module} → {target}")
+    return [(c, [edges[(a, b)] for a in c for b in c if (a, b) in edges])
+            for c in cycles(stages)]
+
+
 def problems(root: Path = ROOT) -> tuple[list[str], list[str]]:
-    """(errors, notes): cycles and new over-long modules; stale allow-list entries."""
+    """(errors, notes): cycles and new over-long modules; stale allow-list entries and
+    cycles between stage packages (to straighten, not yet a failure)."""
     graph, files = import_graph(root), module_files(root)
     errors, notes = [], []
+    for component, edges in stage_cycles(graph):
+        notes.append(f"stages import each other: {', '.join(component)} "
+                     f"({'; '.join(edges)})")
     for component in cycles(graph):
         path = example_path(graph, component)
         steps = " → ".join(

@@ -44,18 +44,19 @@ ME = "tools/restructure.py"
 # __init__ too); "cli_*" every top-level cli_<name>.py to cli/<name>.py. An exact entry wins
 # over a pattern. A module not listed stays where it is (its imports are still rewritten).
 MOVES = {
-    # load: YAML with positions, the typed client model, its schema
+    # load: YAML with positions, the typed client model
     "source": "load.source",
     "model": "load.model",
     "fields": "load.fields",
     "ledger": "load.ledger",
-    "schema": "load.schema",
     "salvage": "load.salvage",  # consumer: every problem of a file at once
     # domain: pure functions on Decimals
     "money": "domain.money",
     "rules.rates": "domain.rates",
     "interest": "domain.interest",
     "signing": "domain.signing",  # consumer: dates that run from the signature
+    # money, percents and dates in French or English: read by rules and clause texts too
+    "formatting": "domain.formatting",
     # library: clauses, their sandboxed text rendering, lint
     "library": "library.loader",
     "sandbox": "library.sandbox",
@@ -63,20 +64,18 @@ MOVES = {
     "budget": "library.budget",  # hostile
     "noting": "library.noting",  # clauses
     "lint": "library.lint",
+    "markup": "library.markup",  # the markup of clause texts (render reads its Blocks)
     "changelog": "library.changelog",  # redline
     # legal: the rule engine and the rules (rules/consumer.py … follow the folder)
     "rules.*": "legal.*",
     # render: template context, formatting, markup, DOCX, template checks
     "context": "render.context",
-    "formatting": "render.formatting",
     "i18n": "render.i18n",
-    "markup": "render.markup",
     "render": "render.docx",
     "template_lint": "render.template_lint",
     "template_guard": "render.template_guard",  # hostile
     "front": "render.front",  # clauses
     "mentions": "render.mentions",  # consumer
-    "dues_ics": "render.ics",
     # pdf: LibreOffice workers, finalize, PDF/A, annexes
     "pdf": "pdf.workers",
     "finalize": "pdf.finalize",
@@ -91,7 +90,8 @@ MOVES = {
     "cli_*": "cli.*",
 }
 # Left at the top on purpose: build.py and dues.py (the pipelines of build/check/batch and
-# of dues), document.py (records between stages), diagnostics.py, resources.py (finds
+# of dues; dues_ics.py renders the latter's records), schema.py (JSON schemas of both the
+# client file and the clause files: load and library), document.py (records between stages), diagnostics.py, resources.py (finds
 # the shipped folders from the package root), inspect.py, scaffold.py, output.py (atomic
 # writes, safe names), leftovers.py and lifeline.py (processes: used by output, pdf and
 # batch alike). Feature packages stay packages: invoicing/, redline/, preview/.
@@ -117,7 +117,7 @@ DEFINITIONS = {
 
 # The stage packages: their __init__ says what the stage is, and imports nothing.
 PACKAGES = {
-    "load": "Load: YAML with positions, the typed client model, its JSON schema.",
+    "load": "Load: YAML with positions, the typed client model, the ledger.",
     "domain": "Domain: money, rates, late interest: pure functions on Decimals.",
     "library": "Clause library: clause spec and loader, sandboxed text rendering, lint.",
     "legal": None,  # rules/__init__.py moves here with its docstring and functions
