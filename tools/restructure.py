@@ -308,7 +308,8 @@ class Resolver:
         rel = dotted[len(PACKAGE) + 1:]
         return rel in collisions() and self.tree.facade_less(dotted)
 
-    def new(self, dotted: str, module_only: bool = False, quiet: bool = False) -> str | None:
+    def new(self, dotted: str, module_only: bool = False, quiet: bool = False,
+            bare: bool = True) -> str | None:
         """The new form of ``dotted`` (a module, or module.NAME), or None to leave it."""
         if dotted != PACKAGE and not dotted.startswith(PACKAGE + "."):
             return None
@@ -316,7 +317,7 @@ class Resolver:
         if moved:
             return moved
         stays = self.tree.resolves(dotted)
-        if stays and not (self.bare_collision(dotted) or (
+        if stays and not ((bare and self.bare_collision(dotted)) or (
                 module_only and self.tree.module_path(dotted) is None)):
             return None
         found = self._mapped(dotted)
@@ -546,7 +547,9 @@ class Rewriter:
                 return start, end, raw.replace(value, new), f"string {value!r} → {new!r}"
             return None
         if CODE.search(value) or docstring:
-            repl = DOTTED.sub(lambda m: self.r.new(m.group(0), quiet=True) or m.group(0), raw)
+            # in prose "contratgen.render" may mean the package: only dead names change
+            repl = DOTTED.sub(lambda m: self.r.new(m.group(0), quiet=True, bare=not docstring)
+                              or m.group(0), raw)
             if repl != raw:
                 return start, end, repl, "module names in " + \
                     ("a docstring" if docstring else "code in a string")
