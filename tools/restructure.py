@@ -123,6 +123,11 @@ DEFINITIONS = {
                        "Parties: legal forms and the name a document prints for a party "
                        "(décret 2022-725).\n\nPure functions on the client model, read by "
                        "the renderer and by the legal rules alike."),
+    # legal.consumer renders a clause's text: from render, not from the pipeline (the
+    # cycle build → legal → legal.consumer → build)
+    "render.clauses": ("build", ("document_context", "_clause_blocks", "clause_text",
+                                 "clause_articles"),
+                       "A selected clause's text and articles as the document prints them."),
     # cli_invoice imported it from cli, which imports cli_invoice to register it
     "cli.options": ("cli", ("resolve_formats",),
                     "Options shared by the commands: which formats a build writes."),
