@@ -17,6 +17,7 @@ from .collection.agreement import document_extra, with_agreement_clauses
 from .context import build_context
 from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
+from .document import Prepared, SelectedClause
 from .i18n import phrase
 from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
     render_blocks
@@ -37,47 +38,6 @@ class Options:
     strict: bool = False                      # warnings are errors
     allow_outside_paths: bool = False         # library/template/annexes outside the input's folder
     rates: Optional[RatesTable] = None        # --rates FILE overlaid on the shipped table
-
-
-@dataclass(frozen=True)
-class SelectedClause:
-    clause: Clause
-    params: dict
-    number: int
-    index: int          # position in client.yaml's clauses list
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A validated, computed, checked document, ready to render."""
-
-    path: Path
-    source: Source
-    input_sha256: str
-    client: ClientFile
-    computed: Computed
-    rates: Rates
-    library: Library
-    clauses: tuple[SelectedClause, ...]
-    template: Path
-    annexes: tuple[Path, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = field(default=())   # warnings that did not stop it
-
-    @property
-    def lang(self) -> str:
-        return self.client.document.language
-
-    def provenance(self) -> dict[str, Any]:
-        return {
-            "contratgen": __version__,
-            "document": self.client.document.number,
-            "type": self.client.document.type,
-            "date": self.client.document.date.isoformat(),
-            "language": self.lang,
-            "input_sha256": self.input_sha256,
-            "clauses": [{"id": s.clause.id, "version": s.clause.spec.version,
-                         "sha256": s.clause.text_hash(self.lang)} for s in self.clauses],
-        }
 
 
 # --- stages ------------------------------------------------------------------------------

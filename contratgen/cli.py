@@ -14,21 +14,10 @@ import click
 
 from . import __version__
 from .diagnostics import ExternalError, UserError, print_diagnostics
+from .cli_errors import Failed
 from .cli_rates import rates_option, selected_rates
 
 FORMATS = click.Choice(["docx", "pdf", "both"])
-
-
-class Failed(click.ClickException):
-    """Some inputs failed; their diagnostics were printed already."""
-
-    def __init__(self, code: int = 1, message: str = ""):
-        super().__init__(message)
-        self.exit_code = code
-
-    def show(self, file=None):
-        if self.message:
-            click.echo(f"contratgen: {self.message}", err=True)
 
 
 def _os_error(exc: OSError) -> str:

@@ -61,7 +61,7 @@ def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
     """Each tranche of FILEs (files, folders, globs) on a date: invoiced, due date, paid,
     outstanding, days late, late interest, recovery indemnity."""
     from .batch.inputs import display_path, expand_inputs
-    from .cli import Failed
+    from .cli_errors import Failed
     from .dues import document_json, dues_of, error_json
     day = on.date() if on else datetime.date.today()
     try:

@@ -27,7 +27,7 @@ def _load(ctx: click.Context, param: click.Parameter, value) -> None:
     try:
         ctx.meta[META_KEY] = load_rates(value)
     except UserError as exc:
-        from .cli import Failed
+        from .cli_errors import Failed
         print_diagnostics(exc.diagnostics)
         raise Failed(1) from None
 

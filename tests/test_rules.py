@@ -638,9 +638,7 @@ def test_a_micro_entreprise_is_printed_with_ei_so_the_rule_holds(tmp_path):
 
 def test_sole_trader_rule_fires_when_the_printed_name_lacks_ei(tmp_path, monkeypatch):
     import contratgen.rules.identity as identity
-    real = identity.rendered_party
-    monkeypatch.setattr(identity, "rendered_party",
-                        lambda p, lang: {**real(p, lang), "display_name": p.name})
+    monkeypatch.setattr(identity, "display_name", lambda name, legal_form: name)
     text = client_yaml(provider=PROVIDER.replace("SARL", "micro-entreprise")
                        .replace("  capital: 15000\n", ""))
     d = only(diagnostics(tmp_path, text), "legal.sole-trader-name")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 from ..diagnostics import ERROR, WARNING, Diagnostic
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
-    from ..build import Prepared
+    from ..document import Prepared
 
 NOTE = "note"  # a waived warning: shown in the build log, never fails a build
 

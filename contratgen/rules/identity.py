@@ -15,8 +15,7 @@ from stdnum.exceptions import (InvalidChecksum, InvalidComponent, InvalidFormat,
                                InvalidLength, ValidationError)
 from stdnum.fr import siren as std_siren, siret as std_siret, tva as std_tva
 
-from ..context import is_sole_trader, normalised_form
-from ..context import party as rendered_party
+from ..context import display_name, is_sole_trader, normalised_form
 from .engine import ALL_DOCUMENTS, ERROR, Finder, rule
 
 # legal forms without a share capital to print
@@ -94,7 +93,7 @@ def sole_trader_name(doc: Finder):
     if not is_sole_trader(p.legal_form):
         return
     # the name exactly as the documents print it
-    shown = rendered_party(p, doc.prepared.lang)["display_name"]
+    shown = display_name(p.name, p.legal_form)
     if not SOLE_TRADER_MARK.search(shown):
         yield doc.at(("provider", "name"),
                      f"the provider is a sole trader ({p.legal_form}) but is shown as "

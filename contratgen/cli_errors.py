@@ -1,0 +1,20 @@
+"""The CLI's own exception: exit codes live on it, and click turns it into ``sys.exit``.
+
+A module of its own so the command modules (``cli``, ``cli_rates``, ``cli_dues`` …) can all
+raise it without importing each other.
+"""
+from __future__ import annotations
+
+import click
+
+
+class Failed(click.ClickException):
+    """Some inputs failed; their diagnostics were printed already."""
+
+    def __init__(self, code: int = 1, message: str = ""):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None):
+        if self.message:
+            click.echo(f"contratgen: {self.message}", err=True)
