@@ -32,11 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from inputs import write_contracts  # noqa: E402
 
-from contratgen import render  # noqa: E402
+from contratgen.render import docx as render  # noqa: E402
 from contratgen.batch import BatchConfig, run_batch  # noqa: E402
-from contratgen.build import clause_articles, prepare, render_document  # noqa: E402
-from contratgen.context import build_context  # noqa: E402
-from contratgen.i18n import phrase  # noqa: E402
+from contratgen.render.clauses import clause_articles
+from contratgen.build import prepare, render_document  # noqa: E402
+from contratgen.render.context import build_context  # noqa: E402
+from contratgen.render.i18n import phrase  # noqa: E402
 
 
 def naive_context(prepared) -> dict:
@@ -82,7 +83,7 @@ def batch_ms(folder: Path, out: Path, jobs: int, formats: tuple[str, ...]) -> fl
 
 def naive_pdf(files: list[Path], work: Path) -> float:
     """ms/doc: one ``soffice --convert-to pdf`` process per document (a warm profile)."""
-    from contratgen.pdf import find_soffice
+    from contratgen.pdf.workers import find_soffice
     soffice = find_soffice()
     docx_dir, pdf_dir, profile = work / "docx", work / "pdf", work / "profile"
     docx_dir.mkdir(parents=True)

@@ -12,23 +12,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from . import __version__, annex_guard, front, render
+from . import __version__
+from .pdf import annex_guard
+from .render import front, docx as render
 from .collection.agreement import document_extra, with_agreement_clauses
-from .context import build_context
 from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .document import Prepared, SelectedClause
-from .i18n import phrase
-from .library import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
+from .render.i18n import phrase
+from .library.loader import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
     render_blocks
-from .model import ClientFile, Tranche as TrancheInput
-from .money import Computed, ScheduleError, compute
-from .rules.rates import Rates, RatesTable, rates_for
+from .load.model import ClientFile, Tranche as TrancheInput
+from .domain.money import Computed, ScheduleError, compute
+from .domain.rates import Rates, RatesTable, rates_for
 from .output import name_key, remove_stale_temporaries, safe_name, write_atomic, \
     write_files, write_outputs  # noqa: F401 - the pipeline's outputs, re-exported
-from .salvage import Partial, parse_partial
-from .source import Source
-from .template_lint import template_problems
+from .load.salvage import Partial, parse_partial
+from .load.source import Source
+from .render.template_lint import template_problems
+from .render.clauses import clause_articles, document_context
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Options:
 # --- stages ------------------------------------------------------------------------------
 
 def load(path: Path) -> tuple[Source, str]:
-    from .source import load_file
+    from .load.source import load_file
     source = load_file(path, str(path))
     raw = path.read_bytes()
     return source, hashlib.sha256(raw).hexdigest()
@@ -240,7 +242,7 @@ def prepare(path: Path, options: Options = Options()) -> Prepared:
     """Everything up to rendering; raises :class:`UserError` with all located problems.
 
     A schema error does not stop the checks: the stages run on the fields that are
-    well-formed (:mod:`contratgen.salvage`), and every problem is reported at once."""
+    well-formed (:mod:`contratgen.load.salvage`), and every problem is reported at once."""
     path = Path(path)
     source, digest = load(path)
     partial = parse_partial(source)
@@ -272,7 +274,7 @@ def _prepare_valid(path: Path, source: Source, digest: str, client: ClientFile,
     diags = diags + annex_diags + template_diagnostics(client, source, template, clauses)
     prepared = Prepared(path, source, digest, client, computed, rates, library, clauses,
                         template, annexes)
-    from .rules import check_document
+    from .legal import check_document
     diags = diags + check_document(prepared)
     if options.strict:
         diags = [Diagnostic(d.file, d.line, d.col, ERROR, d.message + " (--strict)", d.code)
@@ -283,58 +285,6 @@ def _prepare_valid(path: Path, source: Source, digest: str, client: ClientFile,
         raise UserError(sorted(diags, key=lambda d: (d.line, d.col)))
     return Prepared(path, source, digest, client, computed, rates, library, clauses, template,
                     annexes, tuple(diags))
-
-
-def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,
-                   part: str = "text"):
-    clause, lang = selected.clause, prepared.lang
-    try:
-        return render_blocks(clause, lang, context, selected.params, part)
-    except ClauseTextError as exc:
-        line, col = clause.locate(lang, exc.line, exc.needle, part)
-        where = f"{lang}" if part == "text" else f"annex, {lang}"
-        raise UserError([Diagnostic(clause.source.file, line, col, ERROR,
-                                    f"clause '{clause.id}' ({where}): {exc}",
-                                    "clause.text")]) from None
-
-
-def document_context(prepared: Prepared) -> dict:
-    """The template context of a prepared document (without the rendered articles)."""
-    lang = prepared.lang
-    clauses_info = [{"number": s.number, "id": s.clause.id, "version": s.clause.spec.version,
-                     "title": s.clause.spec.title.model_dump()[lang],
-                     "conspicuous": s.clause.spec.conspicuous,
-                     "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
-    return build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
-
-
-def clause_text(prepared: Prepared, selected: SelectedClause) -> str | None:
-    """A clause's text as this document prints it (None: it cannot be rendered, which
-    rendering reports)."""
-    try:
-        blocks = _clause_blocks(prepared, selected, document_context(prepared))
-    except UserError:
-        return None
-    return "\n".join(b.text for b in blocks)
-
-
-def clause_articles(prepared: Prepared, context: dict) -> tuple[list[render.Article],
-                                                                 list[render.Article]]:
-    """The numbered articles, and the annex pages the clauses bring (in clause order)."""
-    articles = [render.Article(number, title, blocks, False) for number, (title, blocks)
-                in enumerate(front.front_articles(prepared.client), start=1)]
-    annexes = []
-    for selected in prepared.clauses:
-        spec, lang = selected.clause.spec, prepared.lang
-        articles.append(render.Article(selected.number, getattr(spec.title, lang),
-                                       _clause_blocks(prepared, selected, context),
-                                       spec.conspicuous))
-        if spec.annex is not None:
-            blocks = _clause_blocks(prepared, selected, context, "annex")
-            if blocks:
-                annexes.append(render.Article(len(annexes) + 1,
-                                              getattr(spec.annex.title, lang), blocks, False))
-    return articles, annexes
 
 
 def render_document(prepared: Prepared) -> bytes:
@@ -373,10 +323,10 @@ def _in_client_file(client: ClientFile, source: Source, exc: UserError) -> UserE
 
 def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> bytes:
     """Convert with LibreOffice, then add signature fields, metadata, provenance, annexes."""
-    from . import finalize
-    from .context import document_title, labels
+    from .pdf import finalize
+    from .render.context import document_title, labels
     from .diagnostics import ExternalError
-    from .pdf import ConversionFailed, ConverterMissing
+    from .pdf.workers import ConversionFailed, ConverterMissing
     try:
         raw = converter.convert(docx, prepared.client.document.number)
     except ConverterMissing as exc:

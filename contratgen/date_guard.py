@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic
-from .source import Source
+from .load.source import Source
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2999

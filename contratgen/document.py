@@ -11,11 +11,11 @@ from typing import Any
 
 from . import __version__
 from .diagnostics import Diagnostic
-from .library import Clause, Library
-from .model import ClientFile
-from .money import Computed
-from .rules.rates import Rates
-from .source import Source
+from .library.loader import Clause, Library
+from .load.model import ClientFile
+from .domain.money import Computed
+from .domain.rates import Rates
+from .load.source import Source
 
 
 @dataclass(frozen=True)

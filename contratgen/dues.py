@@ -15,12 +15,12 @@ from typing import Any, Optional
 
 from .build import compute_numbers, default_schedule
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
-from .interest import Claim, Received, Standing, Terms, standing
-from .ledger import InvoiceEntry
-from .model import ClientFile, DaysAfter, parse_client
-from .money import Computed, Tranche
-from .rules.rates import RatesTable, half_label, shipped_table
-from .source import Source, load_file
+from .domain.interest import Claim, Received, Standing, Terms, standing
+from .load.ledger import InvoiceEntry
+from .load.model import ClientFile, DaysAfter, parse_client
+from .domain.money import Computed, Tranche
+from .domain.rates import RatesTable, half_label, shipped_table
+from .load.source import Source, load_file
 
 NOT_INVOICED = "not_invoiced"     # no invoice and no date yet: nothing is due
 

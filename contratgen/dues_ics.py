@@ -17,7 +17,7 @@ from typing import Sequence
 import icalendar
 
 from .dues import DocumentDues, TrancheDue
-from .formatting import money
+from .domain.formatting import money
 
 DEFAULT_ALARMS = (-3, 7, 15)     # days from the due date: 3 before, 7 and 15 after
                                  # (cli_dues has the same default without importing this)

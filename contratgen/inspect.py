@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 from .diagnostics import ERROR, Diagnostic, UserError, printable
-from .template_guard import TemplateRefused, read_regular_file
+from .render.template_guard import TemplateRefused, read_regular_file
 
 
 MAX_INSPECTED_BYTES = 256 * 1024 * 1024
@@ -37,7 +37,7 @@ def _provenance(path: Path, raw: str | None):
 
 
 def _docx(path: Path, data: bytes) -> dict:
-    from .render import provenance_text, read_properties
+    from .render.docx import provenance_text, read_properties
     try:
         props = read_properties(data)
     except TemplateRefused as exc:   # a DTD, entities or broken XML in a part
@@ -49,7 +49,7 @@ def _docx(path: Path, data: bytes) -> dict:
 
 
 def _pdf(path: Path, data: bytes) -> dict:
-    from .finalize import read_pdf_info
+    from .pdf.finalize import read_pdf_info
     try:
         info = read_pdf_info(data)
     except Exception as exc:  # pypdf raises many kinds on a damaged file

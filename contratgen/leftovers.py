@@ -1,6 +1,6 @@
 """What a killed run leaves behind, and how a later run removes it.
 
-Each :class:`~contratgen.pdf.Converter` works in ``$TMPDIR/contratgen-pdf-<pid>-…``: its
+Each :class:`~contratgen.pdf.workers.Converter` works in ``$TMPDIR/contratgen-pdf-<pid>-…``: its
 workers' LibreOffice profiles, their scratch files, the documents in flight. soffice
 also creates two Unix sockets in /tmp, named after the pipe and after the profile. A
 process that is ``kill -9``-ed cleans nothing; the next converter started on the machine

@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .fields import MAX_AMOUNT
-from .library import ClauseSpec
-from .model import ClientFile
+from .load.fields import MAX_AMOUNT
+from .library.loader import ClauseSpec
+from .load.model import ClientFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}

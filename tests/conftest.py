@@ -16,7 +16,7 @@ import re
 import docx
 import pytest
 
-from contratgen.pdf import find_soffice
+from contratgen.pdf.workers import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

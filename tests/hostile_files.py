@@ -14,7 +14,7 @@ from pypdf import PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
                            NameObject, NumberObject, TextStringObject)
 
-from contratgen.render import SHIPPED_TEMPLATES
+from contratgen.render.docx import SHIPPED_TEMPLATES
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -13,7 +13,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from contratgen.batch import BatchConfig, expand_inputs, parse_shard, run_batch, shard_of
+from contratgen.batch import BatchConfig, parse_shard, run_batch, shard_of
+from contratgen.batch.inputs import expand_inputs
 from contratgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,9 +10,10 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import build_outputs, prepare, render_document, safe_name, write_atomic
+from contratgen.build import build_outputs, prepare, render_document
+from contratgen.output import safe_name, write_atomic
 from contratgen.cli import main
-from contratgen.render import read_properties
+from contratgen.render.docx import read_properties
 from conftest import MINIMAL_PATH, SAMPLES, docx_text
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -261,7 +262,7 @@ def test_customer_asterisks_stay_literal_inside_clauses(write):
 
 
 def test_a_template_resaved_by_libreoffice_still_works(tmp_path):
-    from contratgen.pdf import find_soffice
+    from contratgen.pdf.workers import find_soffice
     if not find_soffice():
         pytest.skip("needs LibreOffice")
     subprocess.run([find_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/p",

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLES, docx_text
 from contratgen.cli import main
-from contratgen.render import prepare_template
-from contratgen.template_lint import kind_of, lint_template
+from contratgen.render.docx import prepare_template
+from contratgen.render.template_lint import kind_of, lint_template
 
 TEMPLATES = ROOT / "templates"
 LABELS = ROOT / "contratgen" / "data" / "collection_labels.yaml"

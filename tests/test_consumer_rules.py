@@ -31,7 +31,7 @@ def items(rate: str, price: str = "1000") -> str:
 
 def without_slot(tmp_path: Path, slot: str) -> str:
     """A copy of the shipped contract template whose ``{{p slot }}`` paragraph is gone."""
-    from contratgen.render import SHIPPED_TEMPLATES
+    from contratgen.render.docx import SHIPPED_TEMPLATES
     source = Path(SHIPPED_TEMPLATES) / "contract.docx"
     target = tmp_path / "firm.docx"
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
@@ -474,7 +474,7 @@ def test_on_premises_a_deposit_needs_no_withdrawal_words(tmp_path):
 
 
 def test_the_english_dedit_is_not_called_a_right_of_withdrawal():
-    from contratgen.library import SHIPPED, load_library
+    from contratgen.library.loader import SHIPPED, load_library
     library, _ = load_library([SHIPPED])
     english = library.get("deposit").spec.text["en"]
     assert "this right of withdrawal" not in english and "faculté de dédit" in english

@@ -1,6 +1,6 @@
 import pytest
 
-from contratgen.context import display_name, is_sole_trader
+from contratgen.domain.parties import display_name, is_sole_trader
 
 
 @pytest.mark.parametrize("name,form,expected", [
@@ -28,7 +28,8 @@ def test_companies_are_not_sole_traders(form):
     assert not is_sole_trader(form)
 
 
-from contratgen.context import eu_country, printed_form  # noqa: E402
+from contratgen.render.context import eu_country
+from contratgen.domain.parties import printed_form  # noqa: E402
 
 
 @pytest.mark.parametrize("vat, country", [

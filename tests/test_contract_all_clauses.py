@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from contratgen.build import prepare
 from contratgen.cli import main
-from contratgen.pdf import find_soffice
+from contratgen.pdf.workers import find_soffice
 from conftest import FIXTURES, needs_libreoffice
 
 FIXTURE = FIXTURES / "contract_all_clauses.yaml"

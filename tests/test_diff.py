@@ -20,7 +20,7 @@ from lxml import etree
 from conftest import FIXTURES, SAMPLES, needs_libreoffice
 from contratgen.build import Options
 from contratgen.cli import main
-from contratgen.library import SHIPPED
+from contratgen.library.loader import SHIPPED
 from contratgen.redline import accept_all, compare, paragraph_texts, reject_all
 from contratgen.redline.documents import diff, load_version
 from contratgen.redline.ooxml import W_NS, Package, body, text_of, w
@@ -220,7 +220,7 @@ def top_level(docx: bytes) -> list[str]:
 @needs_libreoffice
 def test_libreoffice_accepts_into_new_and_rejects_into_old(two_edits, tmp_path):
     """In LibreOffice itself, over UNO: the done-when case and every edited sample."""
-    from contratgen.pdf import find_soffice, find_uno_python
+    from contratgen.pdf.workers import find_soffice, find_uno_python
     soffice = find_soffice()
     python = find_uno_python(soffice)
     if python is None:
@@ -251,7 +251,7 @@ def test_libreoffice_accepts_into_new_and_rejects_into_old(two_edits, tmp_path):
 @needs_libreoffice
 def test_libreoffice_converts_the_redline_to_pdf_showing_both_versions(two_edits):
     from pypdf import PdfReader
-    from contratgen.pdf import Converter
+    from contratgen.pdf.workers import Converter
     with Converter(workers=1) as converter:
         pdf = converter.convert(two_edits[2].redline.docx, "diff")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

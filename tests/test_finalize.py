@@ -1,4 +1,4 @@
-"""contratgen.finalize: signature fields, metadata, provenance, annexes, PDF/A
+"""contratgen.pdf.finalize: signature fields, metadata, provenance, annexes, PDF/A
 (on PDFs produced by the real LibreOffice)."""
 
 import datetime
@@ -21,7 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 
-from contratgen.finalize import (
+from contratgen.pdf.finalize import (
     Annex,
     AnchorNotFound,
     AnnexUnreadable,
@@ -32,7 +32,7 @@ from contratgen.finalize import (
 )
 from conftest import needs_libreoffice
 from fixtures.pdf.contract_docx import contract_docx
-from contratgen.pdf import Converter
+from contratgen.pdf.workers import Converter
 
 pytestmark = needs_libreoffice
 

@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from contratgen import formatting as fmt
+from contratgen.domain import formatting as fmt
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

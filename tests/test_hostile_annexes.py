@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import needs_libreoffice, run_bounded
-from contratgen import annex_guard
+from contratgen.pdf import annex_guard
 from contratgen.cli import main
 from hostile_files import (MINIMAL, active_content, client_with_annexes, deep_nesting, hostile_pdf,
                            page_tree_bomb, page_tree_loop, pdf_bytes, plain_pdf,

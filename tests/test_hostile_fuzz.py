@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
-from contratgen import annex_guard
+from contratgen.pdf import annex_guard
 from contratgen.cli import main
-from contratgen.render import SHIPPED_TEMPLATES
+from contratgen.render.docx import SHIPPED_TEMPLATES
 from hostile_files import MINIMAL, active_content, hostile_pdf, raw_pdf
 
 SETTINGS = dict(deadline=None, derandomize=True,

@@ -19,8 +19,8 @@ from lxml import etree
 
 from contratgen.cli import main
 from conftest import run_bounded
-from contratgen.library import MAX_OUTPUT
-from contratgen.sandbox import MAX_ITERATIONS, MAX_SIZE
+from contratgen.library.loader import MAX_OUTPUT
+from contratgen.library.sandbox import MAX_ITERATIONS, MAX_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import run_bounded
-from contratgen.budget import MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_DIGITS, \
+from contratgen.library.budget import MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_DIGITS, \
     MAX_ITERATIONS, MAX_SIZE
 from contratgen.cli import main
-from contratgen.library import ClauseTextError, load_clause, render_text
-from contratgen.lint import sample_context
+from contratgen.library.loader import ClauseTextError, load_clause, render_text
+from contratgen.library.lint import sample_context
 from hostile_files import client_with_template, docx_with
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from contratgen.cli import main
-from contratgen.library import SHIPPED
+from contratgen.library.loader import SHIPPED
 from hostile_files import MINIMAL, client_with_annexes, client_with_template, pdf_bytes, \
     plain_pdf
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from conftest import needs_libreoffice, run_bounded
 from contratgen.cli import main
-from contratgen.render import SHIPPED_TEMPLATES
+from contratgen.render.docx import SHIPPED_TEMPLATES
 from hostile_files import (add_relationship, client_with_template, docx_with,
                            in_body, linked_image_docx, relationship)
 
@@ -97,7 +97,7 @@ def test_a_linked_image_is_refused_and_nothing_is_fetched(tmp_path):
 def test_libreoffice_itself_fetches_no_linked_image(tmp_path):
     """The second wall: our converter's profile blocks linked images even when a document
     that has one reaches it (here past our checks, on purpose)."""
-    from contratgen.pdf import Converter
+    from contratgen.pdf.workers import Converter
     with Listener() as listener:
         docx = linked_image_docx(tmp_path / "linked.docx", f"{listener.url}/linked.png")
         with Converter() as converter:

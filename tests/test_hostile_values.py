@@ -19,8 +19,8 @@ from pypdf import PdfReader
 
 from contratgen.cli import main
 from conftest import document_text
-from contratgen.fields import MAX_ITEMS, MAX_TEXT
-from contratgen.pdf import Converter
+from contratgen.load.fields import MAX_ITEMS, MAX_TEXT
+from contratgen.pdf.workers import Converter
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
 LINES = MINIMAL.splitlines()

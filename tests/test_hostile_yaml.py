@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from contratgen.cli import main
 from conftest import run_bounded
-from contratgen.source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from contratgen.load.source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
 

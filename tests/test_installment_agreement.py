@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from conftest import SAMPLES, docx_text, needs_libreoffice
 from contratgen.cli import main
 from contratgen.collection.agreement import add_months, equal_amounts
-from contratgen.finalize import read_pdf_info
+from contratgen.pdf.finalize import read_pdf_info
 
 B2B = SAMPLES / "installment-agreement-b2b.yaml"
 B2C = SAMPLES / "installment-agreement-b2c.yaml"
@@ -152,7 +152,7 @@ def test_the_shipped_agreements_raise_nothing(path, tmp_path):
 
 
 def test_the_contract_rules_do_not_apply_to_an_agreement():
-    from contratgen.rules import list_rules
+    from contratgen.legal import list_rules
     ids = {r.id for r in list_rules() if "installment_agreement" in r.documents}
     assert ids == {"legal.seller-identity", "legal.sole-trader-name", "legal.identifiers",
                    "legal.agreement-total", "legal.agreement-dates", "legal.agreement-term"}

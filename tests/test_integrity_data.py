@@ -7,7 +7,8 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import build_outputs, prepare, render_document, safe_name
+from contratgen.build import build_outputs, prepare, render_document
+from contratgen.output import safe_name
 from contratgen.cli import main
 from contratgen.output import write_outputs
 from conftest import MINIMAL_PATH, docx_text, needs_libreoffice

@@ -12,7 +12,7 @@ from pypdf import PdfWriter
 
 from contratgen.build import prepare, render_document
 from contratgen.cli import main
-from contratgen.render import MAX_PROPERTY, provenance_text, read_properties, \
+from contratgen.render.docx import MAX_PROPERTY, provenance_text, read_properties, \
     split_property
 from conftest import MINIMAL_PATH, SAMPLES
 from ooxml_check import check_docx, check_part

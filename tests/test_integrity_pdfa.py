@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from conftest import SAMPLES, needs_libreoffice
-from contratgen.finalize import read_pdf_info
-from contratgen.pdfa import PROFILE_DATE, fixed_profile
+from contratgen.pdf.finalize import read_pdf_info
+from contratgen.pdf.pdfa import PROFILE_DATE, fixed_profile
 
 CLI = [sys.executable, "-m", "contratgen.cli"]
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from contratgen.interest import Claim, Received, Status, Terms, accrued, standing, \
+from contratgen.domain.interest import Claim, Received, Status, Terms, accrued, standing, \
     total_interest
-from contratgen.rules.rates import shipped_table
+from contratgen.domain.rates import shipped_table
 
 TABLE = shipped_table()
 B2B_DEFAULT = Terms(business=True)                  # legal_default: ECB + 10 points

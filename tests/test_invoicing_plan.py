@@ -10,9 +10,9 @@ from hypothesis import assume, given, settings, strategies as st
 from contratgen.diagnostics import UserError
 from contratgen.invoicing.pipeline import prepare_invoices
 from contratgen.invoicing.plan import ADVANCE, FINAL, Terms, category, due_date, plan
-from contratgen.ledger import InvoiceEntry
-from contratgen.model import Item, Tranche as TrancheInput
-from contratgen.money import Computed, ScheduleError, allocate, line_total, vat_breakdown
+from contratgen.load.ledger import InvoiceEntry
+from contratgen.load.model import Item, Tranche as TrancheInput
+from contratgen.domain.money import Computed, ScheduleError, allocate, line_total, vat_breakdown
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DAY = datetime.date(2026, 3, 5)

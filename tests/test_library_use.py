@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from contratgen.build import prepare, render_document
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
-from contratgen.library import SHIPPED
+from contratgen.library.loader import SHIPPED
 from conftest import MINIMAL_PATH, docx_text
 
 MINIMAL = MINIMAL_PATH.read_text()

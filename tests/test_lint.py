@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from contratgen.cli import main
-from contratgen.library import SHIPPED
-from contratgen.lint import lint_library
+from contratgen.library.loader import SHIPPED
+from contratgen.library.lint import lint_library
 
 
 @pytest.fixture

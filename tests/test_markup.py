@@ -1,4 +1,4 @@
-from contratgen.markup import parse
+from contratgen.library.markup import parse
 
 
 def test_paragraphs_lists_bold_and_italic():
@@ -28,7 +28,7 @@ def test_a_lone_multiplication_sign_is_not_italics():
 
 import pytest  # noqa: E402
 
-from contratgen.markup import stray_asterisks  # noqa: E402
+from contratgen.library.markup import stray_asterisks  # noqa: E402
 
 
 @pytest.mark.parametrize("text, stray", [

@@ -3,8 +3,8 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from contratgen.model import Item, Tranche
-from contratgen.money import ScheduleError, allocate, cents, line_total, vat_breakdown
+from contratgen.load.model import Item, Tranche
+from contratgen.domain.money import ScheduleError, allocate, cents, line_total, vat_breakdown
 
 
 def item(qty, price, rate, discount=None):

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from conftest import needs_libreoffice
 from fixtures.pdf.contract_docx import contract_docx
-from contratgen.pdf import ConversionFailed, Converter, ConverterMissing, find_soffice
+from contratgen.pdf.workers import ConversionFailed, Converter, ConverterMissing, find_soffice
 
 pytestmark = needs_libreoffice
 

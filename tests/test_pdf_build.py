@@ -146,7 +146,7 @@ def test_pdfa_output_is_identified_and_keeps_the_fields(tmp_path):
 def test_missing_libreoffice_exits_3_with_a_hint(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("CONTRATGEN_SOFFICE", str(tmp_path / "no-soffice"))
-    import contratgen.pdf as pdf
+    import contratgen.pdf.workers as pdf
     monkeypatch.setattr(pdf, "find_soffice", lambda: None)
     result = CliRunner().invoke(main, ["build", str(SAMPLES / "quote-b2b.yaml"), "-o",
                                        str(tmp_path / "out"), "--format", "pdf"])

@@ -174,7 +174,7 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
     tmp = tmp_path / "tmp"      # the converter's and pdftoppm's temporary folders go here
     tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    from contratgen.pdf import Converter
+    from contratgen.pdf.workers import Converter
     converter = Converter(workers=1)
     with PreviewSession(path, Options(), 0, converter) as session:
         session.start()
@@ -241,8 +241,8 @@ def test_a_port_in_use_is_exit_3_with_a_message(sample):
 
 def test_a_save_in_the_library_or_of_the_template_rebuilds(sample, tmp_path):
     """The clause library folders and the template are watched as FILE is."""
-    from contratgen.library import SHIPPED
-    from contratgen.render import SHIPPED_TEMPLATES
+    from contratgen.library.loader import SHIPPED
+    from contratgen.render.docx import SHIPPED_TEMPLATES
     path = sample("contract-b2b.yaml")
     library = tmp_path / "library"
     library.mkdir()

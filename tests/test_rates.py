@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from contratgen.build import Options, prepare, render_document
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
-from contratgen.rules.rates import load_rates, rates_for, shipped_table
+from contratgen.domain.rates import load_rates, rates_for, shipped_table
 from conftest import docx_text
 from test_rules import DOCUMENT, PAYMENT, client_yaml, diagnostics, of, only
 

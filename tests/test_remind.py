@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import FIXTURES, SAMPLES, docx_text, needs_libreoffice
-from contratgen import formatting as fmt
+from contratgen.domain import formatting as fmt
 from contratgen.cli import main
-from contratgen.finalize import read_pdf_info
+from contratgen.pdf.finalize import read_pdf_info
 
 B2B = SAMPLES / "contract-b2b-late.yaml"
 LATE = "FA-2026-0131"

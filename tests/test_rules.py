@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from contratgen.build import Options, prepare
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
-from contratgen.rules import list_rules
-from contratgen.rules.catalog import BY_ID
+from contratgen.legal import list_rules
+from contratgen.legal.catalog import BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u00a0"      # Babel fr_FR: before % and €
@@ -637,7 +637,7 @@ def test_a_micro_entreprise_is_printed_with_ei_so_the_rule_holds(tmp_path):
 
 
 def test_sole_trader_rule_fires_when_the_printed_name_lacks_ei(tmp_path, monkeypatch):
-    import contratgen.rules.identity as identity
+    import contratgen.legal.identity as identity
     monkeypatch.setattr(identity, "display_name", lambda name, legal_form: name)
     text = client_yaml(provider=PROVIDER.replace("SARL", "micro-entreprise")
                        .replace("  capital: 15000\n", ""))

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from contratgen.cli import main
-from contratgen.library import SHIPPED
+from contratgen.library.loader import SHIPPED
 from contratgen.schema import json_schema
 from conftest import MINIMAL_PATH, ROOT, SAMPLES
 

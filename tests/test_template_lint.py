@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from contratgen.cli import main
-from contratgen.render import SHIPPED_TEMPLATES
+from contratgen.render.docx import SHIPPED_TEMPLATES
 from conftest import SAMPLES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -2,8 +2,8 @@
 file allows, and says what the law needs it to say."""
 import pytest
 
-from contratgen.library import SHIPPED, load_library, render_blocks
-from contratgen.lint import default_params, sample_context
+from contratgen.library.loader import SHIPPED, load_library, render_blocks
+from contratgen.library.lint import default_params, sample_context
 
 LIBRARY, _ = load_library([SHIPPED])
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -3,7 +3,7 @@
 
 - in-process (``-j 1``): the pipeline runs here, one document after the other;
 - local processes (``-j N``): a process pool renders the DOCX and finalizes the PDF,
-  while LibreOffice conversions go to ONE shared :class:`~contratgen.pdf.Converter` with
+  while LibreOffice conversions go to ONE shared :class:`~contratgen.pdf.workers.Converter` with
   N warm workers in this process (threads wait on it, so the GIL is not in the way);
 - Dask (``--scheduler tcp://…``): each task builds one document on a cluster worker
   (which keeps its own warm LibreOffice for PDF) and sends the bytes back.
@@ -49,7 +49,7 @@ class WorkersFailed(ExternalError):
 
 
 def _new_converter(workers: int, pdfa: bool):
-    from ..pdf import Converter, ConverterMissing
+    from ..pdf.workers import Converter, ConverterMissing
     try:
         return Converter(workers=workers, pdfa=pdfa)
     except ConverterMissing as exc:
@@ -90,7 +90,7 @@ def _process_context():
 def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], int]]:
     """``-j N``: N processes render and finalize; one shared LibreOffice pool converts."""
     from concurrent.futures import ProcessPoolExecutor
-    from ..pdf import ConversionFailed, ConverterMissing
+    from ..pdf.workers import ConversionFailed, ConverterMissing
     pdf = "pdf" in config.formats
     converter = _new_converter(config.jobs, config.pdfa) if pdf else None
     leftovers.remove_dead_runs()   # what batches killed before us left

@@ -16,7 +16,7 @@ from typing import Optional
 from .. import __version__
 from ..build import Options
 from ..diagnostics import UserError
-from ..source import Source, load_bytes
+from ..load.source import Source, load_bytes
 from ..resources import shipped
 
 
@@ -133,8 +133,8 @@ def input_key(path: Path, source: Source, raw_sha256: str, options: Options,
     files, the template, the annexes (for PDF), contratgen's version and data, the formats
     and options. Computed from the raw data, so the batch can compute it without building;
     it errs on the side of rebuilding (every library folder that could apply counts)."""
-    from ..library import SHIPPED
-    from ..render import SHIPPED_TEMPLATES
+    from ..library.loader import SHIPPED
+    from ..render.docx import SHIPPED_TEMPLATES
     data = source.data if isinstance(source.data, dict) else {}
     base = Path(path).resolve().parent
     document = data.get("document") if isinstance(data.get("document"), dict) else {}

@@ -19,10 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from ..build import Options, safe_name
+from ..build import Options
+from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError, print_diagnostics
 from ..output import name_key, remove_stale_temporaries, write_atomic, write_outputs
-from ..source import load_bytes
+from ..load.source import load_bytes
 from .executors import ClusterLost, WorkersFailed, executor
 from .inputs import BatchConfig, current_key, expand_inputs, parse_shard, shard_of, \
     up_to_date

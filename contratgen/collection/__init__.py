@@ -10,7 +10,7 @@ from importlib import resources
 
 import yaml
 
-from ..context import labels as contract_labels
+from ..render.context import labels as contract_labels
 
 LETTER_KIND = "letter"   # the clause-library document kind of the letters' bodies
 

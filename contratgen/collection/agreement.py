@@ -4,7 +4,7 @@ settles, its plan exact to the cent, and what its template and clauses see.
 The plan: a list of ``{date, amount}`` as written, or ``{count, every, first}`` — equal
 instalments rounded half-up to the cent, the last taking the remainder, so the plan sums
 to the debt exactly. The legal checks (a plan that does not sum to the debt, dates before
-the agreement, beyond two years) are rules: :mod:`contratgen.rules.agreement`.
+the agreement, beyond two years) are rules: :mod:`contratgen.legal.agreement`.
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .. import formatting as fmt
-from ..ledger import Debt, InstalmentPlan
-from ..model import ClauseRef, ClientFile
-from ..money import cents
+from ..domain import formatting as fmt
+from ..load.ledger import Debt, InstalmentPlan
+from ..load.model import ClauseRef, ClientFile
+from ..domain.money import cents
 
 KIND = "installment_agreement"
 # the agreement's own clauses, in order; "acceleration" only with `acceleration: true`

@@ -1,5 +1,5 @@
 """A letter's outputs: the DOCX from ``templates/letter.docx`` (its body a clause of the
-library), the PDF through the converter and :func:`contratgen.finalize.finalize` with no
+library), the PDF through the converter and :func:`contratgen.pdf.finalize.finalize` with no
 signature field (a letter is signed by its sender, not countersigned).
 """
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .. import render
+from ..render import docx as render
 from ..build import Options
 from ..diagnostics import ERROR, Diagnostic, ExternalError, UserError
-from ..library import ClauseTextError, render_blocks
-from ..template_lint import template_problems
+from ..library.loader import ClauseTextError, render_blocks
+from ..render.template_lint import template_problems
 from . import LETTER_KIND
 from .letters import Letter, clause_id, letter_context
 
@@ -68,8 +68,8 @@ def render_letter(letter: Letter, options: Options = Options()) -> bytes:
 
 def letter_pdf(letter: Letter, docx: bytes, converter) -> bytes:
     """The PDF of a letter: converted, with metadata and provenance, no signature field."""
-    from .. import finalize
-    from ..pdf import ConversionFailed, ConverterMissing
+    from ..pdf import finalize
+    from ..pdf.workers import ConversionFailed, ConverterMissing
     try:
         raw = converter.convert(docx, letter.stem)
     except ConverterMissing as exc:

@@ -14,9 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from .. import formatting as fmt
-from ..build import Options, Prepared, prepare
-from ..context import build_context
+from ..domain import formatting as fmt
+from ..build import Options, prepare
+from ..document import Prepared
+from ..render.context import build_context
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError
 from ..dues import DocumentDues, TrancheDue, dues_of
 from . import collection_labels

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .. import formatting as fmt
-from ..build import Options, Prepared, prepare, safe_name, write_files
+from ..domain import formatting as fmt
+from ..build import Options, prepare, write_files
+from ..document import Prepared
+from ..output import safe_name
 from ..diagnostics import Diagnostic, UserError
 from ..dues import dues_of, invoice_due
 from ..invoicing.plan import FINAL, ZERO, Category, Invoice, InvoiceLine, TaxLine

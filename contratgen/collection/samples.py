@@ -9,9 +9,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from .. import formatting as fmt
-from ..ledger import Debt, DebtInvoice, InstalmentPlan
-from ..model import ClientFile
+from ..domain import formatting as fmt
+from ..load.ledger import Debt, DebtInvoice, InstalmentPlan
+from ..load.model import ClientFile
 from . import LETTER_KIND, collection_labels
 from .agreement import KIND, agreement_context
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from ..build import safe_name
+from ..output import safe_name
 from ..diagnostics import WARNING, Diagnostic
-from ..model import ClientFile
-from ..money import Computed
-from ..source import Source
+from ..load.model import ClientFile
+from ..domain.money import Computed
+from ..load.source import Source
 
 CODE_TRANCHE = "invoice.tranche"
 CODE_TWICE = "invoice.tranche-invoiced"
@@ -112,7 +112,7 @@ def _vat_rates(client: ClientFile, source: Source) -> Iterable[Diagnostic]:
 def check_batch_numbers(numbers: Mapping[str, str], client: ClientFile,
                         source: Source) -> list[Diagnostic]:
     """An invoice number already built from another file of the same run (``numbers``:
-    the output name of each invoice built, see :func:`contratgen.build.safe_name`)."""
+    the output name of each invoice built, see :func:`contratgen.output.safe_name`)."""
     found = []
     for i, entry in enumerate(client.invoicing.invoices if client.invoicing else []):
         other = numbers.get(safe_name(entry.number))

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from ..model import ClientFile, Party
+from ..load.model import ClientFile, Party
 from .plan import Invoice, InvoiceLine, TaxLine
 from .texts import Note
 

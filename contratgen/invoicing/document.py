@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .. import formatting as fmt
-from .. import render
-from ..build import Options, Prepared
-from ..context import build_context
+from ..domain import formatting as fmt
+from ..render import docx as render
+from ..build import Options
+from ..document import Prepared
+from ..render.context import build_context
 from ..diagnostics import UserError
-from ..template_lint import template_problems
+from ..render.template_lint import template_problems
 from .cii import invoice_xml
 from .plan import Invoice, InvoiceLine, TaxLine
 from .texts import Note, bank_text, deductions_text, invoice_labels, notes

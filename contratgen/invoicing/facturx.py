@@ -3,7 +3,7 @@ embedded as ``factur-x.xml`` by the ``factur-x`` library (PDF/A-3, EN 16931 prof
 
 The library stamps the clock in three places (the document info, the XMP packet, the
 attachment's /ModDate); they are set back to the invoice's date here, and the file is
-written as :mod:`contratgen.finalize` writes contracts, so the bytes are reproducible.
+written as :mod:`contratgen.pdf.finalize` writes contracts, so the bytes are reproducible.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import facturx
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject, TextStringObject
 
-from ..build import Prepared
+from ..document import Prepared
 from ..diagnostics import ExternalError, UserError
-from ..finalize import PROVENANCE_KEY, write_reproducibly
+from ..pdf.finalize import PROVENANCE_KEY, write_reproducibly
 from .document import invoice_context, provenance, xml_for
 from .plan import Invoice
 
@@ -31,7 +31,7 @@ PRODUCER = "contratgen"
 def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter) -> bytes:
     """The PDF/A-3 of one invoice with its CII XML attached; ``converter`` must export
     PDF/A (``pdf.Converter(pdfa=True)``)."""
-    from ..pdf import ConversionFailed, ConverterMissing
+    from ..pdf.workers import ConversionFailed, ConverterMissing
     if converter is None or not getattr(converter, "pdfa", False):
         raise ValueError("a Factur-X invoice needs a PDF/A converter: Converter(pdfa=True)")
     try:

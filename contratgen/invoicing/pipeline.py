@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from ..build import Options, Prepared, prepare, safe_name, write_files
+from ..build import Options, prepare, write_files
+from ..document import Prepared
+from ..output import safe_name
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .checks import check_batch_numbers, check_present
 from .plan import Invoice, plan, terms_for

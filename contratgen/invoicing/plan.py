@@ -2,7 +2,7 @@
 
 Every tranche but the last is an advance invoice (*facture d'acompte*, EN 16931 type
 386): its amount is the tranche, split over the contract's VAT rates in proportion to
-the contract's amount TTC at each rate (largest remainder, :func:`contratgen.money.split`),
+the contract's amount TTC at each rate (largest remainder, :func:`contratgen.domain.money.split`),
 then each rate's share split into base and VAT in the contract's proportion. The last
 tranche is the final invoice (380), the French case "facture définitive après facture
 d'acompte": it restates the whole transaction (every line, VAT per rate, total TTC),
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Optional, Sequence
 
-from ..ledger import InvoiceEntry
-from ..model import ClientFile
-from ..money import Computed, Line, Tranche, VatLine, cents, split
+from ..load.ledger import InvoiceEntry
+from ..load.model import ClientFile
+from ..domain.money import Computed, Line, Tranche, VatLine, cents, split
 
 # (tranche, rate or None) → the text of an advance invoice's line
 Describe = Callable[[Tranche, Optional[Decimal]], str]

@@ -11,9 +11,9 @@ from importlib import resources
 
 import yaml
 
-from .. import formatting as fmt
-from ..context import labels as contract_labels
-from ..money import Tranche
+from ..domain import formatting as fmt
+from ..render.context import labels as contract_labels
+from ..domain.money import Tranche
 from .plan import ZERO, Category, Invoice
 
 # UNTDID 4451 subject codes of the French mentions (as the French e-invoicing CIUS asks)

@@ -1,7 +1,7 @@
 """One rebuild of the previewed document, and the latest result for the page to show.
 
 A rebuild runs the ordinary pipeline (:func:`contratgen.build.make_outputs`: prepare,
-render, convert on a warm :class:`contratgen.pdf.Converter`, finalize), then draws the PDF's pages as PNG images with
+render, convert on a warm :class:`contratgen.pdf.workers.Converter`, finalize), then draws the PDF's pages as PNG images with
 PDFium (``pypdfium2``) and Pillow — in memory, about 0.1 s a page, where poppler's
 ``pdftoppm -png`` takes 0.6 s a page for the same pixels. It returns a new frozen
 :class:`Snapshot`; a failed rebuild keeps the last good pages and summary and carries
@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
-from ..build import Options, Prepared, make_outputs
-from ..context import build_context
+from ..build import Options, make_outputs
+from ..document import Prepared
+from ..render.context import build_context
 from ..diagnostics import Diagnostic, ExternalError, UserError
-from ..library import SHIPPED
-from ..render import SHIPPED_TEMPLATES
+from ..library.loader import SHIPPED
+from ..render.docx import SHIPPED_TEMPLATES
 from .watch import fingerprint
 
 DPI = 96                     # CSS's own: an A4 page is 794 × 1123 pixels, its real size
@@ -147,7 +148,7 @@ def _now() -> str:
 class Rebuilder:
     """Rebuilds one input on demand; thread-safe (one rebuild at a time).
 
-    ``converter`` is a :class:`contratgen.pdf.Converter` kept warm by the caller, or None
+    ``converter`` is a :class:`contratgen.pdf.workers.Converter` kept warm by the caller, or None
     when LibreOffice is missing (then the page shows figures and diagnostics only)."""
 
     def __init__(self, path: Path, options: Options, converter, dpi: int = DPI,

@@ -166,7 +166,7 @@ class PreviewSession:
     """Preview one input: build it, serve it, rebuild it on every save, until stopped.
 
     ``on_build`` is called with each new snapshot (the CLI reports it); ``converter``
-    is a :class:`contratgen.pdf.Converter` the session closes when it stops, or None."""
+    is a :class:`contratgen.pdf.workers.Converter` the session closes when it stops, or None."""
 
     def __init__(self, path: Path, options: Options, port: int, converter,
                  on_build: Optional[Callable[[Snapshot], None]] = None,

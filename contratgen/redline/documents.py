@@ -14,10 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from ..build import Options, Prepared, prepare, render_document, safe_name
+from ..build import Options, prepare, render_document
+from ..document import Prepared
+from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError
-from ..formatting import money
-from ..render import read_properties
+from ..domain.formatting import money
+from ..render.docx import read_properties
 from . import NotADocx, Redline, SectionChange, compare
 from .ooxml import Package
 

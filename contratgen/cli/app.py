@@ -1,0 +1,291 @@
+"""The ``contratgen`` command line: options in, pipeline call, errors → exit codes.
+
+0 all written (warnings allowed unless --strict); 1 an input invalid or non-compliant;
+2 usage error; 3 a required external component (LibreOffice) missing or failed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..diagnostics import ExternalError, UserError, print_diagnostics
+from .errors import Failed
+from .rates import rates_option, selected_rates
+
+FORMATS = click.Choice(["docx", "pdf", "both"])
+
+
+def _os_error(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+def _options(library, templates, strict, allow_outside_paths):
+    from ..build import Options
+    return Options(library_dirs=tuple(Path(d) for d in library),
+                   templates_dir=Path(templates) if templates else None, strict=strict,
+                   allow_outside_paths=allow_outside_paths, rates=selected_rates())
+
+
+def common(f):
+    f = click.option("--library", multiple=True, type=click.Path(file_okay=False),
+                     help="A clause library folder, layered over the shipped one.")(f)
+    f = click.option("--templates", type=click.Path(file_okay=False),
+                     help="A folder with quote.docx and contract.docx to use instead.")(f)
+    f = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
+    f = click.option("--allow-outside-paths", is_flag=True,
+                     help="Allow library/template/annex paths outside the input's folder.")(f)
+    return rates_option(f)
+
+
+class Contratgen(click.Group):
+    """The one place where errors become exit codes, as click's ``Command.main`` does for
+    its own: a user's mistake (``UserError``) prints its located diagnostics and exits 1;
+    a missing or failed component (``ExternalError``) or an unwritable output exits 3."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            print_diagnostics(exc.diagnostics)
+            raise Failed(exc.exit_code) from None
+        except ExternalError as exc:
+            raise Failed(exc.exit_code, str(exc)) from None
+        except OSError as exc:
+            raise Failed(3, f"cannot write the output: {_os_error(exc)}") from None
+
+
+@click.group(cls=Contratgen, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="contratgen")
+def main():
+    """Quotes and contracts from YAML: DOCX and PDF, exact amounts, checked against
+    French law."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--format", "fmt", type=FORMATS, default=None,
+              help="docx, pdf or both (default: both when LibreOffice is available).")
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b output.")
+@common
+def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_paths):
+    """Build each FILE into <number>.docx / .pdf in the output folder."""
+    from ..build import build_outputs
+    options = _options(library, templates, strict, allow_outside_paths)
+    formats = resolve_formats(fmt)
+    failed = 0
+    converter = None
+    written_by: dict[Path, str] = {}   # output → the input that wrote it in this run
+    from ..output import remove_stale_temporaries
+    remove_stale_temporaries(Path(out_dir))
+    try:
+        for name in files:
+            try:
+                if "pdf" in formats and converter is None:
+                    from ..pdf.workers import Converter
+                    converter = Converter(workers=1, pdfa=pdfa)
+                written, warnings = build_outputs(Path(name), Path(out_dir), formats, options,
+                                                  converter=converter, pdfa=pdfa,
+                                                  taken=written_by)
+                print_diagnostics(warnings)
+                for path in written:
+                    written_by[path] = name
+                    click.echo(f"wrote {path}")
+            except UserError as exc:   # this input only: the others are still built
+                print_diagnostics(exc.diagnostics)
+                failed += 1
+    finally:
+        if converter is not None:
+            converter.close()
+    if failed:
+        raise Failed(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--rules", "list_rules", is_flag=True, help="List the legal rules and exit.")
+@common
+def check(files, list_rules, library, templates, strict, allow_outside_paths):
+    """Validate FILEs and check them against French law; writes nothing."""
+    if list_rules:
+        from ..legal import list_rules as rules
+        for rule in rules():
+            click.echo(f"{rule.id:32} {rule.severity:8} {rule.applies:28} {rule.source}")
+        return
+    if not files:
+        raise click.UsageError("give at least one FILE (or --rules)")
+    from ..build import prepare, render_document
+    options = _options(library, templates, strict, allow_outside_paths)
+    failed = 0
+    for name in files:
+        try:
+            prepared = prepare(Path(name), options)
+            render_document(prepared)  # clause texts and template render without error
+            print_diagnostics(prepared.diagnostics)
+            click.echo(f"{name}: ok")
+        except UserError as exc:
+            print_diagnostics(exc.diagnostics)
+            failed += 1
+    if failed:
+        raise Failed(1)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--layer/--alone", default=False,
+              help="Lint DIRECTORY layered over the shipped library (default: alone).")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True),
+              help="Lint the DOCX templates of this folder instead of a clause library.")
+def lint(directory, layer, templates_dir):
+    """Validate a clause library (default: the shipped one), or templates."""
+    if templates_dir:
+        from ..render.template_lint import lint_folder
+        diagnostics, count = lint_folder(Path(templates_dir))
+        what = "templates"
+    else:
+        from ..library.lint import lint_library
+        from ..library.loader import SHIPPED
+        dirs = [Path(directory)] if directory else [SHIPPED]
+        if directory and layer:
+            dirs = [SHIPPED, Path(directory)]
+        diagnostics, count = lint_library(dirs)
+        what = "clauses"
+    print_diagnostics(diagnostics)
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    click.echo(f"{count} {what}, {errors} error{'s' * (errors != 1)}, "
+               f"{warnings} warning{'s' * (warnings != 1)}", err=True)
+    if errors:
+        raise Failed(1)
+
+
+@main.command()
+@click.argument("clause_id", required=False)
+@click.option("--library", multiple=True, type=click.Path(file_okay=False))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+def clauses(clause_id, library, lang):
+    """List the clause library, or show one clause with its text rendered."""
+    from ..library.lint import show_clause, list_clauses
+    from ..library.loader import SHIPPED, load_library
+    lib, diagnostics = load_library([SHIPPED, *map(Path, library)])
+    print_diagnostics(diagnostics)
+    if any(d.is_error for d in diagnostics):
+        raise Failed(1)
+    if clause_id is None:
+        click.echo(list_clauses(lib, lang))
+        return
+    clause = lib.get(clause_id)
+    if clause is None:
+        raise Failed(1, f"no clause '{clause_id}' (known: {', '.join(sorted(lib.clauses))})")
+    click.echo(show_clause(clause, lang))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def inspect(file, as_json):
+    """Print the provenance embedded in a generated DOCX or PDF."""
+    from ..inspect import inspect_file
+    info = inspect_file(Path(file))
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True))
+        return
+    from ..inspect import describe
+    click.echo(describe(info))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["quote", "contract"]), default="quote")
+@click.option("--consumer", is_flag=True, help="A client who is a consumer (B2C).")
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False),
+              help="Write to this file (default: standard output).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def init(kind, consumer, target, force):
+    """Write a commented client.yaml for a quote or a contract, ready to edit and build."""
+    import datetime
+    from ..output import write_atomic
+    from ..scaffold import scaffold
+    name = Path(target).name if target else "client.yaml"
+    text = scaffold(kind, consumer, datetime.date.today(), name)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    if Path(target).exists() and not force:
+        raise Failed(1, f"{target} exists; use --force to overwrite it")
+    try:
+        write_atomic(Path(target), text.encode("utf-8"))
+    except OSError as exc:
+        raise Failed(3, f"cannot write {target}: {_os_error(exc)}") from None
+    click.echo(f"wrote {target}", err=True)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["client", "clause"]))
+def schema(kind):
+    """Print the JSON Schema (draft 2020-12) of client.yaml or of a clause file."""
+    from ..schema import json_schema
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False))
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--shard", default=None, metavar="K/N", help="Build the K-th of N stable shares.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Also write the manifest here.")
+@click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
+@click.option("--format", "fmt", type=FORMATS, default=None)
+@click.option("--pdfa", is_flag=True)
+@click.option("--keep-going/--fail-fast", default=True, show_default=True)
+@click.option("--changed-only", is_flag=True, help="Skip inputs whose outputs are up to date.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on a Dask distributed cluster.")
+@click.option("--verify", is_flag=True, help="Re-hash the outputs in each folder given "
+              "against its manifest.json; exit 1 on any mismatch.")
+@common
+def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, changed_only,
+          scheduler, verify, library, templates, strict, allow_outside_paths):
+    """Build many documents: files, folders (every *.yaml) or globs."""
+    if verify:
+        from .integrity import verify_folders
+        if verify_folders(inputs):
+            raise Failed(1)
+        return
+    from ..batch import BatchConfig, run_batch
+    options = _options(library, templates, strict, allow_outside_paths)
+    config = BatchConfig(
+        inputs=tuple(inputs), out_dir=Path(out_dir), jobs=jobs or os.cpu_count() or 1,
+        shard=shard, report=Path(report) if report else None,
+        junit=Path(junit) if junit else None, formats=resolve_formats(fmt), pdfa=pdfa,
+        keep_going=keep_going, changed_only=changed_only, scheduler=scheduler,
+        options=options)
+    try:
+        code = run_batch(config)
+    except ValueError as exc:   # a malformed --shard
+        raise click.UsageError(str(exc)) from None
+    if code:
+        raise Failed(code)
+
+
+from .rates import rates_command  # noqa: E402
+from .dues import dues_command  # noqa: E402
+main.add_command(rates_command)
+main.add_command(dues_command)
+from .invoice import invoice as _invoice  # noqa: E402
+main.add_command(_invoice)
+from .preview import preview_command; main.add_command(preview_command)  # noqa: E402,E702
+from .diff import diff as diff_command; main.add_command(diff_command)  # noqa: E402,E702
+from .remind import remind as _remind; main.add_command(_remind)  # noqa: E402,E702
+from .options import resolve_formats
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

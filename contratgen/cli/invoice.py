@@ -1,0 +1,87 @@
+"""``contratgen invoice``: the invoices of ``invoicing.invoices`` as Factur-X PDF and DOCX.
+
+Options in, pipeline call (:mod:`contratgen.invoicing.pipeline`), diagnostics out.
+Exit codes as ``build``: 0 written, 1 an input invalid, 3 LibreOffice missing or failed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..diagnostics import ExternalError, UserError, print_diagnostics
+
+
+def _options(library, templates, strict, allow_outside_paths):
+    from ..build import Options
+    return Options(library_dirs=tuple(Path(d) for d in library),
+                   templates_dir=Path(templates) if templates else None, strict=strict,
+                   allow_outside_paths=allow_outside_paths)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default=None,
+              help="docx, pdf (Factur-X) or both (default: both when LibreOffice is "
+                   "available).")
+@click.option("--number", default=None, metavar="N", help="Build only the invoice N.")
+@click.option("--library", multiple=True, type=click.Path(file_okay=False),
+              help="A clause library folder, layered over the shipped one.")
+@click.option("--templates", type=click.Path(file_okay=False),
+              help="A folder with invoice.docx to use instead.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--allow-outside-paths", is_flag=True,
+              help="Allow library/template/annex paths outside the input's folder.")
+@click.option("--penalties", "claimed", default=None, metavar="INVOICE",
+              help="Build instead the penalty invoice of INVOICE: its late interest and "
+                   "recovery indemnity on --on, outside the scope of VAT.")
+@click.option("--penalty-number", default=None, metavar="N",
+              help="The penalty invoice's own number (with --penalties).")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="With --penalties: the date computed to and of the invoice (default: "
+                   "today).")
+def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outside_paths,
+            claimed, penalty_number, on):
+    """Build the invoices of each FILE (invoicing.invoices) into <number>.pdf (Factur-X,
+    EN 16931, PDF/A-3) and <number>.docx."""
+    from ..output import remove_stale_temporaries
+    from .errors import Failed
+    from .options import resolve_formats
+    from ..invoicing.pipeline import build_invoices
+    options = _options(library, templates, strict, allow_outside_paths)
+    formats = resolve_formats(fmt)
+    if claimed is not None:   # the penalty invoice of one late invoice (docs/COLLECTION.md)
+        from .remind import penalty_invoice
+        return penalty_invoice(files, out_dir, formats, options, claimed, penalty_number, on)
+    remove_stale_temporaries(Path(out_dir))
+    numbers: dict[str, str] = {}   # invoice number → the file that built it in this run
+    failed, converter, written_any = 0, None, False
+    try:
+        for name in files:
+            try:
+                if "pdf" in formats and converter is None:
+                    from ..pdf.workers import Converter
+                    converter = Converter(workers=1, pdfa=True)
+                written, warnings = build_invoices(Path(name), Path(out_dir), formats,
+                                                   options, converter, numbers, number)
+                print_diagnostics(warnings)
+                for path in written:
+                    written_any = True
+                    click.echo(f"wrote {path}")
+            except UserError as exc:
+                print_diagnostics(exc.diagnostics)
+                failed += 1
+    except ExternalError as exc:
+        raise Failed(3, str(exc)) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise Failed(3, f"cannot write the output: {where}{exc.strerror or exc}") from None
+    finally:
+        if converter is not None:
+            converter.close()
+    if failed:
+        raise Failed(1)
+    if number is not None and not written_any:
+        raise Failed(1, f"no invoice numbered {number} in {', '.join(files)}")

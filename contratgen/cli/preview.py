@@ -1,0 +1,89 @@
+"""``contratgen preview FILE``: a live page of the document on http://127.0.0.1:PORT/.
+
+The command builds FILE, serves its pages, figures and diagnostics on the loopback
+address only, rebuilds on every save of FILE, of the clause library or of the template,
+and stops cleanly on Ctrl-C or SIGTERM (server, watcher and LibreOffice worker closed,
+temporary folders removed). Exit 0 when stopped; 3 when the port cannot be bound.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from .rates import rates_option, selected_rates
+from ..diagnostics import print_diagnostics
+
+DEFAULT_PORT = 8765
+
+
+def _report(name: str):
+    def report(snapshot) -> None:
+        print_diagnostics(snapshot.diagnostics)
+        if snapshot.failure:
+            click.echo(f"contratgen: {snapshot.failure}", err=True)
+        state = "ok" if snapshot.ok else "failed (the page keeps the last good pages)"
+        click.echo(f"{snapshot.built_at} {name}: {state}, {len(snapshot.pages)} "
+                   f"page{'s' * (len(snapshot.pages) != 1)}", err=True)
+    return report
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _converter():
+    from ..pdf.workers import Converter, ConverterMissing
+    try:
+        return Converter(workers=1), ""
+    except ConverterMissing as exc:
+        return None, f"pages not shown: {exc}"
+
+
+@click.command("preview")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 (0: any free port).")
+@click.option("--library", multiple=True, type=click.Path(file_okay=False),
+              help="A clause library folder, layered over the shipped one.")
+@click.option("--templates", type=click.Path(file_okay=False),
+              help="A folder with quote.docx and contract.docx to use instead.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--allow-outside-paths", is_flag=True,
+              help="Allow library/template/annex paths outside the input's folder.")
+@rates_option
+def preview_command(file, port, library, templates, strict, allow_outside_paths):
+    """Show FILE's pages, totals and diagnostics on a local page that follows your edits.
+
+    The page is served on 127.0.0.1 only; stop with Ctrl-C."""
+    from ..build import Options
+    from ..preview import PreviewSession
+    options = Options(library_dirs=tuple(Path(d) for d in library),
+                      templates_dir=Path(templates) if templates else None, strict=strict,
+                      allow_outside_paths=allow_outside_paths, rates=selected_rates())
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    converter, missing = _converter()
+    session = PreviewSession(Path(file), options, port, converter, _report(file), missing)
+    try:
+        try:
+            url = session.start()
+        except OSError as exc:
+            from .errors import Failed
+            raise Failed(3, f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
+                            "(try another --port)") from None
+        click.echo(f"preview of {file} at {url} (Ctrl-C to stop)", err=True)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        # a second Ctrl-C while stopping must not leave LibreOffice running
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            session.stop()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            signal.signal(signal.SIGTERM, previous)
+    click.echo("preview stopped", err=True)

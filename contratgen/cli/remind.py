@@ -1,0 +1,110 @@
+"""``contratgen remind``: the reminder, second reminder or formal notice for one invoice,
+DOCX and PDF, with the amounts owed on a date (the figures of ``contratgen dues``).
+
+Options in, :mod:`contratgen.collection` call, diagnostics out. Exit 0 written; 1 the
+input is invalid or the letter is refused (an unknown or paid invoice, a formal notice
+before the due date); 3 LibreOffice missing or failed, or the output cannot be written.
+"""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+
+from .rates import rates_option, selected_rates
+from ..diagnostics import ExternalError, UserError, print_diagnostics
+
+
+@click.command("remind")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--invoice", "number", required=True, metavar="NUMBER",
+              help="The invoice of invoicing.invoices the letter claims.")
+@click.option("--level", type=click.Choice(["reminder", "second-reminder", "formal-notice"]),
+              default="reminder", show_default=True, help="Which letter of the ladder.")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The letter's date, on which the amounts are computed (default: today).")
+@click.option("--deadline-days", type=click.IntRange(1, 365), default=8, show_default=True,
+              help="The time given to pay (second reminder, formal notice).")
+@click.option("-o", "--output", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default=None,
+              help="docx, pdf or both (default: both when LibreOffice is available).")
+@click.option("--library", multiple=True, type=click.Path(file_okay=False),
+              help="A clause library folder, layered over the shipped one.")
+@click.option("--templates", type=click.Path(file_okay=False),
+              help="A folder with letter.docx to use instead.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--allow-outside-paths", is_flag=True,
+              help="Allow library/template/annex paths outside the input's folder.")
+@rates_option
+def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templates, strict,
+           allow_outside_paths):
+    """Write the letter of LEVEL for invoice NUMBER of FILE into
+    <NUMBER>-<LEVEL>.docx / .pdf."""
+    from ..build import Options, write_files
+    from ..output import remove_stale_temporaries, safe_name
+    from .errors import Failed
+    from .options import resolve_formats
+    from ..collection.letter_doc import letter_files
+    from ..collection.letters import prepare_letter
+    options = Options(library_dirs=tuple(Path(d) for d in library),
+                      templates_dir=Path(templates) if templates else None, strict=strict,
+                      allow_outside_paths=allow_outside_paths, rates=selected_rates())
+    day = on.date() if on else datetime.date.today()
+    formats = resolve_formats(fmt)
+    converter = None
+    try:
+        letter = prepare_letter(Path(file), number, level, day, options, deadline_days)
+        print_diagnostics(letter.diagnostics)
+        if "pdf" in formats:
+            from ..pdf.workers import Converter
+            converter = Converter(workers=1)
+        files = letter_files(letter, formats, converter, options)
+        remove_stale_temporaries(Path(out_dir))
+        written = write_files({Path(out_dir) / f"{safe_name(letter.stem)}.{ext}": data
+                               for ext, data in files.items()})
+    except UserError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise Failed(1) from None
+    except ExternalError as exc:
+        raise Failed(3, str(exc)) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise Failed(3, f"cannot write the output: {where}{exc.strerror or exc}") from None
+    finally:
+        if converter is not None:
+            converter.close()
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def penalty_invoice(files, out_dir, formats, options, claimed, number, on) -> None:
+    """``contratgen invoice FILE --penalties INVOICE --penalty-number N [--on DATE]``."""
+    from dataclasses import replace
+    from .errors import Failed
+    from ..collection.penalty import build_penalty
+    if len(files) != 1 or not number:
+        raise click.UsageError("--penalties takes one FILE and --penalty-number N")
+    day = on.date() if on else datetime.date.today()
+    options = replace(options, rates=selected_rates())
+    converter = None
+    try:
+        if "pdf" in formats:
+            from ..pdf.workers import Converter
+            converter = Converter(workers=1, pdfa=True)
+        written, warnings = build_penalty(Path(files[0]), Path(out_dir), formats, claimed,
+                                          number, day, options, converter)
+    except UserError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise Failed(1) from None
+    except ExternalError as exc:
+        raise Failed(3, str(exc)) from None
+    except OSError as exc:
+        raise Failed(3, f"cannot write the output: {exc.strerror or exc}") from None
+    finally:
+        if converter is not None:
+            converter.close()
+    print_diagnostics(warnings)
+    for path in written:
+        click.echo(f"wrote {path}")

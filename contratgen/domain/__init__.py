@@ -1,0 +1,1 @@
+"""Domain: money, rates, late interest: pure functions on Decimals."""

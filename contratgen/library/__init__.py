@@ -1,0 +1,1 @@
+"""Clause library: clause spec and loader, sandboxed text rendering, lint."""

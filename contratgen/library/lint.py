@@ -1,0 +1,352 @@
+"""The lawyer's tools: ``contratgen lint`` and ``contratgen clauses``.
+
+Lint loads every clause file on its own (so two files claiming one id are caught),
+checks cross-references, refuses template constructs that reach for Python internals,
+then renders every text, in both languages, against a sample document for each kind of
+document and client the clause may be used with: each param at its default, then each
+param moved to each of its other branches (every choice, a bool both ways, an optional
+text absent and present, a number at zero and above), then each optional part of the
+document present (an escrow, insurance, time limits…). Every distinct error is reported,
+located, in one run; so is unbalanced ``**``/``*`` markup.
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+import jinja2
+from jinja2 import nodes
+
+from .changelog import change_log_lines, check_change_log
+from ..render.context import build_context
+from ..diagnostics import ERROR, WARNING, Diagnostic
+from .loader import LANGS, Clause, ClauseTextError, Library, _ENVS, clause_files, \
+    coerce_param, load_clause, render_blocks
+from .markup import stray_asterisks
+from .noting import noted
+from ..load.model import ClientFile, Escrow, Insurance, Performance, parse_client
+from ..domain.money import compute
+from ..domain.rates import rates_for
+from ..load.source import load_bytes
+
+PLACEHOLDERS = {"string": "[texte]", "integer": 1, "decimal": Decimal("1000"),
+                "percent": Decimal("10"), "date": datetime.date(2026, 1, 1), "bool": True}
+
+
+@lru_cache(maxsize=1)
+def sample_client() -> ClientFile:
+    raw = resources.files("contratgen").joinpath("data/lint_sample.yaml").read_bytes()
+    return parse_client(load_bytes(raw, "lint_sample.yaml"))
+
+
+SETTINGS = ("on_premises", "off_premises", "distance")
+DOCUMENT_VARIANTS = ("escrow", "insurance decennale", "insurance rc_pro", "time limits",
+                     "client in another EU state", "arbitration and jurisdiction",
+                     "no e-mail nor bank details")
+
+
+def _varied(client: ClientFile, variant: str) -> ClientFile:
+    """The sample with one optional part of the document present (see DOCUMENT_VARIANTS)."""
+    doc, provider, party, pay = client.document, client.provider, client.client, client.payment
+    if variant == "escrow":
+        pay = pay.model_copy(update={"escrow": Escrow(holder="Maître Durand, notaire",
+                                                       release="final_delivery")})
+    elif variant.startswith("insurance"):
+        provider = provider.model_copy(update={"insurance": Insurance(
+            insurer="MAAF Assurances", policy="123456789", kind=variant.split()[1])})
+    elif variant == "time limits":
+        doc = doc.model_copy(update={"performance": Performance(
+            start=datetime.date(2026, 4, 1), duration_days=30, site="12 rue Haute, Lyon")})
+    elif variant == "client in another EU state":
+        party = party.model_copy(update={"vat_number": "DE136695976"})
+    elif variant == "no e-mail nor bank details":
+        provider = provider.model_copy(update={"email": None, "iban": None, "bic": None,
+                                               "phone": None})
+        party = party.model_copy(update={"email": None})
+    return client.model_copy(update={"document": doc, "provider": provider, "client": party,
+                                     "payment": pay})
+
+
+@lru_cache(maxsize=256)
+def _sample_context(doc_type: str, kind: str, lang: str, setting: str, variant: str) -> dict:
+    base = sample_client()
+    client = base.model_copy(update={
+        "document": base.document.model_copy(update={"type": doc_type, "language": lang,
+                                                     "context": setting}),
+        "client": base.client.model_copy(update={"kind": kind})})
+    client = _varied(client, variant)
+    context = build_context(client, compute(client), rates_for(client.document.date))
+    context["clauses"] = []
+    from ..collection.samples import sample_extra   # letters and instalment agreements
+    context.update(sample_extra(doc_type, client, lang, variant))
+    return _with_clauses(context) if variant == "arbitration and jurisdiction" else context
+
+
+def sample_context(doc_type: str, kind: str, lang: str, setting: str = "on_premises",
+                   variant: str = "") -> dict:
+    """The sample document's context (a fresh copy: a caller may change it)."""
+    return copy.deepcopy(_sample_context(doc_type, kind, lang, setting, variant))
+
+
+def default_params(clause: Clause) -> dict:
+    params = {}
+    for name, spec in clause.spec.params.items():
+        if spec.default is not None:
+            params[name] = coerce_param(spec, spec.default)
+        elif spec.type == "choice":
+            params[name] = (spec.choices or [None])[0]
+        else:
+            params[name] = PLACEHOLDERS[spec.type]
+    return params
+
+
+def _unsafe_names(text: str, lang: str) -> list[tuple[int, str]]:
+    """Attribute or item names starting with '_' (``''.__class__``): injection attempts."""
+    found = []
+    try:
+        tree = _ENVS[lang].parse(text)
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+            name = getattr(node, "attr", None) or getattr(node, "name", None)
+            if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                name = node.arg.value
+            if isinstance(name, str) and name.startswith("_"):
+                found.append((node.lineno, name))
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
+        return []  # reported by the render step, with its line ("nested too deeply")
+    return found
+
+
+def lint_clause(clause: Clause, library: Library) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    spec, src = clause.spec, clause.source
+    for field in ("requires", "conflicts"):
+        for i, other in enumerate(getattr(spec, field)):
+            if other not in library.clauses:
+                diags.append(src.diagnostic((field, i), f"'{field}' names unknown clause "
+                                            f"'{other}'", f"clause.{field}"))
+            elif other == spec.id:
+                diags.append(src.diagnostic((field, i), f"clause '{spec.id}' names itself in "
+                                            f"'{field}'", f"clause.{field}"))
+    diags.extend(check_change_log(clause))
+    parts = ["text"] + (["annex"] if spec.annex is not None else [])
+    for part in parts:
+        for lang in LANGS:
+            diags.extend(_lint_text(clause, part, lang))
+    return diags
+
+
+def _lint_text(clause: Clause, part: str, lang: str) -> list[Diagnostic]:
+    spec, src = clause.spec, clause.source
+    label = f"text.{lang}" if part == "text" else f"annex.text.{lang}"
+    source = spec.text[lang] if part == "text" else spec.annex.text[lang]
+    diags = []
+    unsafe = _unsafe_names(source, lang)
+    for line, name in unsafe:
+        fl, fc = clause.locate(lang, line, name, part)
+        diags.append(Diagnostic(src.file, fl, fc, ERROR, f"{label}: access to "
+                                f"'{name}' is refused (names starting with '_' reach into "
+                                "Python internals: template injection)", "clause.unsafe"))
+    if unsafe:
+        return diags
+    diags.extend(_markup_errors(clause, part, lang, label, source))
+    seen: set = set()
+    for doc_type in spec.documents:
+        for kind in spec.parties:
+            # a consumer text may differ on premises, off premises and at a distance
+            settings = SETTINGS if kind == "consumer" else ("on_premises",)
+            for setting in settings:
+                found, stop = _render_variants(clause, part, lang, label, doc_type, kind,
+                                               setting, seen)
+                diags.extend(found)
+                if stop:
+                    return diags
+    return diags
+
+
+def _render_variants(clause: Clause, part: str, lang: str, label: str, doc_type: str,
+                     kind: str, setting: str, seen: set) -> tuple[list[Diagnostic], bool]:
+    """Render every variant of one use; a new error once per place. ``stop`` after an
+    error that is not about a name (a syntax error or a sandbox limit repeats itself)."""
+    src, diags = clause.source, []
+
+    def report(where: str, exc: ClauseTextError) -> None:
+        fl, fc = clause.locate(lang, exc.line, exc.needle, part)
+        if (fl, fc, str(exc)) not in seen:
+            seen.add((fl, fc, str(exc)))
+            diags.append(Diagnostic(src.file, fl, fc, ERROR, f"{label} ({where}): {exc}",
+                                    "clause.text"))
+
+    for variant, context, params in variants(clause, doc_type, kind, lang, setting):
+        where = f"{doc_type}, {kind} client, {setting}" + (f", {variant}" if variant else "")
+        with noted() as undefined:
+            try:
+                blocks = render_blocks(clause, lang, context, params, part, noting=True)
+                failure = None
+            except ClauseTextError as exc:
+                blocks, failure = (), exc
+        for message, line, name in undefined:
+            report(where, ClauseTextError(f"undefined variable: {message}", line,
+                                          _undefined_needle(message, name)))
+        if failure is not None and not undefined:  # else a consequence of an undefined name
+            report(where, failure)
+            return diags, True
+        if undefined:
+            continue
+        if not blocks and part == "text" and not variant and ("empty", kind) not in seen:
+            seen.add(("empty", kind))
+            fl, fc = clause.locate(lang, None)
+            diags.append(Diagnostic(src.file, fl, fc, WARNING,
+                                    f"{label} renders empty for a {doc_type} with a "
+                                    f"{kind} client ({setting})", "clause.empty"))
+    return diags, False
+
+
+def _undefined_needle(message: str, name) -> str | None:
+    # "'dict object' has no attribute 'nmae'" → nmae; "'foo' is undefined" → foo
+    parts = message.split("'")
+    return parts[-2] if "has no attribute" in message and len(parts) >= 4 else name
+
+
+def _markup_errors(clause: Clause, part: str, lang: str, label: str,
+                   source: str) -> list[Diagnostic]:
+    """An unbalanced ``**`` or ``*`` in the text, located at the asterisk."""
+    masked = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",
+                    lambda m: re.sub(r"[^\n]", "x", m.group()), source, flags=re.S)
+    diags = []
+    for offset in stray_asterisks(masked)[:1]:   # one a text: the first breaks the rest
+        line = source.count("\n", 0, offset) + 1
+        col = offset - (source.rfind("\n", 0, offset) + 1)
+        fl, fc = clause.locate(lang, line, None, part)
+        text_line = source.splitlines()[line - 1]
+        fc += col - (len(text_line) - len(text_line.lstrip()))
+        diags.append(Diagnostic(clause.source.file, fl, fc, ERROR,
+                                f"{label}: unbalanced markup: this '*' opens or closes no "
+                                "bold (**…**) or italic (*…*) run; write \\* for a literal "
+                                "asterisk", "clause.markup"))
+    return diags
+
+
+# --- the variants a text is rendered in ---------------------------------------------------
+
+def _alternatives(spec, current) -> list:
+    """The values of a param that take another branch than ``current``."""
+    if spec.type == "choice":
+        return [c for c in spec.choices or [] if c != current]
+    if spec.type == "bool":
+        return [not current]
+    if spec.type == "string":        # an optional text: absent, or given
+        return [v for v in ("", "[texte]") if v != current]
+    if spec.type in ("integer", "decimal", "percent"):
+        low = Decimal(0) if spec.min is None else spec.min
+        some = max(low, Decimal(1)) if spec.max is None else min(max(low, Decimal(1)), spec.max)
+        values = [low, some] if low <= 0 else [some]
+        cast = int if spec.type == "integer" else Decimal
+        return [cast(v) for v in dict.fromkeys(values) if cast(v) != current]
+    return []
+
+
+def variants(clause: Clause, doc_type: str, kind: str, lang: str, setting: str):
+    """(label, context, params): the defaults on the sample, then each param moved off its
+    default one at a time, then each optional part of the document present (an escrow,
+    the provider's insurance, time limits, a party in another EU state, the arbitration
+    and jurisdiction clauses together, no e-mail or bank details)."""
+    base = default_params(clause)
+    context = sample_context(doc_type, kind, lang, setting)
+    yield "", context, base
+    for name, spec in clause.spec.params.items():
+        for value in _alternatives(spec, base[name]):
+            yield f"{name}={value!r}", context, {**base, name: value}
+    for label in DOCUMENT_VARIANTS:
+        yield label, sample_context(doc_type, kind, lang, setting, label), base
+
+
+def _with_clauses(context: dict) -> dict:
+    clauses = [{"number": n, "id": cid, "version": 1, "title": cid, "conspicuous": False,
+                "hash": ""} for n, cid in ((8, "arbitration"), (9, "jurisdiction"))]
+    return {**context, "clauses": clauses}
+
+
+def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
+    """All problems of a library (layered dirs, later ones override), and its size."""
+    diags: list[Diagnostic] = []
+    clauses: dict[str, Clause] = {}
+    broken: set[str] = set()   # loaded, but with errors: rendering them would only repeat them
+    for directory in dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            diags.append(Diagnostic(str(directory), 0, 0, ERROR, "clause library folder not "
+                                    "found", "library.missing"))
+            continue
+        seen: dict[str, Clause] = {}
+        paths, refused = clause_files(directory)
+        diags.extend(refused)
+        for path in paths:
+            clause, load_diags = load_clause(path)
+            diags.extend(load_diags)
+            if clause is None:
+                continue
+            if any(d.is_error for d in load_diags):
+                broken.add(clause.id)
+            if clause.id in seen:
+                first = seen[clause.id].source.file
+                diags.append(clause.source.diagnostic(("id",), f"duplicate clause id "
+                                                      f"'{clause.id}' (also in {first})",
+                                                      "clause.duplicate-id"))
+                continue
+            seen[clause.id] = clause
+        clauses.update(seen)
+    library = Library(clauses, tuple(Path(d) for d in dirs))
+    for clause in clauses.values():
+        if clause.id not in broken:
+            diags.extend(lint_clause(clause, library))
+    return diags, len(clauses)
+
+
+# --- contratgen clauses ----------------------------------------------------------------
+
+def list_clauses(library: Library, lang: str) -> str:
+    rows = [("id", "version", "category", "documents", "parties", "title")]
+    for cid in sorted(library.clauses):
+        s = library.clauses[cid].spec
+        rows.append((cid, str(s.version), s.category, ",".join(s.documents),
+                     ",".join(s.parties), getattr(s.title, lang)))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r[:5], widths)) + "  " + r[5]
+                     for r in rows)
+
+
+def show_clause(clause: Clause, lang: str) -> str:
+    s = clause.spec
+    out = [f"{s.id} v{s.version} — {getattr(s.title, lang)}",
+           f"  category:    {s.category}",
+           f"  legal basis: {'; '.join(s.legal_basis) or '—'}",
+           f"  documents:   {', '.join(s.documents)}    parties: {', '.join(s.parties)}",
+           f"  conspicuous: {'yes (printed in bold)' if s.conspicuous else 'no'}",
+           f"  requires:    {', '.join(s.requires) or '—'}    conflicts: "
+           f"{', '.join(s.conflicts) or '—'}",
+           f"  text sha256: {clause.text_hash(lang)}", *change_log_lines(clause)]
+    if s.params:
+        out.append("  params:")
+        for name, p in s.params.items():
+            default = "(required)" if p.default is None or p.required else repr(p.default)
+            desc = getattr(p.description, lang) if p.description else ""
+            out.append(f"    {name} ({p.type}) default {default}  {desc}")
+    context = sample_context(s.documents[0], s.parties[0], lang)
+    try:
+        blocks = render_blocks(clause, lang, context, default_params(clause))
+        out.append("")
+        out.append(f"Rendered for the sample document ({s.documents[0]}, {s.parties[0]} "
+                   "client):")
+        for b in blocks:
+            out.append(("  • " if b.kind == "item" else "") + "".join(
+                f"**{r.text}**" if r.bold else r.text for r in b.runs))
+            out.append("")
+    except ClauseTextError as exc:
+        out.append(f"cannot render: {exc}")
+    return "\n".join(out).rstrip()

@@ -1,0 +1,1 @@
+"""Load: YAML with positions, the typed client model, the ledger."""

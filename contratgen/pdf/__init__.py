@@ -1,0 +1,1 @@
+"""PDF: LibreOffice workers, finalize (metadata, signature fields, annexes), PDF/A."""

@@ -1,0 +1,1 @@
+"""Render: template context, formatting, markup, DOCX rendering, template checks."""

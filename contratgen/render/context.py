@@ -1,0 +1,333 @@
+"""The rendering context: what templates and clause texts see (docs/TEMPLATES.md).
+
+Every value is formatted for the document's language here, once, so that neither a
+template nor a clause text ever formats a number or a date itself.
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from stdnum import iban as stdiban
+from stdnum.eu import vat as stdvat
+from stdnum.exceptions import ValidationError
+from stdnum.fr import siren as stdsiren, siret as stdsiret
+
+from ..domain import formatting as fmt
+from .front import performance_context
+from .i18n import phrase
+from .mentions import mentions_context
+from ..load.model import ClientFile, DaysAfter, Party
+from ..domain.money import Computed, Tranche
+from ..domain.rates import Rates
+from ..domain.parties import display_name, is_sole_trader, printed_form
+
+
+def _or_none(value, fn):
+    return None if value is None else fn(value)
+
+
+def _grouped(value: str | None, module) -> str | None:
+    if not value:
+        return None
+    try:
+        return module.format(value)
+    except Exception:  # an invalid identifier is reported by the rules; print it as given
+        return value
+
+
+def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    display = display_name(p.name, p.legal_form)
+    form = printed_form(p.legal_form)
+    identity = []
+    if form and p.capital is not None:
+        identity.append(phrase(lang, "provider.capital", form=form, capital=money(p.capital)))
+    elif form:
+        identity.append(form)
+    if p.registry or p.siren:
+        identity.append(" ".join(x for x in (p.registry, _grouped(p.siren, stdsiren)) if x))
+    if p.siret:
+        identity.append(f"SIRET {_grouped(p.siret, stdsiret)}")
+    if p.vat_number:
+        identity.append(phrase(lang, "provider.vat", vat=p.vat_number))
+    return {
+        "kind": kind,
+        "name": p.name,
+        "display_name": display,
+        "legal_form": form,
+        "capital": _or_none(p.capital, money),
+        "capital_value": p.capital,
+        "siren": _grouped(p.siren, stdsiren),
+        "siret": _grouped(p.siret, stdsiret),
+        "registry": p.registry,
+        "trader": p.trader,
+        "vat_number": p.vat_number,
+        "address": p.address,
+        "email": p.email,
+        "phone": p.phone,
+        "iban": _grouped(p.iban, stdiban),
+        "bic": p.bic,
+        "identity": " · ".join(identity),
+        # no signatory: the block leaves a line to fill, never the company's name as signer
+        # a sole trader signs in person (the name is theirs); a company names who signs
+        # for it, else the block leaves a line to fill — never the company's name
+        "signatory": {"name": p.signatory.name if p.signatory else
+                      (p.name if is_sole_trader(p.legal_form) else None),
+                      "title": p.signatory.title if p.signatory else None},
+    }
+
+
+def eu_country(vat_number: str | None) -> str | None:
+    """The EU Member State of an intra-EU VAT number other than France (``"de"``), else
+    None: the party is then established in another Member State (Rome I, Brussels I bis)."""
+    if not vat_number:
+        return None
+    try:
+        code = stdvat.compact(vat_number)[:2].lower()
+    except ValidationError:   # not an EU VAT number (a Swiss one…): reported by the rules
+        return None
+    code = "gr" if code == "el" else code
+    # "xi" (Northern Ireland) has an EU VAT prefix, but the United Kingdom left the EU
+    return code if code in stdvat.MEMBER_STATES and code not in ("fr", "xi") else None
+
+
+def cross_border_eu(client: ClientFile) -> bool:
+    return any(eu_country(p.vat_number) for p in (client.provider, client.client))
+
+
+def insurance(client: ClientFile) -> dict[str, Any] | None:
+    ins = client.provider.insurance
+    return None if ins is None else {"insurer": ins.insurer, "policy": ins.policy,
+                                     "kind": ins.kind, "territory": ins.territory}
+
+
+def due_text(due, lang: str) -> str:
+    if isinstance(due, datetime.date):
+        return phrase(lang, "due.date", date=fmt.date(due, lang))
+    if isinstance(due, DaysAfter):
+        return phrase(lang, "due.days_after", days=fmt.days(due.days, lang),
+                      event=phrase(lang, f"event.{due.days_after}"))
+    return phrase(lang, f"due.{due}")
+
+
+def tranche(t: Tranche, lang: str) -> dict[str, Any]:
+    return {"number": t.number, "label": t.label, "percent": fmt.percent(t.percent, lang),
+            "percent_value": t.percent, "amount": fmt.money(t.amount, lang),
+            "amount_value": t.amount, "due": due_text(t.due, lang)}
+
+
+def joined(words: list[str], lang: str) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {phrase(lang, 'or')} {words[-1]}"
+
+
+def advance_kind(client: ClientFile) -> str:
+    """What an up-front payment is when the file does not say: for a consumer the law
+    presumes arrhes (C. conso. L214-1); between professionals, an acompte."""
+    if client.payment.advance_kind:
+        return client.payment.advance_kind
+    return "arrhes" if client.client.kind == "consumer" else "acompte"
+
+
+def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
+    """The late-payment rate the documents print.
+
+    B2B: the agreed rate, or ECB + 10 points for ``legal_default``. Against a consumer:
+    the agreed rate if one is given, else the taux de l'intérêt légal that applies when
+    the *creditor* is a professional — the "other cases" rate, not the higher rate
+    reserved for creditors who are private persons (C. mon. fin. L313-2)."""
+    rate = client.payment.late_penalty_rate
+    if client.client.kind == "consumer":
+        return rates.legal_other if rate in (None, "legal_default") else rate
+    if rate == "legal_default":
+        return rates.default_penalty_rate
+    return rate
+
+
+# The names a template may use: build_context's keys, and the slots the renderer fills.
+CONTEXT_NAMES = frozenset({"document", "provider", "client", "items", "vat_lines", "totals",
+                           "payment", "schedule", "deposit", "clauses", "annexes", "labels",
+                           "signature", "vat", "head_notice", "mentions", "has_mentions",
+                           "mentions_heading", "client_statements",
+                           "articles", "clause_annexes", "object"})
+
+
+@lru_cache(maxsize=4)
+def labels(lang: str) -> dict[str, str]:
+    try:
+        text = resources.files("contratgen").joinpath("data/labels.yaml").read_text("utf-8")
+    except FileNotFoundError:  # pragma: no cover - shipped with the package
+        return {}
+    return yaml.safe_load(text)[lang]
+
+
+# labels that take another word when a document sells goods ("vendeur", "biens") or
+# carries no VAT ("Total", not "Total TTC"): key → key_<nature> / key_no_vat
+NO_VAT_LABELS = ("total_ttc", "ttc_in_words", "schedule_amount")
+# under the franchise there is no tax at all: no "HT" either (key_franchise)
+FRANCHISE_LABELS = ("unit_price", "total_ht")
+
+
+def document_labels(lang: str, nature: str, regime: str) -> dict[str, str]:
+    """The labels of one document: those of its nature and VAT regime replace the rest."""
+    base = dict(labels(lang))
+    result = dict(base)
+    for key in base:
+        if nature != "services" and f"{key}_{nature}" in base:
+            result[key] = base[f"{key}_{nature}"]
+        if regime != "standard" and key in NO_VAT_LABELS:
+            result[key] = base[f"{key}_no_vat"]
+        if regime == "franchise" and key in FRANCHISE_LABELS:
+            result[key] = base[f"{key}_franchise"]
+    return result
+
+
+def signature_context(client: ClientFile, lang: str) -> dict[str, Any]:
+    """The client's place and date of signature: blank lines to fill by hand until
+    ``document.accepted`` records them (the 7 and 14 days run from the real signature)."""
+    accepted = client.document.accepted
+    blank = labels(lang)["blank_line"]
+    return {"client_place": accepted.place if accepted else blank,
+            "client_date": fmt.date(accepted.date, lang) if accepted else blank,
+            "accepted": accepted is not None,
+            "blank": blank}
+
+
+def document_title(client: ClientFile, lang: str) -> str:
+    doc = client.document
+    if doc.title:
+        return doc.title
+    if doc.type == "contract" and doc.nature != "services":
+        return labels(lang)[f"title_contract_{doc.nature}"]
+    return phrase(lang, f"title.{doc.type}")
+
+
+def build_context(client: ClientFile, computed: Computed, rates: Rates,
+                  clauses: list[dict] | tuple = ()) -> dict[str, Any]:
+    doc, pay = client.document, client.payment
+    lang = doc.language
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    pct = lambda v: fmt.percent(v, lang)  # noqa: E731
+
+    valid_until = doc.valid_until
+    if valid_until is None and doc.validity_days:
+        valid_until = doc.date + datetime.timedelta(days=doc.validity_days)
+
+    if pay.terms_days == 0:
+        terms = phrase(lang, "terms.month_end" if pay.end_of_month else "terms.immediate")
+    else:
+        terms = phrase(lang, "terms.end_of_month" if pay.end_of_month else "terms.days",
+                       days=fmt.days(pay.terms_days, lang))
+
+    rate = applied_penalty_rate(client, rates)
+    basis = None
+    if client.client.kind == "consumer":
+        if pay.late_penalty_rate in (None, "legal_default"):
+            basis = phrase(lang, "penalty.legal_consumer")
+    elif pay.late_penalty_rate == "legal_default":
+        basis = phrase(lang, "penalty.basis", rate=fmt.rate(rates.default_penalty_rate, lang),
+                       margin=fmt.number(rates.default_penalty_margin, lang),
+                       start=fmt.date(rates.half_start, lang))
+
+    early = pay.early_payment_discount
+    methods = [phrase(lang, f"method.{m}") for m in pay.methods]
+    advance = phrase(lang, f"advance.{advance_kind(client)}")
+    schedule = [tranche(t, lang) for t in computed.tranches]
+    deposit = computed.deposit
+    provider = party(client.provider, lang)
+    provider["insurance"] = insurance(client)
+    mentions = mentions_context(client, lang)
+
+    return {
+        "document": {
+            "type": doc.type,
+            "is_quote": doc.type == "quote",
+            "is_contract": doc.type == "contract",
+            "number": doc.number,
+            "language": lang,
+            "date": fmt.date(doc.date, lang),
+            "date_value": doc.date,
+            "place": doc.place,
+            "title": document_title(client, lang),
+            "nature": doc.nature,
+            "accepted": {"date": fmt.date(doc.accepted.date, lang),
+                         "place": doc.accepted.place} if doc.accepted else None,
+            "valid_until": _or_none(valid_until, lambda d: fmt.date(d, lang)),
+            "valid_until_value": valid_until,
+            "validity_days": doc.validity_days,
+            "free_of_charge": doc.free_of_charge,
+            "quote_price": _or_none(doc.quote_price, money) if doc.free_of_charge is False
+            else None,
+            "copies": doc.copies,
+            "context": doc.context,
+            "object": doc.object,
+            "performance": performance_context(doc.performance, lang),
+            "cross_border_eu": cross_border_eu(client),
+        },
+        "provider": provider,
+        "client": party(client.client, lang, client.client.kind),
+        "items": [{
+            "description": line.item.description,
+            "quantity": fmt.number(line.item.quantity, lang),
+            "unit": line.item.unit,
+            "unit_price": fmt.unit_money(line.item.unit_price, lang),
+            "vat_rate": pct(line.item.vat_rate),
+            "discount": _or_none(line.item.discount, pct) if line.item.discount else None,
+            "total_ht": money(line.total_ht),
+            "total_ht_value": line.total_ht,
+        } for line in computed.lines],
+        "vat_lines": [{"rate": pct(v.rate), "base": money(v.base), "amount": money(v.amount),
+                       "rate_value": v.rate, "amount_value": v.amount}
+                      for v in computed.vat_lines],
+        "totals": {
+            "ht": money(computed.total_ht), "vat": money(computed.total_vat),
+            "ttc": money(computed.total_ttc),
+            "ht_value": computed.total_ht, "vat_value": computed.total_vat,
+            "ttc_value": computed.total_ttc,
+            "ttc_words": fmt.amount_in_words(computed.total_ttc, lang, pay.currency),
+        },
+        "payment": {
+            "currency": pay.currency,
+            "terms_days": pay.terms_days,
+            "end_of_month": pay.end_of_month,
+            "terms": terms,
+            "methods": methods,
+            "methods_text": joined(methods, lang),
+            "late_penalty_rate": _or_none(rate, pct),
+            "late_penalty_rate_value": rate,
+            "late_penalty_basis": basis,
+            "recovery_indemnity": _or_none(pay.recovery_indemnity, money)
+            if client.client.kind == "business" else None,
+            "recovery_indemnity_value": pay.recovery_indemnity,
+            "recovery_indemnity_min": money(rates.recovery_indemnity_min),
+            "recovery_indemnity_agreed": client.client.kind == "business"
+            and pay.recovery_indemnity is not None
+            and pay.recovery_indemnity > rates.recovery_indemnity_min,
+            "early_payment": {"rate": pct(early.rate), "within_days": early.within_days,
+                              "rate_value": early.rate} if early else None,
+            "early_payment_text": phrase(lang, "early.discount", rate=pct(early.rate),
+                                         days=fmt.days(early.within_days, lang)) if early
+            else phrase(lang, "early.none"),
+            "advance_kind": advance,
+            "advance_kind_value": advance_kind(client),
+            "escrow": {"holder": pay.escrow.holder,
+                       "release": due_text(pay.escrow.release, lang)} if pay.escrow else None,
+            "iban": provider["iban"],
+            "bic": provider["bic"],
+        },
+        "schedule": schedule,
+        "deposit": {"amount": money(deposit.amount), "percent": pct(deposit.percent),
+                    "amount_value": deposit.amount, "kind": advance,
+                    "label": deposit.label} if deposit else None,
+        "clauses": list(clauses),
+        "annexes": [{"title": a.title} for a in client.annexes],
+        "labels": document_labels(lang, doc.nature, mentions["vat"]["regime"]),
+        "signature": signature_context(client, lang),
+        **mentions,
+    }

@@ -1,0 +1,471 @@
+"""DOCX rendering: docxtpl's tag syntax, a compiled-template cache, reproducible zips.
+
+docxtpl re-reads the template package and recompiles its Jinja on every render. Here a
+template is prepared once per process (:func:`prepare_template`): its zip entries are
+kept in memory and each XML part holding tags is cleaned by docxtpl's ``patch_xml`` and
+compiled once in the sandbox. Rendering a document is then one Jinja render per part
+and one zip write, with timestamps from ``document.date`` so the bytes are reproducible.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import jinja2
+from docxtpl import DocxTemplate
+from markupsafe import Markup
+
+from ..diagnostics import Diagnostic, ERROR, UserError
+from ..library.markup import LINE_BREAK, Block
+from ..load.fields import FORBIDDEN as _FORBIDDEN
+from ..resources import shipped
+from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
+from .template_guard import TemplateRefused, check_rendered, parse_xml, read_package
+
+SHIPPED_TEMPLATES = shipped("templates")
+_RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TAG_BODY = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+_CUSTOM_PROPS = "docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+               "custom-properties")
+
+
+_NEWLINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_TEXT_ELEMENT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*\ue001[^<]*)(</w:t>)")
+
+
+def _newlines_marked(value: Any) -> Any:
+    """A value's newlines as LINE_BREAK, made ``<w:br/>`` once the part is rendered."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _NEWLINES.sub(LINE_BREAK, value)
+    return value
+
+
+def _line_breaks(xml: str) -> str:
+    """LINE_BREAK inside a ``<w:t>`` → a Word line break in the same run; anywhere else
+    (an attribute, a field code) a space: customer text never becomes structure."""
+    def split(match: re.Match) -> str:
+        start, text, end = match.groups()
+        return (end + "<w:br/>" + '<w:t xml:space="preserve">').join(
+            start + part if i == 0 else part for i, part in enumerate(
+                text.split(LINE_BREAK))) + end
+    return _TEXT_ELEMENT.sub(split, xml).replace(LINE_BREAK, " ")
+
+
+class TemplateEnvironment(BoundedSandbox):
+    def __init__(self):
+        super().__init__(autoescape=True, finalize=_newlines_marked)
+
+
+_ENV = TemplateEnvironment()
+
+
+@dataclass(frozen=True, eq=False)   # one per template file and version: compared by identity
+class PreparedTemplate:
+    path: Path
+    entries: tuple[tuple[str, bytes], ...]                 # the package, in zip order
+    compiled: Mapping[str, jinja2.Template]                # part name → compiled Jinja
+    sources: Mapping[str, str]                             # part name → the Jinja source
+
+
+def parse_template_source(source: str) -> jinja2.nodes.Template:
+    """The Jinja syntax tree of a prepared part (for the template linter)."""
+    return _ENV.parse(source)
+
+
+def _template_error(path: Path, message: str, code: str = "template") -> UserError:
+    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, code)])
+
+
+@lru_cache(maxsize=16)
+def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
+    source = Path(path)
+    try:
+        entries = read_package(source)
+    except TemplateRefused as exc:
+        raise _template_error(source, str(exc), exc.code) from None
+    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
+    compiled, sources = {}, {}
+    for name, data in entries:
+        if not _RENDERED_PART.match(name):
+            continue
+        xml = data.decode("utf-8")   # checked by read_package
+        if "{{" not in xml and "{%" not in xml:
+            continue
+        xml = DocxTemplate.patch_xml(patcher, xml)
+        # docxtpl unescapes &lt; &gt; inside tags, not what LibreOffice writes when it
+        # saves a template: {{ a == &apos;b&apos; }} must read {{ a == 'b' }}
+        xml = _TAG_BODY.sub(lambda m: m.group(0).replace("&apos;", "'").replace(
+            "&quot;", '"').replace("&amp;", "&"), xml)
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
+        # docxtpl's escapes for a literal "{{" in a template, resolved here in the source,
+        # so that a client's name containing "{_{" is printed as written
+        for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+            xml = xml.replace(escaped, "{{ '" + literal + "' }}")
+        sources[name] = xml
+        try:
+            compiled[name] = _ENV.from_string(xml)
+        except jinja2.TemplateSyntaxError as exc:
+            raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
+                from None
+        except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+            raise _template_error(source, f"{name}: the template's tags are nested too "
+                                          "deeply", "template.too-deep") from None
+    return PreparedTemplate(source, entries, compiled, sources)
+
+
+def prepare_template(path: Path) -> PreparedTemplate:
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise _template_error(path, "template not found") from None
+    return _prepare_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+# --- the clause articles as Word paragraphs ------------------------------------------
+
+def _run(text: str, bold: bool = False, italic: bool = False) -> str:
+    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
+                           for line in text.split(LINE_BREAK))
+    return f"<w:r>{rpr}{lines}</w:r>"
+
+
+def _paragraph(block: Block) -> str:
+    style = '<w:pStyle w:val="ListBullet"/>' if block.kind == "item" else ""
+    runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
+    return f'<w:p><w:pPr>{style}<w:jc w:val="both"/></w:pPr>{runs}</w:p>'
+
+
+@dataclass(frozen=True)
+class Article:
+    number: int
+    title: str
+    blocks: tuple[Block, ...]
+    conspicuous: bool
+
+
+def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Markup:
+    """Ready-made ``<w:p>`` elements for ``{{p articles }}``."""
+    parts = []
+    for article in articles:
+        title = f"{heading} {article.number} – {article.title}"
+        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading2"/><w:keepNext/></w:pPr>'
+                     f"{_run(title)}</w:p>")
+        parts.extend(_paragraph(b) for b in article.blocks)
+    return Markup("".join(parts))
+
+
+def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
+    """A ``Heading1`` title and its paragraphs, for ``{{p object }}``; nothing without
+    paragraphs."""
+    if not blocks:
+        return Markup("")
+    heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:keepNext/></w:pPr>{_run(title)}</w:p>'
+    return Markup(heading + "".join(_paragraph(b) for b in blocks))
+
+
+def paragraphs_xml(blocks: Sequence[Block]) -> Markup:
+    """Plain paragraphs, no heading: the body of a letter (``{{p body }}``)."""
+    return Markup("".join(_paragraph(b) for b in blocks))
+
+
+def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
+    """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
+    parts = []
+    for annex in annexes:
+        # CT_PPr is a sequence: pStyle first, pageBreakBefore after keepNext/keepLines
+        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
+                     f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
+        parts.extend(_paragraph(b) for b in annex.blocks)
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A mandatory text printed from data (contratgen/data/mentions.yaml), in a paragraph
+    style of the template (``Notice``, ``NoticeBox``, ``FairNotice``, ``Statement``)."""
+    style: str
+    blocks: tuple[Block, ...]
+
+
+def notices_xml(notices: Sequence[Notice]) -> Markup:
+    """Ready-made ``<w:p>`` elements for ``{{p head_notice }}``, ``{{p mentions }}`` and
+    ``{{p client_statements }}``; the box, size and borders come from the style."""
+    parts = []
+    for notice in notices:
+        for block in notice.blocks:
+            runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
+            if block.kind == "item":
+                runs = _run("– ") + runs
+            parts.append(f'<w:p><w:pPr><w:pStyle w:val="{notice.style}"/></w:pPr>{runs}</w:p>')
+    return Markup("".join(parts))
+
+
+_SLOT = re.compile(r"\{\{p\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def template_slots(path: Path) -> frozenset[str] | None:
+    """The names of the ``{{p name }}`` paragraphs of a template's body (None: unreadable;
+    rendering reports why)."""
+    try:
+        template = prepare_template(path)
+    except UserError:
+        return None
+    body = dict(template.entries).get("word/document.xml", b"").decode("utf-8", "replace")
+    text = re.sub(r"<[^>]+>", "", body)  # a tag split over runs still reads whole
+    return frozenset(_SLOT.findall(text))
+
+
+# --- rendering and packaging ------------------------------------------------------------
+
+MAX_PART_OUTPUT = 32 * 1024 * 1024   # characters one rendered part may have
+
+
+def _render_part(compiled: jinja2.Template, context: Mapping[str, Any]) -> str:
+    out, size = [], 0
+    for chunk in compiled.generate(context):
+        size += len(chunk)
+        if size > MAX_PART_OUTPUT:
+            raise LimitExceeded(f"the part renders to more than {MAX_PART_OUTPUT} characters")
+        out.append(chunk)
+    return "".join(out)
+
+
+def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
+                properties: "DocProperties") -> bytes:
+    rendered: dict[str, bytes] = {}
+    for name, compiled in template.compiled.items():
+        try:
+            xml = bounded(_render_part, compiled, context)
+        except jinja2.UndefinedError as exc:
+            raise _template_error(template.path, f"{name}: undefined variable: {exc.message}") \
+                from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise _template_error(template.path, f"{name}: refused by the sandbox: {exc}") \
+                from None
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, MemoryError,
+                RecursionError) as exc:
+            raise _template_error(template.path, f"{name}: cannot render: {exc}") from None
+        bad = _FORBIDDEN.search(xml)
+        if bad:
+            raise _template_error(template.path, f"{name}: the template produces a character "
+                                                 f"XML cannot hold (U+{ord(bad.group()):04X})")
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        if LINE_BREAK in xml:
+            xml = _line_breaks(xml)
+        try:
+            check_rendered(name, xml.encode("utf-8"))
+        except TemplateRefused as exc:
+            raise _template_error(template.path, str(exc), exc.code) from None
+        rendered[name] = xml.encode("utf-8")
+    return _package(template.entries, rendered, properties,
+                    (str(template.path), id(template.entries)))
+
+
+@dataclass(frozen=True)
+class DocProperties:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    created: datetime.date
+    custom: Mapping[str, str]   # provenance: name → text
+
+
+def _core_xml(p: DocProperties) -> bytes:
+    stamp = f"{p.created.isoformat()}T00:00:00Z"
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/'
+            'dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{escape(p.title)}</dc:title><dc:subject>{escape(p.subject)}</dc:subject>"
+            f"<dc:creator>{escape(p.author)}</dc:creator>"
+            f"<cp:keywords>{escape(p.keywords)}</cp:keywords>"
+            f"<dc:language>{escape(p.language)}</dc:language>"
+            "<cp:lastModifiedBy>contratgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+            "</cp:coreProperties>").encode("utf-8")
+
+
+def _custom_xml(custom: Mapping[str, str]) -> bytes:
+    props = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" '
+        f"name={quoteattr(name)}><vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for i, (name, value) in enumerate(custom.items(), start=2))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/docPropsVTypes">{props}</Properties>').encode("utf-8")
+
+
+def _with_custom_part(name: str, data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    if name == "[Content_Types].xml" and "/docProps/custom.xml" not in text:
+        text = text.replace("</Types>", f'<Override PartName="/docProps/custom.xml" '
+                                         f'ContentType="{_CUSTOM_TYPE}"/></Types>')
+    elif name == "_rels/.rels" and "docProps/custom.xml" not in text:
+        text = text.replace("</Relationships>", f'<Relationship Id="rIdContratgenCustom" '
+                                                f'Type="{_CUSTOM_REL}" '
+                                                'Target="docProps/custom.xml"/></Relationships>')
+    return text.encode("utf-8")
+
+
+_LANG_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def language_tag(lang: str) -> str:
+    """The BCP 47 tag of a document language: fr → fr-FR (Word, PDF /Lang)."""
+    return _LANG_TAGS.get(lang, lang)
+
+
+def _with_language(styles: bytes, lang: str) -> bytes:
+    """Tag the text with the document's language (spelling, screen readers, PDF/A)."""
+    tag = _LANG_TAGS.get(lang, lang)
+    return re.sub(rb'(<w:lang\b[^>]*?\bw:val=")[^"]*(")', rb"\g<1>" + tag.encode() + rb"\g<2>",
+                  styles)
+
+
+@dataclass(frozen=True)
+class _Deflated:
+    """One zip member, compressed once: the template's unchanged parts are compressed
+    once per process, not once per document (it was a quarter of the render time)."""
+    name: bytes
+    crc: int
+    size: int
+    data: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> "_Deflated":
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return cls(name.encode("utf-8"), zlib.crc32(data), len(data),
+                   packer.compress(data) + packer.flush())
+
+
+_STATIC_CACHE: dict[tuple, _Deflated] = {}
+
+
+def _static(template_key: tuple, name: str, data: bytes) -> _Deflated:
+    key = (*template_key, name, len(data), zlib.crc32(data))
+    member = _STATIC_CACHE.get(key)
+    if member is None:
+        if len(_STATIC_CACHE) > 512:
+            _STATIC_CACHE.clear()
+        member = _STATIC_CACHE[key] = _Deflated.of(name, data)
+    return member
+
+
+def _package(entries, rendered: Mapping[str, bytes], p: DocProperties,
+             template_key: tuple = ()) -> bytes:
+    members = []
+    for name, data in entries:
+        if name == _CUSTOM_PROPS:
+            continue
+        if name in rendered:
+            members.append(_Deflated.of(name, rendered[name]))
+            continue
+        if name == "docProps/core.xml":
+            members.append(_Deflated.of(name, _core_xml(p)))
+            continue
+        if name in ("[Content_Types].xml", "_rels/.rels"):
+            data = _with_custom_part(name, data)
+        elif name == "word/styles.xml":
+            data = _with_language(data, p.language)
+        members.append(_static(template_key, name, data))
+    members.append(_Deflated.of(_CUSTOM_PROPS, _custom_xml(p.custom)))
+    return _zip(members, p.created)
+
+
+def _zip(members: Sequence[_Deflated], day: datetime.date) -> bytes:
+    """A plain deflated zip (APPNOTE 4.3), every member stamped with ``day`` at 00:00:00,
+    so the bytes depend on the content only."""
+    # the zip format counts years 1980–2107; a date outside is stamped at the nearest end
+    year = min(max(day.year, 1980), 2107)
+    dos_date = ((year - 1980) << 9) | (day.month << 5) | day.day
+    out, central, offset = [], [], 0
+    for m in members:
+        flags = 0x800 if any(b > 0x7F for b in m.name) else 0  # UTF-8 names
+        fields = (20, flags, 8, 0, dos_date, m.crc, len(m.data), m.size, len(m.name))
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + m.name
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0,
+                                   0, 0o644 << 16, offset) + m.name)
+        out += [local, m.data]
+        offset += len(local) + len(m.data)
+    directory = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members),
+                      len(directory), offset, 0)
+    return b"".join(out) + directory + end
+
+
+def read_properties(docx: bytes) -> dict[str, str]:
+    """The custom properties of a DOCX (for ``contratgen inspect``)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        try:
+            xml = package.read(_CUSTOM_PROPS).decode("utf-8")
+        except KeyError:
+            return {}
+    ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+          "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
+    root = parse_xml(_CUSTOM_PROPS, xml.encode("utf-8"))   # no DTD, no entity (a hostile file)
+    return {prop.get("name"): "".join(prop.itertext()) for prop in root.findall("p:property", ns)}
+
+
+MAX_PROPERTY = 255   # UTF-16 units of a custom property Word keeps (it truncates longer)
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_property(value: str, limit: int = MAX_PROPERTY) -> list[str]:
+    """``value`` cut into parts of at most ``limit`` UTF-16 units each."""
+    parts, current, units = [], [], 0
+    for char in value:
+        size = _utf16_units(char)
+        if units + size > limit:
+            parts.append("".join(current))
+            current, units = [], 0
+        current.append(char)
+        units += size
+    return parts + ["".join(current)] if current or not parts else parts
+
+
+def provenance_properties(provenance: Mapping[str, Any]) -> dict[str, str]:
+    """Custom properties Word keeps: none longer than 255 characters; the provenance JSON
+    in parts ``contratgen.provenance.1``, ``.2``… (:func:`provenance_text` joins them)."""
+    text = json.dumps(provenance, ensure_ascii=False, sort_keys=True)
+    props = {"contratgen.version": provenance["contratgen"],
+             "contratgen.document": split_property(provenance["document"])[0]}
+    for number, part in enumerate(split_property(text), start=1):
+        props[f"contratgen.provenance.{number}"] = part
+    for clause in provenance["clauses"]:
+        props[f"contratgen.clause.{clause['id']}"] = (f"v{clause['version']} "
+                                                      f"sha256:{clause['sha256']}")
+    return props
+
+
+def provenance_text(props: Mapping[str, str]) -> str | None:
+    """The provenance JSON of a DOCX's custom properties (in parts, or whole in files
+    made before the parts)."""
+    if "contratgen.provenance" in props:
+        return props["contratgen.provenance"]
+    parts = []
+    while f"contratgen.provenance.{len(parts) + 1}" in props:
+        parts.append(props[f"contratgen.provenance.{len(parts) + 1}"])
+    return "".join(parts) or None
