@@ -270,4 +270,6 @@ def test_a_save_in_the_library_or_of_the_template_rebuilds(sample, tmp_path):
         template.write_bytes(b"not a docx")
         broken = wait_for(lambda: (s := state(session))["generation"] == 4 and s)
         assert not broken["ok"]
-        assert any(d["file"] == str(template) for d in broken["diagnostics"])
+        # a template the client file chose is refused at its document.template line
+        assert any(d["file"] == str(path) and "letterhead.docx" in d["message"]
+                   and d["code"].startswith("template") for d in broken["diagnostics"])
