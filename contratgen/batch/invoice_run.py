@@ -107,7 +107,11 @@ class InvoiceBatch(Batch):
     """The batch's writer for invoices: an input's invoices land together, or none."""
 
     def record(self, index: int, entry: dict, seconds: float = 0.0) -> None:
-        super().record(index, {**entry, "invoices": entry.get("invoices") or []}, seconds)
+        entry = {**entry, "invoices": entry.get("invoices") or []}
+        if entry["status"] == "skipped":   # up to date: its files are this run's too
+            for number in entry["invoices"]:
+                self.stems.setdefault(name_key(safe_name(number)), entry["input"])
+        super().record(index, entry, seconds)
 
     def head(self, status: str) -> dict:
         return dict(super().head(status), built="invoices")
