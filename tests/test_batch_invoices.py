@@ -197,3 +197,22 @@ def test_factur_x_invoices_from_worker_processes_verify_and_match_contratgen_inv
     for number in A_NUMBERS:
         assert Path("out", f"{number}.pdf").read_bytes() == \
             Path("alone", f"{number}.pdf").read_bytes()
+
+
+def test_processes_and_a_dask_cluster_write_the_same_invoices_as_one_process(clients):
+    distributed = pytest.importorskip("distributed")
+    from contratgen.batch import BatchConfig, run_invoice_batch
+
+    def run(out: str, **kw) -> dict[str, bytes]:
+        config = BatchConfig(inputs=("clients",), out_dir=Path(out), formats=("docx",), **kw)
+        assert run_invoice_batch(config) == 1   # dup.yaml, whoever finishes first
+        assert entries(manifest(out))["clients/dup.yaml"]["status"] == "error"
+        return {p.name: p.read_bytes() for p in sorted(Path(out).glob("*.docx"))}
+    one = run("one", jobs=1)
+    assert len(one) == 5
+    assert run("pool", jobs=2) == one
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        assert run("dask", jobs=2, scheduler=cluster.scheduler_address) == one
+    assert manifest("dask")["inputs"] == manifest("pool")["inputs"] == manifest("one")["inputs"]

@@ -57,11 +57,11 @@ def claim_numbers(inputs: list[str]) -> dict[str, str]:
     return owners
 
 
-def invoice_key(job: InvoiceJob) -> Optional[str]:
-    """What an input's invoices depend on: its document's key (bytes, library, options,
-    formats…), the invoice template, and the numbers other inputs took from it."""
+def invoice_key(job: InvoiceJob, loaded: Optional[tuple[bytes, Source]]) -> Optional[str]:
+    """What an input's invoices depend on (``loaded``: its bytes and YAML as read now):
+    its document's key (bytes, library, options, formats…), the invoice template, and the
+    numbers other inputs took from it."""
     from ..invoicing.document import template_path
-    loaded = _source(Path(job.path), job.display)
     if loaded is None:
         return None
     raw, source = loaded
@@ -91,13 +91,13 @@ class Invoices(Documents):
         return InvoiceBatch(config, inputs)
 
     def job(self, index: int, name: str, config: BatchConfig) -> InvoiceJob:
-        loaded = _source(Path(name), name)
+        loaded = _source(Path(name).resolve(), name)
         numbers = ledger_numbers(loaded[1]) if loaded else []
         claimed = tuple(sorted({(safe_name(n), self.owners[safe_name(n)]) for n in numbers
                                 if self.owners.get(safe_name(n), name) != name}))
         job = InvoiceJob(index, str(Path(name).resolve()), name, config.formats,
                          config.pdfa, config.options, claimed)
-        return replace(job, key=invoice_key(job))
+        return replace(job, key=invoice_key(job, loaded))
 
     def current_key(self, job: InvoiceJob) -> Optional[str]:
         return job.key
@@ -111,7 +111,10 @@ class InvoiceBatch(Batch):
         if entry["status"] == "skipped":   # up to date: its files are this run's too
             for number in entry["invoices"]:
                 self.stems.setdefault(name_key(safe_name(number)), entry["input"])
-        super().record(index, entry, seconds)
+        self.journal.add(index, entry, seconds)
+        numbers = ", ".join(entry["invoices"])
+        self.progress.step({**entry, "document": f"{entry['input']}: {numbers}"
+                            if numbers else None})
 
     def head(self, status: str) -> dict:
         return dict(super().head(status), built="invoices")
