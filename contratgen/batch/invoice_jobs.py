@@ -53,9 +53,7 @@ class InvoiceJob(Job):
             if invoice_set is None:  # the ledger was emptied while the PDFs were made
                 return _skipped(self)
             return _result(self, invoice_set, self.formats, Converted(pdfs))
-        finished = guarded(self, time.perf_counter(), step)
-        finished.seconds += result.seconds
-        return finished
+        return guarded(self, time.perf_counter(), step)
 
 
 class Converted:

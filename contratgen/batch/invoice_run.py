@@ -119,7 +119,7 @@ class InvoiceBatch(Batch):
     def head(self, status: str) -> dict:
         return dict(super().head(status), built="invoices")
 
-    def _write(self, result: Result) -> dict:
+    def write(self, result: Result) -> dict:
         entry = result.entry
         stems = {safe_name(number): number for number in entry["invoices"]}
         for stem, number in stems.items():

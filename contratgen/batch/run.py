@@ -105,12 +105,13 @@ class Batch:
             if failure.code in codes:
                 self.not_run = f"not run: {why}"
         if result.ok:
-            entry = self._write(result)
+            entry = self.write(result)
         print_diagnostics(Diagnostic(**d) for d in entry["diagnostics"])
         self.record(result.index, entry, result.seconds)
         return entry
 
-    def _write(self, result: Result) -> dict:
+    def write(self, result: Result) -> dict:
+        """Write an input's outputs; its entry with them (or with why not)."""
         entry = result.entry
         stem = safe_name(entry["document"])
         owner = self.stems.setdefault(name_key(stem), entry["input"])  # CT-1 is ct-1
