@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator
 from .. import leftovers, lifeline
 from ..diagnostics import ERROR, Diagnostic, ExternalError
 from .inputs import BatchConfig
-from .jobs import Job, Result, build_job, conversion_failed, entry_for, finish_pdf, guarded
+from .jobs import Job, Result, conversion_failed, entry_for, finish_job, guarded, run_job
 
 SCHEDULER_TIMEOUT = "20s"     # to connect to a Dask scheduler
 DASK_POLL = 2.0               # seconds between two looks at the cluster while a task runs
@@ -63,7 +63,7 @@ def in_process(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], i
     try:
         def submit(job: Job) -> Future:
             future: Future = Future()
-            future.set_result(build_job(job, converter))
+            future.set_result(run_job(job, converter))
             return future
         yield submit, 1
     finally:
@@ -81,7 +81,8 @@ def _process_context():
         # forkserver: workers fork from a clean, single-threaded server that has already
         # imported the pipeline (fork from here would copy our threads' locks).
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["contratgen.batch.jobs"])
+        context.set_forkserver_preload(["contratgen.batch.jobs",
+                                        "contratgen.batch.invoice_jobs"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -111,15 +112,15 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
                                 "TMPDIR, or -j 1)") from None
 
     def pipeline(job: Job) -> Result:
-        result = in_pool(build_job, job)
+        result = in_pool(run_job, job)
         if not (pdf and result.ok):
             return result
-        docx = result.files["docx"]
         try:
-            raw = converter.convert(docx, result.entry["document"] or job.display)
+            raws = {label: converter.convert(docx, label)
+                    for label, docx in job.conversions(result).items()}
         except (ConversionFailed, ConverterMissing) as exc:
             return conversion_failed(job, result, exc)
-        finished = in_pool(finish_pdf, job, docx, raw)
+        finished = in_pool(finish_job, job, result, raws)
         finished.seconds += result.seconds
         return finished
 
@@ -159,14 +160,14 @@ def _worker_converter(pdfa: bool):
 def dask_build(job: Job) -> Result:
     """The Dask task: one whole document on a cluster worker."""
     if "pdf" not in job.formats:
-        return build_job(job)
+        return run_job(job)
     try:
         converter = _worker_converter(job.pdfa)
     except ExternalError as exc:
         diag = Diagnostic(job.display, 0, 0, ERROR, f"on the Dask worker: {exc}",
                           "pdf.conversion")
         return Result(job.index, entry_for(job, "error", [diag]), external=True)
-    return build_job(job, converter)
+    return run_job(job, converter)
 
 
 @contextmanager

@@ -1,5 +1,11 @@
 """One document of a batch: a :class:`Job` in, a :class:`Result` out (runs in a worker).
 
+A job says how it is built (:meth:`Job.build`), what its PDF needs converted by the
+shared LibreOffice pool (:meth:`Job.conversions`) and how it is finished then
+(:meth:`Job.finish`); the executors call only these, through :func:`run_job` and
+:func:`finish_job`, so a batch of invoices (:mod:`contratgen.batch.invoice_jobs`) runs
+on the same executors.
+
 A step never raises for a user's mistake, a LibreOffice failure or a bug: each becomes
 this input's error in the manifest, never the batch's.
 """
@@ -24,6 +30,29 @@ class Job:
     formats: tuple[str, ...]
     pdfa: bool
     options: Options
+
+    def build(self, converter=None) -> "Result":
+        """The whole document with a converter; without one, up to the DOCX."""
+        return build_job(self, converter)
+
+    def conversions(self, result: "Result") -> dict[str, bytes]:
+        """What the caller converts to PDF for :meth:`finish`: label → DOCX."""
+        return {result.entry["document"] or self.display: result.files["docx"]}
+
+    def finish(self, result: "Result", pdfs: dict[str, bytes]) -> "Result":
+        """The result with its PDF, from the conversions done elsewhere."""
+        docx = result.files["docx"]
+        return finish_pdf(self, docx, pdfs[result.entry["document"] or self.display])
+
+
+def run_job(job: Job, converter=None) -> "Result":
+    """The pool's task: a job built (documents and invoices alike)."""
+    return job.build(converter)
+
+
+def finish_job(job: Job, result: "Result", pdfs: dict[str, bytes]) -> "Result":
+    """The pool's second task: a job finished from the PDFs the parent converted."""
+    return job.finish(result, pdfs)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from ..build import Options
 from ..output import safe_name
@@ -105,12 +105,13 @@ class Batch:
             if failure.code in codes:
                 self.not_run = f"not run: {why}"
         if result.ok:
-            entry = self._write(result)
+            entry = self.write(result)
         print_diagnostics(Diagnostic(**d) for d in entry["diagnostics"])
         self.record(result.index, entry, result.seconds)
         return entry
 
-    def _write(self, result: Result) -> dict:
+    def write(self, result: Result) -> dict:
+        """Write an input's outputs; its entry with them (or with why not)."""
         entry = result.entry
         stem = safe_name(entry["document"])
         owner = self.stems.setdefault(name_key(stem), entry["input"])  # CT-1 is ct-1
@@ -184,25 +185,47 @@ def _terminate_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_batch(config: BatchConfig) -> int:
+class Documents:
+    """What a batch builds of each input: its document. ``--invoices`` builds its
+    invoices instead (:class:`contratgen.batch.invoice_run.Invoices`)."""
+
+    def setup(self, config: BatchConfig, inputs: list[str]) -> BatchConfig:
+        """Once, with every input of every shard, before this shard's are kept."""
+        return config
+
+    def new_batch(self, config: BatchConfig, inputs: list[str]) -> Batch:
+        return Batch(config, inputs)
+
+    def job(self, index: int, name: str, config: BatchConfig) -> Job:
+        return Job(index, str(Path(name).resolve()), name, config.formats, config.pdfa,
+                   config.options)
+
+    def current_key(self, job: Job) -> Optional[str]:
+        """The key of the job's input as it is now (``--changed-only``)."""
+        return current_key(Path(job.path), job.display, job.options, job.formats, job.pdfa)
+
+
+def run_batch(config: BatchConfig, kind: Optional[Documents] = None) -> int:
     """Build every input of this shard; exit code 0 (all written), 1 (an input failed:
     every other one is still written unless --fail-fast) or 3 (LibreOffice or the Dask
     cluster failed, or another batch holds the folder)."""
+    kind = kind or Documents()
     shard = parse_shard(config.shard)
     if config.jobs < 1:
         raise ValueError("-j must be at least 1")
     inputs = expand_inputs(config.inputs)
+    config = replace(config, options=_absolute(config.options), out_dir=Path(config.out_dir))
+    config = kind.setup(config, inputs)
     if shard:
         inputs = [name for name in inputs if shard_of(name, shard[1]) == shard[0]]
-    config = replace(config, options=_absolute(config.options), out_dir=Path(config.out_dir))
     config.out_dir.mkdir(parents=True, exist_ok=True)
     with folder_lock(config.out_dir), _terminate_as_exit():
         remove_stale_temporaries(config.out_dir)  # left by a batch that was killed
         previous = previous_entries(config.out_dir) if config.changed_only else {}
-        batch = Batch(config, inputs)
+        batch = kind.new_batch(config, inputs)
         batch.start()
         try:
-            _run(config, inputs, previous, batch)
+            _run(config, inputs, previous, batch, kind)
             batch.status = "complete"
         finally:
             batch.progress.close()
@@ -214,7 +237,8 @@ def run_batch(config: BatchConfig) -> int:
     return 1 if summary["error"] else 0
 
 
-def _run(config: BatchConfig, inputs: list[str], previous: dict, batch: Batch) -> None:
+def _run(config: BatchConfig, inputs: list[str], previous: dict, batch: Batch,
+         kind: Documents) -> None:
     with executor(config) as (submit, in_flight):
         pending: set[Future] = set()
         stop = False
@@ -227,7 +251,7 @@ def _run(config: BatchConfig, inputs: list[str], previous: dict, batch: Batch) -
                     if future.cancelled():
                         continue
                     entry = batch.accept(future.result())
-                    if entry["status"] != "ok" and not config.keep_going:
+                    if entry["status"] == "error" and not config.keep_going:
                         stop, batch.not_run = True, "not run: --fail-fast after an error"
                     if batch.external_failures >= MAX_EXTERNAL_FAILURES:
                         stop = True
@@ -240,13 +264,11 @@ def _run(config: BatchConfig, inputs: list[str], previous: dict, batch: Batch) -
         for index, name in enumerate(inputs):
             if stop:
                 break
-            path = Path(name).resolve()
+            job = kind.job(index, name, config)
             old = previous.get(name)
-            if old and up_to_date(old, current_key(path, name, config.options, config.formats,
-                                                   config.pdfa), config.out_dir):
+            if old and up_to_date(old, kind.current_key(job), config.out_dir):
                 batch.record(index, dict(old, status="skipped", reason="up to date"))
                 continue
-            pending.add(submit(Job(index, str(path), name, config.formats, config.pdfa,
-                                   config.options)))
+            pending.add(submit(job))
             drain(in_flight - 1)
         drain(0)

@@ -251,10 +251,13 @@ def schema(kind):
               help="Run on a Dask distributed cluster.")
 @click.option("--verify", is_flag=True, help="Re-hash the outputs in each folder given "
               "against its manifest.json; exit 1 on any mismatch.")
+@click.option("--invoices", is_flag=True, help="Build the invoices of each input "
+              "(invoicing.invoices, as `contratgen invoice`) instead of its document.")
 @common
 def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, changed_only,
-          scheduler, verify, library, templates, strict, allow_outside_paths):
-    """Build many documents: files, folders (every *.yaml) or globs."""
+          scheduler, verify, invoices, library, templates, strict, allow_outside_paths):
+    """Build many documents (or, with --invoices, their invoices): files, folders
+    (every *.yaml) or globs."""
     if verify:
         from .integrity import verify_folders
         if verify_folders(inputs):
@@ -269,7 +272,11 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
         keep_going=keep_going, changed_only=changed_only, scheduler=scheduler,
         options=options)
     try:
-        code = run_batch(config)
+        if invoices:
+            from ..batch.invoice_run import run_invoice_batch
+            code = run_invoice_batch(config)
+        else:
+            code = run_batch(config)
     except ValueError as exc:   # a malformed --shard
         raise click.UsageError(str(exc)) from None
     if code:
