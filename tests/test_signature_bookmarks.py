@@ -116,8 +116,9 @@ def test_the_shipped_templates_carry_both_bookmarks(name, resaved):
         assert not [d for d in found if d.code == "template.bookmark"], path
 
 
-def stacked(template: Path, target: Path) -> None:
-    """The template with its signature table's two cells one under the other."""
+def stacked(template: Path, target: Path, new_page: bool = False) -> None:
+    """The template with its signature table's two cells one under the other (the
+    client's on a new page with ``new_page``)."""
     with zipfile.ZipFile(template) as src:
         root = etree.fromstring(src.read("word/document.xml"))
         table = next(t for t in root.iter(f"{W}tbl")
@@ -137,7 +138,17 @@ def stacked(template: Path, target: Path) -> None:
             below.remove(cell)
         row.remove(second)
         below.append(second)
-        row.addnext(below)
+        if new_page:   # a second table after a page break: Word breaks no page in a cell
+            other = copy.deepcopy(table)
+            for old_row in other.findall(f"{W}tr"):
+                other.remove(old_row)
+            other.append(below)
+            page_break = etree.SubElement(etree.Element(f"{W}p"), f"{W}r")
+            etree.SubElement(page_break, f"{W}br").set(f"{W}type", "page")
+            table.addnext(page_break.getparent())
+            page_break.getparent().addnext(other)
+        else:
+            row.addnext(below)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for item in src.infolist():
                 data = src.read(item)
@@ -190,3 +201,13 @@ def test_with_a_bookmark_missing_the_fields_fall_back_to_the_text_of_the_blocks(
     assert set(destinations(PdfReader(io.BytesIO(pdf)), SIGNATURE_BOOKMARKS)) == \
         {"provider_signature"}
     assert_each_field_over_its_block(pdf, "Jeanne Dupont", "Paul Martin")
+
+
+def test_blocks_on_different_pages_get_their_fields_on_their_pages(tmp_path):
+    (tmp_path / "tpl").mkdir()
+    stacked(TEMPLATES / "contract.docx", tmp_path / "tpl" / "contract.docx", new_page=True)
+    build_pdfs(["contract-b2b.yaml"], tmp_path / "tpl", tmp_path / "out")
+    pdf = (tmp_path / "out" / "CT-2026-0042.pdf").read_bytes()
+    assert placed_by_bookmarks(pdf)
+    fields = assert_each_field_over_its_block(pdf, "Jeanne Dupont", "Paul Martin")
+    assert fields["client_signature"]["page"] == fields["provider_signature"]["page"] + 1
