@@ -11,7 +11,7 @@ from typing import Any
 
 from . import __version__
 from .diagnostics import Diagnostic
-from .library.loader import Clause, Library
+from .library.spec import Clause, Library
 from .load.model import ClientFile
 from .domain.money import Computed
 from .domain.rates import Rates

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .load.fields import MAX_AMOUNT
-from .library.loader import ClauseSpec
+from .library.spec import ClauseSpec
 from .load.model import ClientFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -5,7 +5,8 @@ import zipfile
 import pytest
 
 from contratgen.build import prepare, render_document
-from contratgen.library.loader import SHIPPED, load_library, render_blocks
+from contratgen.library.loader import SHIPPED, load_library
+from contratgen.library.texts import render_blocks
 from contratgen.library.lint import default_params, sample_context
 from conftest import SAMPLES, docx_text
 
@@ -166,7 +167,7 @@ def test_the_english_form():
     # a consumer's document is in French (legal.consumer-language); the English model
     # form is the translation that may accompany it
     from contratgen.render.clauses import document_context
-    from contratgen.library.loader import render_blocks
+    from contratgen.library.texts import render_blocks
     prepared = prepare(SAMPLES / "quote-b2c.yaml")
     chosen = next(s for s in prepared.clauses if s.clause.id == "withdrawal")
     blocks = render_blocks(chosen.clause, "en", document_context(prepared), chosen.params,

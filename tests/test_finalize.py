@@ -21,15 +21,10 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 
-from contratgen.pdf.finalize import (
-    Annex,
-    AnchorNotFound,
-    AnnexUnreadable,
-    PdfMeta,
-    SignatureSlot,
-    finalize,
-    read_pdf_info,
-)
+from contratgen.pdf.annexes import Annex, AnnexUnreadable
+from contratgen.pdf.finalize import finalize, read_pdf_info
+from contratgen.pdf.metadata import PdfMeta
+from contratgen.pdf.signature_fields import AnchorNotFound, SignatureSlot
 from conftest import needs_libreoffice
 from fixtures.pdf.contract_docx import contract_docx
 from contratgen.pdf.workers import Converter

@@ -19,7 +19,7 @@ from lxml import etree
 
 from contratgen.cli import main
 from conftest import run_bounded
-from contratgen.library.loader import MAX_OUTPUT
+from contratgen.library.texts import MAX_OUTPUT
 from contratgen.library.sandbox import MAX_ITERATIONS, MAX_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent

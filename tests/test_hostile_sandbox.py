@@ -17,7 +17,8 @@ from conftest import run_bounded
 from contratgen.library.budget import MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_DIGITS, \
     MAX_ITERATIONS, MAX_SIZE
 from contratgen.cli import main
-from contratgen.library.loader import ClauseTextError, load_clause, render_text
+from contratgen.library.loader import load_clause
+from contratgen.library.texts import ClauseTextError, render_text
 from contratgen.library.lint import sample_context
 from hostile_files import client_with_template, docx_with
 

@@ -2,7 +2,8 @@
 file allows, and says what the law needs it to say."""
 import pytest
 
-from contratgen.library.loader import SHIPPED, load_library, render_blocks
+from contratgen.library.loader import SHIPPED, load_library
+from contratgen.library.texts import render_blocks
 from contratgen.library.lint import default_params, sample_context
 
 LIBRARY, _ = load_library([SHIPPED])

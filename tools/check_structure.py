@@ -34,10 +34,8 @@ OVERSIZE_MODULES = {
     "contratgen.build",  # to split: prepare / outputs / atomic writing
     "contratgen.batch",  # to split: inputs, executors, manifest, JUnit
     "contratgen.pdf.workers",  # to split: worker process / converter pool
-    "contratgen.pdf.finalize",  # to split: signature fields / metadata / annexes
     # over 400 on main once the round is merged (415 and 401 lines): to split
     "contratgen.render.docx",  # to split: template preparation / docx rendering / properties
-    "contratgen.library.loader",  # to split: clause spec / loader / clause text rendering
 }
 
 

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Build templates/letter.docx (contratgen remind) and templates/installment_agreement.docx.
 
+**An example, not the source.** The committed ``templates/*.docx`` are the templates:
+they are edited in Word or LibreOffice and checked by ``contratgen lint --templates
+templates`` (tests/test_templates_are_word_files.py), never compared with this script's
+output. Running it overwrites any edit made in Word since; it is kept to show how such a
+template can be made with python-docx (styles, a signature table with its bookmarks).
+
 They reuse the styles, page, header and table helpers of tools/make_templates.py, so the
 letters and the agreement look like the contract they follow. The .docx files are the
 source afterwards: edit them in Word or LibreOffice; this script is how they were made.
 
     python tools/make_collection_templates.py            # writes both templates
-    python tools/make_collection_templates.py --check    # fails if one is not up to date
+    python tools/make_collection_templates.py --check    # whether they are still this output
 
 Every fixed word is a ``labels.<key>`` of contratgen/data/labels.yaml or
 contratgen/data/collection_labels.yaml; the context is documented in docs/COLLECTION.md.

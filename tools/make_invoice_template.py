@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Build templates/invoice.docx, the layout of tranche invoices (contratgen invoice).
 
+**An example, not the source.** The committed ``templates/*.docx`` are the templates:
+they are edited in Word or LibreOffice and checked by ``contratgen lint --templates
+templates`` (tests/test_templates_are_word_files.py), never compared with this script's
+output. Running it overwrites any edit made in Word since; it is kept to show how such a
+template can be made with python-docx (styles, a signature table with its bookmarks).
+
 It reuses the styles, page, header and table helpers of tools/make_templates.py, so an
 invoice looks like the contract it follows. The .docx is the source afterwards: edit it
 in Word or LibreOffice; this script is how it was first made.
 
     python tools/make_invoice_template.py            # writes templates/invoice.docx
-    python tools/make_invoice_template.py --check    # fails if the file is not up to date
+    python tools/make_invoice_template.py --check    # whether the file is still this output
 
 Every fixed word is a ``labels.<key>`` of contratgen/data/labels.yaml or
 contratgen/data/invoice_labels.yaml; the context is documented in docs/INVOICING.md.

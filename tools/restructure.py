@@ -112,6 +112,20 @@ SYMBOLS = {
     # integrity split batch/: the dues command still imported these from the package
     ("batch", "display_path"): "batch.inputs",
     ("batch", "expand_inputs"): "batch.inputs",
+    # split (issue 11): library/loader.py → spec / loader / texts; pdf/finalize.py →
+    # metadata / signature_fields / annexes / reproducible (the new homes, under contratgen)
+    **{("library", name): "library.spec" for name in (
+        "Clause", "Library", "ClauseSpec", "ParamSpec", "ClauseAnnex", "ClauseChange",
+        "Bilingual", "coerce_param", "LANGS", "MAX_BOUND")},
+    **{("library", name): "library.texts" for name in (
+        "render_text", "render_blocks", "ClauseTextError", "ClauseEnvironment", "MAX_OUTPUT")},
+    **{("finalize", name): "pdf.metadata" for name in (
+        "PdfMeta", "PROVENANCE_KEY", "XMP_NAMESPACE", "PRODUCER")},
+    **{("finalize", name): "pdf.signature_fields" for name in (
+        "SignatureSlot", "AnchorNotFound", "NO_SIGNATURES", "FIELD_HEIGHT")},
+    ("finalize", "Annex"): "pdf.annexes",
+    ("finalize", "AnnexUnreadable"): "pdf.annexes",
+    ("finalize", "write_reproducibly"): "pdf.reproducible",
 }
 
 # Definitions that move out of a module into a new one (old module names): the rules learn

@@ -10,7 +10,7 @@ from typing import Sequence
 from ..render import docx as render
 from ..build import Options
 from ..diagnostics import ERROR, Diagnostic, ExternalError, UserError
-from ..library.loader import ClauseTextError, render_blocks
+from ..library.texts import ClauseTextError, render_blocks
 from ..render.template_lint import template_problems
 from . import LETTER_KIND
 from .letters import Letter, clause_id, letter_context
@@ -68,7 +68,9 @@ def render_letter(letter: Letter, options: Options = Options()) -> bytes:
 
 def letter_pdf(letter: Letter, docx: bytes, converter) -> bytes:
     """The PDF of a letter: converted, with metadata and provenance, no signature field."""
-    from ..pdf import finalize
+    from ..pdf.finalize import finalize
+    from ..pdf.metadata import PdfMeta
+    from ..pdf.signature_fields import NO_SIGNATURES
     from ..pdf.workers import ConversionFailed, ConverterMissing
     try:
         raw = converter.convert(docx, letter.stem)
@@ -79,11 +81,11 @@ def letter_pdf(letter: Letter, docx: bytes, converter) -> bytes:
                             f"failed: {exc}") from None
     client = letter.prepared.client
     title = f"{letter_context(letter)['letter']['title']} – {letter.number}"
-    meta = finalize.PdfMeta(title=title, author=client.provider.name,
-                            subject=f"{title} – {client.client.name}",
-                            keywords=f"letter {letter.level}", created=letter.on,
-                            provenance=provenance(letter))
-    return finalize.finalize(raw, meta, finalize.NO_SIGNATURES)
+    meta = PdfMeta(title=title, author=client.provider.name,
+                   subject=f"{title} – {client.client.name}",
+                   keywords=f"letter {letter.level}", created=letter.on,
+                   provenance=provenance(letter))
+    return finalize(raw, meta, NO_SIGNATURES)
 
 
 def letter_files(letter: Letter, formats: Sequence[str], converter=None,

@@ -18,7 +18,8 @@ from pypdf.generic import DecodedStreamObject, NameObject, TextStringObject
 
 from ..document import Prepared
 from ..diagnostics import ExternalError, UserError
-from ..pdf.finalize import PROVENANCE_KEY, write_reproducibly
+from ..pdf.metadata import PROVENANCE_KEY
+from ..pdf.reproducible import write_reproducibly
 from .document import invoice_context, provenance, xml_for
 from .plan import Invoice
 

@@ -8,7 +8,7 @@ reason its wording is what it is.
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from .loader import Clause
+from .spec import Clause
 
 
 def check_change_log(clause: Clause) -> list[Diagnostic]:

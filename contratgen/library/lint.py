@@ -26,8 +26,9 @@ from jinja2 import nodes
 from .changelog import change_log_lines, check_change_log
 from ..render.context import build_context
 from ..diagnostics import ERROR, WARNING, Diagnostic
-from .loader import LANGS, Clause, ClauseTextError, Library, _ENVS, clause_files, \
-    coerce_param, load_clause, render_blocks
+from .loader import clause_files, load_clause
+from .spec import LANGS, Clause, Library, coerce_param
+from .texts import ENVS, ClauseTextError, render_blocks
 from .markup import stray_asterisks
 from .noting import noted
 from ..load.model import ClientFile, Escrow, Insurance, Performance, parse_client
@@ -110,7 +111,7 @@ def _unsafe_names(text: str, lang: str) -> list[tuple[int, str]]:
     """Attribute or item names starting with '_' (``''.__class__``): injection attempts."""
     found = []
     try:
-        tree = _ENVS[lang].parse(text)
+        tree = ENVS[lang].parse(text)
         for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
             name = getattr(node, "attr", None) or getattr(node, "name", None)
             if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):

@@ -13,8 +13,10 @@ so a ``kill -9`` of a batch leaves no LibreOffice behind. ``soffice`` itself get
 
 def export_filter(pdfa: bool) -> dict:
     """LibreOffice's PDF export options: always tagged (structure and /Lang for screen
-    readers), PDF/A-2b on request."""
-    return {"UseTaggedPDF": True, **({"SelectPdfVersion": 2} if pdfa else {})}
+    readers), the template's Word bookmarks as named destinations (where the signature
+    fields go: ``provider_signature``, ``client_signature``), PDF/A-2b on request."""
+    return {"UseTaggedPDF": True, "ExportBookmarksToPDFDestination": True,
+            **({"SelectPdfVersion": 2} if pdfa else {})}
 
 
 def cli_export(pdfa: bool) -> str:

@@ -6,7 +6,7 @@ from . import front, docx as render
 from .context import build_context
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..document import Prepared, SelectedClause
-from ..library.loader import ClauseTextError, render_blocks
+from ..library.texts import ClauseTextError, render_blocks
 
 
 def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,

@@ -29,6 +29,8 @@ REQUIRED_SLOTS = {("contract", "articles"), ("installment_agreement", "articles"
                   ("letter", "body")}
 STYLES = ("Heading1", "Heading2", "ListBullet")   # what the object, articles and annexes use
 ANCHOR_LABEL = "agreed"                  # "Bon pour accord": one per signature block
+# Word bookmarks where the PDF's signature fields go (named as the fields; pdf/signature_places)
+SIGNATURE_BOOKMARKS = ("provider_signature", "client_signature")
 _SPACES = re.compile(r"\s+")
 
 
@@ -70,7 +72,25 @@ def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
         found.append(Diagnostic(where, 0, 0, WARNING, "no signature block: '{{ labels.agreed }}' "
                                 "(\"Bon pour accord\") marks where each signature field goes",
                                 "template.signature"))
+    if kind not in ("invoice", "letter"):
+        found += _bookmarks(template)
     return found
+
+
+def _bookmarks(template: PreparedTemplate) -> list[Diagnostic]:
+    """A signed document's template should carry a bookmark per signature field; without
+    it the PDF step falls back to finding the "Bon pour accord" lines in the PDF text."""
+    data = dict(template.entries).get("word/document.xml")
+    names = set()
+    if data is not None:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        names = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
+    return [Diagnostic(f"{template.path}:word/document.xml", 0, 0, WARNING,
+                       f"no bookmark '{name}': the PDF's signature field is placed by the "
+                       "text fallback (the \"Bon pour accord\" line, provider left, client "
+                       "right); add the bookmark in the empty paragraph where the signature "
+                       "goes (Insert > Bookmark, see docs/TEMPLATES.md)", "template.bookmark")
+            for name in SIGNATURE_BOOKMARKS if name not in names]
 
 
 def _paragraphs(template: PreparedTemplate, part: str) -> list[str]:

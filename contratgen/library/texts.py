@@ -1,0 +1,142 @@
+"""Clause texts rendered: a clause's text is a Jinja template run in the sandbox with
+strict undefined variables, so a misspelt name is an error that points into the YAML
+file, never a blank in a signed contract.
+"""
+from __future__ import annotations
+
+import traceback
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Mapping
+
+import jinja2
+
+from ..domain import formatting
+from ..load.fields import FORBIDDEN
+from . import markup
+from .noting import NotingUndefined
+from .sandbox import BoundedSandbox, budget
+from .spec import LANGS, Clause
+
+MAX_OUTPUT = 100_000  # characters a clause may render to
+
+
+def _defined(value: Any) -> Any:
+    """``{{ amout|money }}``: say that ``amout`` is undefined, not that it is no number."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
+def _as_literal_text(value: Any) -> Any:
+    return markup.literal(value) if isinstance(value, str) else value
+
+
+class ClauseEnvironment(BoundedSandbox):
+    """The sandbox clause texts run in: strict undefined, bounded work and output."""
+
+    def __init__(self, lang: str):
+        # what {{ … }} prints is data, never markup: "**Martin**" in a client's name is
+        # printed with its asterisks (the lawyer's own text keeps its markup)
+        super().__init__(autoescape=False, keep_trailing_newline=False,
+                         finalize=_as_literal_text)
+        self.lang = lang
+        self.filters["money"] = lambda v: formatting.money(Decimal(_defined(v)), lang)
+        self.filters["percent"] = lambda v: formatting.percent(Decimal(_defined(v)), lang)
+        self.filters["date"] = lambda v: formatting.date(_defined(v), lang)
+        self.filters["number"] = lambda v: formatting.number(_defined(v), lang)
+
+
+ENVS = {lang: ClauseEnvironment(lang) for lang in LANGS}
+# lint's: an undefined name is noted and the render goes on (see noting.py)
+_NOTING_ENVS = {lang: ClauseEnvironment(lang) for lang in LANGS}
+for _env in _NOTING_ENVS.values():
+    _env.undefined = NotingUndefined
+
+
+class ClauseTextError(Exception):
+    def __init__(self, message: str, line: int | None, needle: str | None = None):
+        super().__init__(message)
+        self.line, self.needle = line, needle
+
+
+@lru_cache(maxsize=512)
+def _compile(lang: str, text: str, filename: str, noting: bool = False) -> jinja2.Template:
+    env = (_NOTING_ENVS if noting else ENVS)[lang]
+    try:
+        code = env.compile(text, name=filename, filename=filename)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
+    except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+        raise ClauseTextError("the text's tags are nested too deeply", None) from None
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def _template_line(exc: BaseException, filename: str) -> int | None:
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == filename:
+            line = lineno
+    return line
+
+
+def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
+                part: str = "text", noting: bool = False) -> str:
+    """The clause text (or its annex text) for ``context``; raises
+    :class:`ClauseTextError` with its line. ``noting`` (lint): undefined names are noted
+    (:func:`contratgen.library.noting.noted`) instead of raised."""
+    source = clause.spec.text[lang] if part == "text" else clause.spec.annex.text[lang]
+    filename = f"<clause {clause.id} {part} {lang}>"
+    template = _compile(lang, source, filename, noting)
+    out: list[str] = []
+    size = 0
+    try:
+        with budget():
+            for chunk in template.generate(context):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise ClauseTextError(f"the text renders to more than {MAX_OUTPUT} "
+                                          "characters", None)
+                out.append(chunk)
+    except ClauseTextError:
+        raise
+    except jinja2.UndefinedError as exc:
+        name = _undefined_name(exc.message or "")
+        raise ClauseTextError(f"undefined variable: {exc.message}",
+                              _template_line(exc, filename), name) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise ClauseTextError(f"refused by the sandbox: {exc}",
+                              _template_line(exc, filename)) from None
+    except MemoryError:
+        raise ClauseTextError("the text needs too much memory", None) from None
+    except (TypeError, ValueError, ArithmeticError, RecursionError,
+            jinja2.TemplateError) as exc:
+        raise ClauseTextError(f"cannot render: {exc}", _template_line(exc, filename)) from None
+    text = "".join(out)
+    bad = FORBIDDEN.search(text)
+    if bad:  # e.g. "{{ '\\ud800' }}": XML cannot hold it, Word would not open the file
+        raise ClauseTextError(f"the text renders a forbidden character "
+                              f"(U+{ord(bad.group()):04X})", None)
+    return text
+
+
+def _undefined_name(message: str) -> str | None:
+    # "'dict object' has no attribute 'nmae'" or "'foo' is undefined"
+    parts = message.split("'")
+    if "has no attribute" in message and len(parts) >= 4:
+        return parts[-2]
+    if message.endswith("is undefined") and len(parts) >= 2:
+        return parts[1]
+    return None
+
+
+def render_blocks(clause: Clause, lang: str, context: Mapping[str, Any],
+                  params: Mapping[str, Any], part: str = "text",
+                  noting: bool = False) -> tuple[markup.Block, ...]:
+    """The clause's text (``part="text"``) or its annex page (``part="annex"``) as
+    paragraphs of runs."""
+    scope = dict(context)
+    scope.update(params)
+    scope["params"] = dict(params)
+    text = render_text(clause, lang, scope, part, noting)
+    return markup.parse(text, bold=clause.spec.conspicuous and part == "text")
