@@ -22,7 +22,8 @@ from typing import Iterator
 from ..build import Options
 from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError, print_diagnostics
-from ..output import name_key, remove_stale_temporaries, write_atomic, write_outputs
+from ..output import name_key, remove_stale_temporaries, synced_at_end, write_atomic, \
+    write_outputs
 from ..load.source import load_bytes
 from .executors import ClusterLost, WorkersFailed, executor
 from .inputs import BatchConfig, current_key, expand_inputs, parse_shard, shard_of, \
@@ -202,7 +203,10 @@ def run_batch(config: BatchConfig) -> int:
         batch = Batch(config, inputs)
         batch.start()
         try:
-            _run(config, inputs, previous, batch)
+            # outputs renamed into place one by one, flushed together at the end; the
+            # final manifest is written (and flushed) only after them
+            with synced_at_end():
+                _run(config, inputs, previous, batch)
             batch.status = "complete"
         finally:
             batch.progress.close()
