@@ -28,7 +28,7 @@ from .domain.rates import Rates, RatesTable, rates_for
 from .output import name_key, remove_stale_temporaries, safe_name, write_atomic, \
     write_files, write_outputs  # noqa: F401 - the pipeline's outputs, re-exported
 from .load.salvage import Partial, parse_partial
-from .load.source import Source
+from .load.source import Source, load_bytes, read_file
 from .render.template_lint import template_problems
 from .render.clauses import clause_articles, document_context
 
@@ -45,10 +45,9 @@ class Options:
 # --- stages ------------------------------------------------------------------------------
 
 def load(path: Path) -> tuple[Source, str]:
-    from .load.source import load_file
-    source = load_file(path, str(path))
-    raw = path.read_bytes()
-    return source, hashlib.sha256(raw).hexdigest()
+    """The parsed file and the SHA-256 of the very bytes parsed (one read)."""
+    raw = read_file(path, str(path))
+    return load_bytes(raw, str(path)), hashlib.sha256(raw).hexdigest()
 
 
 def _within(base: Path, target: Path) -> bool:
