@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from . import __version__
-from .pdf import annex_guard
 from .render import front, docx as render
 from .collection.agreement import document_extra, with_agreement_clauses
 from .date_guard import check_dates
@@ -99,6 +98,9 @@ def template_for(client: ClientFile, source: Source, options: Options) -> Path:
 
 def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
         tuple[Path, ...], list[Diagnostic]]:
+    if not client.annexes:   # no PDF to vet: the PDF stage (pypdf) is not even imported
+        return (), []
+    from .pdf import annex_guard
     paths, diags = [], []
     if len(client.annexes) > annex_guard.MAX_ANNEXES:
         return (), [source.diagnostic(("annexes",), f"{len(client.annexes)} annexes (the limit "
@@ -322,7 +324,7 @@ def _in_client_file(client: ClientFile, source: Source, exc: UserError) -> UserE
 
 def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> bytes:
     """Convert with LibreOffice, then add signature fields, metadata, provenance, annexes."""
-    from .pdf import finalize
+    from .pdf import annex_guard, finalize
     from .render.context import document_title, labels
     from .diagnostics import ExternalError
     from .pdf.workers import ConversionFailed, ConverterMissing
