@@ -8,14 +8,15 @@ and one zip write, with timestamps from ``document.date`` so the bytes are repro
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import jinja2
-from docxtpl import DocxTemplate
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic, ERROR, UserError
@@ -23,6 +24,7 @@ from ..library.markup import LINE_BREAK, Block
 from ..load.fields import FORBIDDEN as _FORBIDDEN
 from ..resources import shipped
 from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
+from . import template_cache
 from .template_guard import TemplateRefused, check_rendered, read_package
 from .xml_escape import escape
 # the package and its properties, re-exported: callers name them render.DocProperties …
@@ -88,34 +90,59 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
         entries = read_package(source)
     except TemplateRefused as exc:
         raise _template_error(source, str(exc), exc.code) from None
-    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
-    compiled, sources = {}, {}
-    for name, data in entries:
-        if not _RENDERED_PART.match(name):
-            continue
-        xml = data.decode("utf-8")   # checked by read_package
-        if "{{" not in xml and "{%" not in xml:
-            continue
-        xml = DocxTemplate.patch_xml(patcher, xml)
-        # docxtpl unescapes &lt; &gt; inside tags, not what LibreOffice writes when it
-        # saves a template: {{ a == &apos;b&apos; }} must read {{ a == 'b' }}
-        xml = _TAG_BODY.sub(lambda m: m.group(0).replace("&apos;", "'").replace(
-            "&quot;", '"').replace("&amp;", "&"), xml)
-        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
-        # docxtpl's escapes for a literal "{{" in a template, resolved here in the source,
-        # so that a client's name containing "{_{" is printed as written
-        for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-            xml = xml.replace(escaped, "{{ '" + literal + "' }}")
+    parts = [(name, data) for name, data in entries if _RENDERED_PART.match(name)
+             and (b"{{" in data or b"{%" in data)]
+    key = template_cache.key_of(parts, _prepare_salt())
+    cached = template_cache.load(key)
+    if cached is not None and set(cached) == {name for name, _ in parts}:
+        env_globals = _ENV.make_globals(None)
+        compiled = {name: _ENV.template_class.from_code(_ENV, code, env_globals, None)
+                    for name, (_, code) in cached.items()}
+        sources = {name: text for name, (text, _) in cached.items()}
+        return PreparedTemplate(source, entries, compiled, sources)
+    compiled, sources, codes = {}, {}, {}
+    for name, data in parts:
+        xml = _patched(data.decode("utf-8"))   # UTF-8: checked by read_package
         sources[name] = xml
         try:
-            compiled[name] = _ENV.from_string(xml)
+            codes[name] = _ENV.compile(xml)
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
                 from None
         except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
             raise _template_error(source, f"{name}: the template's tags are nested too "
                                           "deeply", "template.too-deep") from None
+        compiled[name] = _ENV.template_class.from_code(_ENV, codes[name],
+                                                       _ENV.make_globals(None), None)
+    template_cache.store(key, {name: (sources[name], codes[name]) for name in sources})
     return PreparedTemplate(source, entries, compiled, sources)
+
+
+def _patched(xml: str) -> str:
+    """A part's XML as Jinja source: docxtpl's ``patch_xml`` (tags split over runs
+    joined, ``{%p %}`` …), entities inside tags and docxtpl's literal escapes resolved."""
+    from docxtpl import DocxTemplate   # imported only when a template is not cached
+    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
+    xml = DocxTemplate.patch_xml(patcher, xml)
+    # docxtpl unescapes &lt; &gt; inside tags, not what LibreOffice writes when it
+    # saves a template: {{ a == &apos;b&apos; }} must read {{ a == 'b' }}
+    xml = _TAG_BODY.sub(lambda m: m.group(0).replace("&apos;", "'").replace(
+        "&quot;", '"').replace("&amp;", "&"), xml)
+    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
+    # docxtpl's escapes for a literal "{{" in a template, resolved here in the source,
+    # so that a client's name containing "{_{" is printed as written
+    for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        xml = xml.replace(escaped, "{{ '" + literal + "' }}")
+    return xml
+
+
+def _prepare_salt() -> str:
+    """What the cached code depends on besides the template and the versions: the code
+    that cleans and compiles it, and the sandbox it compiles for (their source bytes)."""
+    digest = hashlib.sha256()
+    for module in (__name__, BoundedSandbox.__module__):
+        digest.update(Path(sys.modules[module].__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def prepare_template(path: Path) -> PreparedTemplate:
