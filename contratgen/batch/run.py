@@ -26,8 +26,8 @@ from ..output import name_key, remove_stale_temporaries, synced_at_end, write_at
     write_outputs
 from ..load.source import load_bytes
 from .executors import ClusterLost, WorkersFailed, executor
-from .inputs import BatchConfig, current_key, expand_inputs, parse_shard, shard_of, \
-    up_to_date
+from .inputs import BatchConfig, current_key, expand_inputs, forget_digests, parse_shard, \
+    shard_of, up_to_date
 from .jobs import Job, Result
 from .manifest import MANIFEST, Journal, folder_lock, header, junit_chunks, \
     manifest_chunks, previous_entries
@@ -190,6 +190,7 @@ def run_batch(config: BatchConfig) -> int:
     every other one is still written unless --fail-fast) or 3 (LibreOffice or the Dask
     cluster failed, or another batch holds the folder)."""
     shard = parse_shard(config.shard)
+    forget_digests()   # the library, templates and data as they are for this batch
     if config.jobs < 1:
         raise ValueError("-j must be at least 1")
     inputs = expand_inputs(config.inputs)
