@@ -257,6 +257,7 @@ class Converter:
         self._available = threading.Condition()
         self._jobs = 0
         self._closed = False
+        self._starting: list[threading.Thread] = []   # warm_up's
         self._finalizer = weakref.finalize(self, _shutdown, self._all, self._tmp)
 
     def __enter__(self) -> Converter:
@@ -320,10 +321,33 @@ class Converter:
         with self._available:
             return [w.soffice_pid for w in self._all if w.soffice_pid is not None]
 
+    def warm_up(self) -> None:
+        """Start every LibreOffice now, in the background, while the caller prepares its
+        first documents (a conversion waits for the worker it needs, not for all)."""
+        if self.engine != "uno":
+            return
+        for _ in range(self.workers - len(self._all)):
+            worker = self._acquire()
+            thread = threading.Thread(target=self._start_idle, args=(worker,), daemon=True,
+                                      name="contratgen-pdf-start")
+            self._starting.append(thread)
+            thread.start()
+
+    def _start_idle(self, worker: _Worker) -> None:
+        try:
+            if worker.process is None:
+                worker._start()
+        except Exception:   # noqa: BLE001 - the first conversion starts it again, and reports
+            worker.kill()
+        finally:
+            self._release(worker)
+
     def close(self) -> None:
         """Stop every worker and remove every temporary file."""
         with self._available:
             self._closed = True
+        for thread in self._starting:   # a LibreOffice still starting is stopped too
+            thread.join()
         self._finalizer()
 
     def _acquire(self) -> _Worker:
