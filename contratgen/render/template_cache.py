@@ -14,6 +14,7 @@ import hashlib
 import marshal
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -68,7 +69,7 @@ def store(key: str, parts: dict) -> None:
     if folder is None:
         return
     target = folder / f"{key}.marshal"
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(marshal.dumps(parts))
