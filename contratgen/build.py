@@ -7,28 +7,25 @@ load → validate → compute → select clauses → check → render → (conve
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
-from . import __version__
-from .pdf import annex_guard
 from .render import front, docx as render
 from .collection.agreement import document_extra, with_agreement_clauses
 from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .document import Prepared, SelectedClause
 from .render.i18n import phrase
-from .library.loader import SHIPPED, Clause, ClauseTextError, Library, coerce_param, load_library, \
-    render_blocks
+from .library.loader import SHIPPED, load_library
+from .library.spec import Clause, Library, coerce_param
 from .load.model import ClientFile, Tranche as TrancheInput
 from .domain.money import Computed, ScheduleError, compute
-from .domain.rates import Rates, RatesTable, rates_for
-from .output import name_key, remove_stale_temporaries, safe_name, write_atomic, \
-    write_files, write_outputs  # noqa: F401 - the pipeline's outputs, re-exported
+from .domain.rates import RatesTable, rates_for
+from .output import name_key, safe_name, write_outputs
 from .load.salvage import Partial, parse_partial
-from .load.source import Source
+from .load.source import Source, load_bytes, read_file
 from .render.template_lint import template_problems
 from .render.clauses import clause_articles, document_context
 
@@ -45,10 +42,9 @@ class Options:
 # --- stages ------------------------------------------------------------------------------
 
 def load(path: Path) -> tuple[Source, str]:
-    from .load.source import load_file
-    source = load_file(path, str(path))
-    raw = path.read_bytes()
-    return source, hashlib.sha256(raw).hexdigest()
+    """The parsed file and the SHA-256 of the very bytes parsed (one read)."""
+    raw = read_file(path, str(path))
+    return load_bytes(raw, str(path)), hashlib.sha256(raw).hexdigest()
 
 
 def _within(base: Path, target: Path) -> bool:
@@ -100,6 +96,9 @@ def template_for(client: ClientFile, source: Source, options: Options) -> Path:
 
 def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
         tuple[Path, ...], list[Diagnostic]]:
+    if not client.annexes:   # no PDF to vet: the PDF stage (pypdf) is not even imported
+        return (), []
+    from .pdf import annex_guard
     paths, diags = [], []
     if len(client.annexes) > annex_guard.MAX_ANNEXES:
         return (), [source.diagnostic(("annexes",), f"{len(client.annexes)} annexes (the limit "
@@ -323,7 +322,7 @@ def _in_client_file(client: ClientFile, source: Source, exc: UserError) -> UserE
 
 def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> bytes:
     """Convert with LibreOffice, then add signature fields, metadata, provenance, annexes."""
-    from .pdf import finalize
+    from .pdf import annex_guard, annexes as pdf_annexes, finalize, metadata, signature_fields
     from .render.context import document_title, labels
     from .diagnostics import ExternalError
     from .pdf.workers import ConversionFailed, ConverterMissing
@@ -335,12 +334,12 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
         raise ExternalError(f"{prepared.path}: PDF conversion failed: {exc}") from None
     doc, lang = prepared.client.document, prepared.lang
     anchor = labels(lang)["agreed"]
-    slots = [finalize.SignatureSlot("provider_signature", anchor, "left"),
-             finalize.SignatureSlot("client_signature", anchor, "right")]
-    annexes = [finalize.Annex(a.title, path)
+    slots = [signature_fields.SignatureSlot("provider_signature", anchor, "left"),
+             signature_fields.SignatureSlot("client_signature", anchor, "right")]
+    annexes = [pdf_annexes.Annex(a.title, path)
                for a, path in zip(prepared.client.annexes, prepared.annexes)]
     title = document_title(prepared.client, lang)
-    meta = finalize.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
+    meta = metadata.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
                             subject=f"{title} — {prepared.client.client.name}",
                             keywords=" ".join(s.clause.id for s in prepared.clauses),
                             created=doc.date, provenance=prepared.provenance(),
@@ -352,10 +351,10 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
             code) for i, message, code in vetted])
     try:
         return finalize.finalize(raw, meta, slots, annexes, pdfa=pdfa)
-    except finalize.AnchorNotFound as exc:
+    except signature_fields.AnchorNotFound as exc:
         raise UserError([Diagnostic(str(prepared.template), 0, 0, ERROR, str(exc),
                                     "template.signature")]) from None
-    except finalize.AnnexUnreadable as exc:
+    except pdf_annexes.AnnexUnreadable as exc:
         index = next((i for i, p in enumerate(prepared.annexes) if str(p) in str(exc)), None)
         where = ("annexes", index, "path") if index is not None else ("annexes",)
         raise UserError([prepared.source.diagnostic(where, str(exc), "annexes.unreadable")]) \

@@ -94,6 +94,8 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
     from ..pdf.workers import ConversionFailed, ConverterMissing
     pdf = "pdf" in config.formats
     converter = _new_converter(config.jobs, config.pdfa) if pdf else None
+    if converter is not None:
+        converter.warm_up()   # LibreOffice starts while the pool renders the first DOCX
     leftovers.remove_dead_runs()   # what batches killed before us left
     # the forkserver's socket folder (pymp-…) is named by multiprocessing: record it, so
     # a later run removes it if this one is killed

@@ -116,8 +116,28 @@ def _file_digest(path: Path | str, stat: os.stat_result | None = None) -> str:
     return digest
 
 
+_FOLDERS: dict[str, str] = {}   # folder → digest, for the batch running in this process
+
+
+def forget_digests() -> None:
+    """A new batch: folders are hashed again (once each, at their first use)."""
+    with _DIGESTS_LOCK:
+        _FOLDERS.clear()
+
+
 def _dir_digest(directory: Path | str) -> str:
-    """One hash for the *.yaml files of a folder (names and contents)."""
+    """One hash for the *.yaml files of a folder (names and contents), once per batch."""
+    name = os.fspath(directory)
+    with _DIGESTS_LOCK:
+        known = _FOLDERS.get(name)
+    if known is None:
+        known = _hash_folder(directory)
+        with _DIGESTS_LOCK:
+            _FOLDERS[name] = known
+    return known
+
+
+def _hash_folder(directory: Path | str) -> str:
     try:
         entries = sorted((e.name, e.path, e.stat()) for e in os.scandir(directory)
                          if e.name.endswith(".yaml") and e.is_file())

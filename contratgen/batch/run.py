@@ -22,11 +22,12 @@ from typing import Iterator, Optional
 from ..build import Options
 from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError, print_diagnostics
-from ..output import name_key, remove_stale_temporaries, write_atomic, write_outputs
+from ..output import name_key, remove_stale_temporaries, synced_at_end, write_atomic, \
+    write_outputs
 from ..load.source import load_bytes
 from .executors import ClusterLost, WorkersFailed, executor
-from .inputs import BatchConfig, current_key, expand_inputs, parse_shard, shard_of, \
-    up_to_date
+from .inputs import BatchConfig, current_key, expand_inputs, forget_digests, parse_shard, \
+    shard_of, up_to_date
 from .jobs import Job, Result
 from .manifest import MANIFEST, Journal, folder_lock, header, junit_chunks, \
     manifest_chunks, previous_entries
@@ -211,6 +212,7 @@ def run_batch(config: BatchConfig, kind: Optional[Documents] = None) -> int:
     cluster failed, or another batch holds the folder)."""
     kind = kind or Documents()
     shard = parse_shard(config.shard)
+    forget_digests()   # the library, templates and data as they are for this batch
     if config.jobs < 1:
         raise ValueError("-j must be at least 1")
     inputs = expand_inputs(config.inputs)
@@ -225,7 +227,10 @@ def run_batch(config: BatchConfig, kind: Optional[Documents] = None) -> int:
         batch = kind.new_batch(config, inputs)
         batch.start()
         try:
-            _run(config, inputs, previous, batch, kind)
+            # outputs renamed into place one by one, flushed together at the end; the
+            # final manifest is written (and flushed) only after them
+            with synced_at_end():
+                _run(config, inputs, previous, batch, kind)
             batch.status = "complete"
         finally:
             batch.progress.close()

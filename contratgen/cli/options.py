@@ -8,6 +8,8 @@ from .errors import Failed
 
 def resolve_formats(fmt: str | None) -> tuple[str, ...]:
     """``--format`` defaults to both when LibreOffice is there, else docx (said once)."""
+    if fmt == "docx":   # no need to look for LibreOffice (nor import the PDF stage)
+        return ("docx",)
     from ..pdf.workers import find_soffice
     if fmt is None:
         if find_soffice():

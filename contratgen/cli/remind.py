@@ -42,7 +42,8 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
            allow_outside_paths):
     """Write the letter of LEVEL for invoice NUMBER of FILE into
     <NUMBER>-<LEVEL>.docx / .pdf."""
-    from ..build import Options, write_files
+    from ..build import Options
+    from ..output import write_files
     from ..output import remove_stale_temporaries, safe_name
     from .errors import Failed
     from .options import resolve_formats

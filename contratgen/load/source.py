@@ -112,8 +112,14 @@ class Source:
 
 def load_file(path: str | Path, display: str | None = None) -> Source:
     """Read and parse a YAML file; any problem is a located :class:`UserError`."""
-    path = Path(path)
     name = display or str(path)
+    return load_bytes(read_file(path, name), name)
+
+
+def read_file(path: str | Path, name: str) -> bytes:
+    """The bytes of a client file (at most one byte over the limit); a located
+    :class:`UserError` when it cannot be read."""
+    path = Path(path)
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -129,7 +135,7 @@ def load_file(path: str | Path, display: str | None = None) -> Source:
     except OSError as exc:
         raise UserError([Diagnostic(name, 0, 0, ERROR, f"cannot read: {exc.strerror}",
                                     "io.unreadable")]) from None
-    return load_bytes(raw, name)
+    return raw
 
 
 def load_bytes(raw: bytes, name: str) -> Source:
@@ -137,6 +143,54 @@ def load_bytes(raw: bytes, name: str) -> Source:
         raise UserError([Diagnostic(name, 1, 1, ERROR, f"file is larger than the limit of "
                                     f"{MAX_FILE_BYTES} bytes", "yaml.too-large")])
     text = _decode(raw, name)
+    node = _compose_small(text)
+    if node is None:
+        node = _compose_checked(text, name)
+    return _Converter(name).source(node)
+
+
+# A text this short cannot hold MAX_NODES events (each event takes at least one of its
+# characters, or an indicator's), and with lines this short and this few flow brackets,
+# libyaml's recursive composer cannot nest deep enough to hurt the C stack.
+_SMALL_TEXT, _SMALL_LINE, _SMALL_BRACKETS = 12_000, 400, 200
+
+
+def _compose_small(text: str) -> yaml.Node | None:
+    """One parse instead of two for an ordinary client file: compose directly, then check
+    the nesting on the nodes. None whenever the careful path must decide (a long or odd
+    text, any YAML error, nesting over the limit), so its diagnostics stay exactly its own."""
+    if len(text) > _SMALL_TEXT or text.count("[") + text.count("{") > _SMALL_BRACKETS or \
+            max(map(len, text.split("\n"))) > _SMALL_LINE:
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if node is None or _too_deep(node):
+        return None
+    return node
+
+
+def _too_deep(root: yaml.Node) -> bool:
+    """Whether collections nest beyond MAX_DEPTH, counted as the event stream counts them
+    (an alias is one event: the node it names is not walked again)."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return True
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [child for pair in node.value for child in pair]
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _compose_checked(text: str, name: str) -> yaml.Node:
+    """The careful path: the event stream is checked (depth, size) before composing."""
     try:
         _check_shape(text, name)
         node = yaml.compose(text, Loader=_Loader)
@@ -174,7 +228,7 @@ def load_bytes(raw: bytes, name: str) -> Source:
                                     f"{MAX_DEPTH})", "yaml.too-deep")]) from None
     if node is None:
         raise UserError([Diagnostic(name, 1, 1, ERROR, "the file is empty", "yaml.empty")])
-    return _Converter(name).source(node)
+    return node
 
 
 def _too_deep_at(text: str, end: int) -> int | None:

@@ -26,7 +26,6 @@ Nothing else in contratgen starts processes or knows about UNO.
 from __future__ import annotations
 
 import collections
-import functools
 import json
 import os
 import queue
@@ -44,15 +43,10 @@ from ..lifeline import die_with_parent
 from ..leftovers import office_sockets, pipe_name, remove_dead_runs, run_prefix
 from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
 from .office_profile import lock_down
+from .soffice import find_soffice, find_uno_python, is_executable as _is_executable  # noqa: F401
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 
-_SOFFICE_CANDIDATES = (
-    "/usr/bin/soffice",
-    "/usr/lib/libreoffice/program/soffice",
-    "/opt/libreoffice/program/soffice",
-    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-)
 _STARTUP_TIMEOUT = 60.0  # a cold start with a fresh profile takes 1-3 s
 _LOG_TAIL = 300  # characters of a worker's stderr quoted in an error
 
@@ -70,49 +64,6 @@ class ConversionFailed(Exception):
 
 class _WorkerFailure(Exception):
     """A single attempt failed; the worker is no longer trusted."""
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice executable: $CONTRATGEN_SOFFICE, then PATH, then usual places."""
-    explicit = os.environ.get("CONTRATGEN_SOFFICE")
-    if explicit:
-        return explicit if _is_executable(explicit) else None
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return next((c for c in _SOFFICE_CANDIDATES if _is_executable(c)), None)
-
-
-def _is_executable(path: str) -> bool:
-    return os.path.isfile(path) and os.access(path, os.X_OK)
-
-
-@functools.lru_cache(maxsize=8)
-def find_uno_python(soffice: str) -> str | None:
-    """A Python interpreter that can ``import uno`` for this LibreOffice, if any."""
-    program_dir = Path(os.path.realpath(soffice)).parent
-    candidates = [
-        os.environ.get("CONTRATGEN_UNO_PYTHON"),
-        str(program_dir / "python"),  # bundled on Windows and macOS builds
-        "/usr/bin/python3",  # Debian/Ubuntu python3-uno
-        shutil.which("python3"),
-    ]
-    for python in dict.fromkeys(c for c in candidates if c):
-        if not _is_executable(python):
-            continue
-        try:
-            probe = subprocess.run(
-                [python, "-I", "-c", "import uno"],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=30,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if probe.returncode == 0:
-            return python
-    return None
 
 
 class _Worker:
@@ -306,6 +257,7 @@ class Converter:
         self._available = threading.Condition()
         self._jobs = 0
         self._closed = False
+        self._starting: list[threading.Thread] = []   # warm_up's
         self._finalizer = weakref.finalize(self, _shutdown, self._all, self._tmp)
 
     def __enter__(self) -> Converter:
@@ -369,10 +321,33 @@ class Converter:
         with self._available:
             return [w.soffice_pid for w in self._all if w.soffice_pid is not None]
 
+    def warm_up(self) -> None:
+        """Start every LibreOffice now, in the background, while the caller prepares its
+        first documents (a conversion waits for the worker it needs, not for all)."""
+        if self.engine != "uno":
+            return
+        for _ in range(self.workers - len(self._all)):
+            worker = self._acquire()
+            thread = threading.Thread(target=self._start_idle, args=(worker,), daemon=True,
+                                      name="contratgen-pdf-start")
+            self._starting.append(thread)
+            thread.start()
+
+    def _start_idle(self, worker: _Worker) -> None:
+        try:
+            if worker.process is None:
+                worker._start()
+        except Exception:   # noqa: BLE001 - the first conversion starts it again, and reports
+            worker.kill()
+        finally:
+            self._release(worker)
+
     def close(self) -> None:
         """Stop every worker and remove every temporary file."""
         with self._available:
             self._closed = True
+        for thread in self._starting:   # a LibreOffice still starting is stopped too
+            thread.join()
         self._finalizer()
 
     def _acquire(self) -> _Worker:

@@ -8,21 +8,15 @@ and one zip write, with timestamps from ``document.date`` so the bytes are repro
 """
 from __future__ import annotations
 
-import datetime
-import io
-import json
+import hashlib
 import re
-import struct
-import zipfile
-import zlib
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 import jinja2
-from docxtpl import DocxTemplate
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic, ERROR, UserError
@@ -30,15 +24,16 @@ from ..library.markup import LINE_BREAK, Block
 from ..load.fields import FORBIDDEN as _FORBIDDEN
 from ..resources import shipped
 from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
-from .template_guard import TemplateRefused, check_rendered, parse_xml, read_package
+from . import template_cache
+from .template_guard import TemplateRefused, check_rendered, read_package
+from .xml_escape import escape
+# the package and its properties, re-exported: callers name them render.DocProperties …
+from .package import MAX_PROPERTY, DocProperties, language_tag, package, \
+    provenance_properties, provenance_text, read_properties, split_property  # noqa: F401
 
 SHIPPED_TEMPLATES = shipped("templates")
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_BODY = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
-_CUSTOM_PROPS = "docProps/custom.xml"
-_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-               "custom-properties")
 
 
 _NEWLINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -95,34 +90,59 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
         entries = read_package(source)
     except TemplateRefused as exc:
         raise _template_error(source, str(exc), exc.code) from None
-    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
-    compiled, sources = {}, {}
-    for name, data in entries:
-        if not _RENDERED_PART.match(name):
-            continue
-        xml = data.decode("utf-8")   # checked by read_package
-        if "{{" not in xml and "{%" not in xml:
-            continue
-        xml = DocxTemplate.patch_xml(patcher, xml)
-        # docxtpl unescapes &lt; &gt; inside tags, not what LibreOffice writes when it
-        # saves a template: {{ a == &apos;b&apos; }} must read {{ a == 'b' }}
-        xml = _TAG_BODY.sub(lambda m: m.group(0).replace("&apos;", "'").replace(
-            "&quot;", '"').replace("&amp;", "&"), xml)
-        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
-        # docxtpl's escapes for a literal "{{" in a template, resolved here in the source,
-        # so that a client's name containing "{_{" is printed as written
-        for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-            xml = xml.replace(escaped, "{{ '" + literal + "' }}")
+    parts = [(name, data) for name, data in entries if _RENDERED_PART.match(name)
+             and (b"{{" in data or b"{%" in data)]
+    key = template_cache.key_of(parts, _prepare_salt())
+    cached = template_cache.load(key)
+    if cached is not None and set(cached) == {name for name, _ in parts}:
+        env_globals = _ENV.make_globals(None)
+        compiled = {name: _ENV.template_class.from_code(_ENV, code, env_globals, None)
+                    for name, (_, code) in cached.items()}
+        sources = {name: text for name, (text, _) in cached.items()}
+        return PreparedTemplate(source, entries, compiled, sources)
+    compiled, sources, codes = {}, {}, {}
+    for name, data in parts:
+        xml = _patched(data.decode("utf-8"))   # UTF-8: checked by read_package
         sources[name] = xml
         try:
-            compiled[name] = _ENV.from_string(xml)
+            codes[name] = _ENV.compile(xml)
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
                 from None
         except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
             raise _template_error(source, f"{name}: the template's tags are nested too "
                                           "deeply", "template.too-deep") from None
+        compiled[name] = _ENV.template_class.from_code(_ENV, codes[name],
+                                                       _ENV.make_globals(None), None)
+    template_cache.store(key, {name: (sources[name], codes[name]) for name in sources})
     return PreparedTemplate(source, entries, compiled, sources)
+
+
+def _patched(xml: str) -> str:
+    """A part's XML as Jinja source: docxtpl's ``patch_xml`` (tags split over runs
+    joined, ``{%p %}`` …), entities inside tags and docxtpl's literal escapes resolved."""
+    from docxtpl import DocxTemplate   # imported only when a template is not cached
+    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
+    xml = DocxTemplate.patch_xml(patcher, xml)
+    # docxtpl unescapes &lt; &gt; inside tags, not what LibreOffice writes when it
+    # saves a template: {{ a == &apos;b&apos; }} must read {{ a == 'b' }}
+    xml = _TAG_BODY.sub(lambda m: m.group(0).replace("&apos;", "'").replace(
+        "&quot;", '"').replace("&amp;", "&"), xml)
+    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl: {%p %} works per paragraph
+    # docxtpl's escapes for a literal "{{" in a template, resolved here in the source,
+    # so that a client's name containing "{_{" is printed as written
+    for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        xml = xml.replace(escaped, "{{ '" + literal + "' }}")
+    return xml
+
+
+def _prepare_salt() -> str:
+    """What the cached code depends on besides the template and the versions: the code
+    that cleans and compiles it, and the sandbox it compiles for (their source bytes)."""
+    digest = hashlib.sha256()
+    for module in (__name__, BoundedSandbox.__module__):
+        digest.update(Path(sys.modules[module].__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def prepare_template(path: Path) -> PreparedTemplate:
@@ -264,7 +284,7 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
         if bad:
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the split
         if LINE_BREAK in xml:
             xml = _line_breaks(xml)
         try:
@@ -272,200 +292,5 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
         except TemplateRefused as exc:
             raise _template_error(template.path, str(exc), exc.code) from None
         rendered[name] = xml.encode("utf-8")
-    return _package(template.entries, rendered, properties,
-                    (str(template.path), id(template.entries)))
-
-
-@dataclass(frozen=True)
-class DocProperties:
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    language: str
-    created: datetime.date
-    custom: Mapping[str, str]   # provenance: name → text
-
-
-def _core_xml(p: DocProperties) -> bytes:
-    stamp = f"{p.created.isoformat()}T00:00:00Z"
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/'
-            'dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{escape(p.title)}</dc:title><dc:subject>{escape(p.subject)}</dc:subject>"
-            f"<dc:creator>{escape(p.author)}</dc:creator>"
-            f"<cp:keywords>{escape(p.keywords)}</cp:keywords>"
-            f"<dc:language>{escape(p.language)}</dc:language>"
-            "<cp:lastModifiedBy>contratgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-            "</cp:coreProperties>").encode("utf-8")
-
-
-def _custom_xml(custom: Mapping[str, str]) -> bytes:
-    props = "".join(
-        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" '
-        f"name={quoteattr(name)}><vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for i, (name, value) in enumerate(custom.items(), start=2))
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-            f'2006/docPropsVTypes">{props}</Properties>').encode("utf-8")
-
-
-def _with_custom_part(name: str, data: bytes) -> bytes:
-    text = data.decode("utf-8")
-    if name == "[Content_Types].xml" and "/docProps/custom.xml" not in text:
-        text = text.replace("</Types>", f'<Override PartName="/docProps/custom.xml" '
-                                         f'ContentType="{_CUSTOM_TYPE}"/></Types>')
-    elif name == "_rels/.rels" and "docProps/custom.xml" not in text:
-        text = text.replace("</Relationships>", f'<Relationship Id="rIdContratgenCustom" '
-                                                f'Type="{_CUSTOM_REL}" '
-                                                'Target="docProps/custom.xml"/></Relationships>')
-    return text.encode("utf-8")
-
-
-_LANG_TAGS = {"fr": "fr-FR", "en": "en-GB"}
-
-
-def language_tag(lang: str) -> str:
-    """The BCP 47 tag of a document language: fr → fr-FR (Word, PDF /Lang)."""
-    return _LANG_TAGS.get(lang, lang)
-
-
-def _with_language(styles: bytes, lang: str) -> bytes:
-    """Tag the text with the document's language (spelling, screen readers, PDF/A)."""
-    tag = _LANG_TAGS.get(lang, lang)
-    return re.sub(rb'(<w:lang\b[^>]*?\bw:val=")[^"]*(")', rb"\g<1>" + tag.encode() + rb"\g<2>",
-                  styles)
-
-
-@dataclass(frozen=True)
-class _Deflated:
-    """One zip member, compressed once: the template's unchanged parts are compressed
-    once per process, not once per document (it was a quarter of the render time)."""
-    name: bytes
-    crc: int
-    size: int
-    data: bytes
-
-    @classmethod
-    def of(cls, name: str, data: bytes) -> "_Deflated":
-        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-        return cls(name.encode("utf-8"), zlib.crc32(data), len(data),
-                   packer.compress(data) + packer.flush())
-
-
-_STATIC_CACHE: dict[tuple, _Deflated] = {}
-
-
-def _static(template_key: tuple, name: str, data: bytes) -> _Deflated:
-    key = (*template_key, name, len(data), zlib.crc32(data))
-    member = _STATIC_CACHE.get(key)
-    if member is None:
-        if len(_STATIC_CACHE) > 512:
-            _STATIC_CACHE.clear()
-        member = _STATIC_CACHE[key] = _Deflated.of(name, data)
-    return member
-
-
-def _package(entries, rendered: Mapping[str, bytes], p: DocProperties,
-             template_key: tuple = ()) -> bytes:
-    members = []
-    for name, data in entries:
-        if name == _CUSTOM_PROPS:
-            continue
-        if name in rendered:
-            members.append(_Deflated.of(name, rendered[name]))
-            continue
-        if name == "docProps/core.xml":
-            members.append(_Deflated.of(name, _core_xml(p)))
-            continue
-        if name in ("[Content_Types].xml", "_rels/.rels"):
-            data = _with_custom_part(name, data)
-        elif name == "word/styles.xml":
-            data = _with_language(data, p.language)
-        members.append(_static(template_key, name, data))
-    members.append(_Deflated.of(_CUSTOM_PROPS, _custom_xml(p.custom)))
-    return _zip(members, p.created)
-
-
-def _zip(members: Sequence[_Deflated], day: datetime.date) -> bytes:
-    """A plain deflated zip (APPNOTE 4.3), every member stamped with ``day`` at 00:00:00,
-    so the bytes depend on the content only."""
-    # the zip format counts years 1980–2107; a date outside is stamped at the nearest end
-    year = min(max(day.year, 1980), 2107)
-    dos_date = ((year - 1980) << 9) | (day.month << 5) | day.day
-    out, central, offset = [], [], 0
-    for m in members:
-        flags = 0x800 if any(b > 0x7F for b in m.name) else 0  # UTF-8 names
-        fields = (20, flags, 8, 0, dos_date, m.crc, len(m.data), m.size, len(m.name))
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + m.name
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0,
-                                   0, 0o644 << 16, offset) + m.name)
-        out += [local, m.data]
-        offset += len(local) + len(m.data)
-    directory = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members),
-                      len(directory), offset, 0)
-    return b"".join(out) + directory + end
-
-
-def read_properties(docx: bytes) -> dict[str, str]:
-    """The custom properties of a DOCX (for ``contratgen inspect``)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        try:
-            xml = package.read(_CUSTOM_PROPS).decode("utf-8")
-        except KeyError:
-            return {}
-    ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
-          "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
-    root = parse_xml(_CUSTOM_PROPS, xml.encode("utf-8"))   # no DTD, no entity (a hostile file)
-    return {prop.get("name"): "".join(prop.itertext()) for prop in root.findall("p:property", ns)}
-
-
-MAX_PROPERTY = 255   # UTF-16 units of a custom property Word keeps (it truncates longer)
-
-
-def _utf16_units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_property(value: str, limit: int = MAX_PROPERTY) -> list[str]:
-    """``value`` cut into parts of at most ``limit`` UTF-16 units each."""
-    parts, current, units = [], [], 0
-    for char in value:
-        size = _utf16_units(char)
-        if units + size > limit:
-            parts.append("".join(current))
-            current, units = [], 0
-        current.append(char)
-        units += size
-    return parts + ["".join(current)] if current or not parts else parts
-
-
-def provenance_properties(provenance: Mapping[str, Any]) -> dict[str, str]:
-    """Custom properties Word keeps: none longer than 255 characters; the provenance JSON
-    in parts ``contratgen.provenance.1``, ``.2``… (:func:`provenance_text` joins them)."""
-    text = json.dumps(provenance, ensure_ascii=False, sort_keys=True)
-    props = {"contratgen.version": provenance["contratgen"],
-             "contratgen.document": split_property(provenance["document"])[0]}
-    for number, part in enumerate(split_property(text), start=1):
-        props[f"contratgen.provenance.{number}"] = part
-    for clause in provenance["clauses"]:
-        props[f"contratgen.clause.{clause['id']}"] = (f"v{clause['version']} "
-                                                      f"sha256:{clause['sha256']}")
-    return props
-
-
-def provenance_text(props: Mapping[str, str]) -> str | None:
-    """The provenance JSON of a DOCX's custom properties (in parts, or whole in files
-    made before the parts)."""
-    if "contratgen.provenance" in props:
-        return props["contratgen.provenance"]
-    parts = []
-    while f"contratgen.provenance.{len(parts) + 1}" in props:
-        parts.append(props[f"contratgen.provenance.{len(parts) + 1}"])
-    return "".join(parts) or None
+    return package(template.entries, rendered, properties,
+                   (str(template.path), id(template.entries)))
