@@ -61,10 +61,13 @@ def test_imports_in_one_direction_are_no_cycle(tmp_path):
     assert check_structure.cycles(check_structure.import_graph(root)) == []
 
 
-def known_offender() -> tuple[str, str]:
-    """One allow-listed module and its file under contratgen/ (a plain module file)."""
-    module = sorted(check_structure.OVERSIZE_MODULES)[0]
-    return module, module.split(".", 1)[1].replace(".", "/") + ".py"
+@pytest.fixture
+def known_offender(monkeypatch):
+    """An allow-listed module and its file under contratgen/ (the real list is empty now:
+    every module is under 400 lines), for the tests of the allow-list itself."""
+    module = "contratgen.legacy.big"
+    monkeypatch.setattr(check_structure, "OVERSIZE_MODULES", {module})
+    return lambda: (module, "legacy/big.py")
 
 
 def with_inits(files: dict[str, str]) -> dict[str, str]:
@@ -75,7 +78,7 @@ def with_inits(files: dict[str, str]) -> dict[str, str]:
     return files
 
 
-def test_a_new_module_over_400_lines_is_an_error_a_known_one_is_not(tmp_path):
+def test_a_new_module_over_400_lines_is_an_error_a_known_one_is_not(tmp_path, known_offender):
     _, known = known_offender()
     root = write(tmp_path, with_inits({"__init__.py": "", "new.py": "x = 1\n" * 401,
                                        known: "x = 1\n" * 401, "short.py": "x = 1\n" * 400}))
@@ -83,7 +86,7 @@ def test_a_new_module_over_400_lines_is_an_error_a_known_one_is_not(tmp_path):
     assert errors == ["contratgen/new.py: 401 lines (over 400): split it by stage"]
 
 
-def test_a_known_offender_that_got_short_is_noted_for_removal(tmp_path):
+def test_a_known_offender_that_got_short_is_noted_for_removal(tmp_path, known_offender):
     module, known = known_offender()
     root = write(tmp_path, with_inits({"__init__.py": "", known: "x = 1\n"}))
     errors, notes = check_structure.problems(root)
