@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import ExternalError, UserError, print_diagnostics
+from ..diagnostics import UserError, print_diagnostics
 
 
 def _options(library, templates, strict, allow_outside_paths):
@@ -73,12 +73,7 @@ def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outsi
             except UserError as exc:
                 print_diagnostics(exc.diagnostics)
                 failed += 1
-    except ExternalError as exc:
-        raise Failed(3, str(exc)) from None
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        raise Failed(3, f"cannot write the output: {where}{exc.strerror or exc}") from None
-    finally:
+    finally:   # ExternalError and OSError become exit 3 in cli/app.py, as everywhere
         if converter is not None:
             converter.close()
     if failed:

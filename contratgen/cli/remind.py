@@ -43,9 +43,7 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
     """Write the letter of LEVEL for invoice NUMBER of FILE into
     <NUMBER>-<LEVEL>.docx / .pdf."""
     from ..build import Options
-    from ..output import write_files
-    from ..output import remove_stale_temporaries, safe_name
-    from .errors import Failed
+    from ..output import remove_stale_temporaries, safe_name, write_files
     from .options import resolve_formats
     from ..collection.letter_doc import letter_files
     from ..collection.letters import prepare_letter
@@ -65,15 +63,7 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
         remove_stale_temporaries(Path(out_dir))
         written = write_files({Path(out_dir) / f"{safe_name(letter.stem)}.{ext}": data
                                for ext, data in files.items()})
-    except UserError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise Failed(1) from None
-    except ExternalError as exc:
-        raise Failed(3, str(exc)) from None
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        raise Failed(3, f"cannot write the output: {where}{exc.strerror or exc}") from None
-    finally:
+    finally:   # errors become exit codes in cli/app.py, as for every command
         if converter is not None:
             converter.close()
     for path in written:
