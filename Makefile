@@ -7,6 +7,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 STAMP := $(VENV)/.installed
+# the samples that are documents of their own (the *-invoiced and *-late ones are the same
+# deals later on: their invoices and letters are built below)
+DOCUMENTS := $(filter-out %-invoiced.yaml %-late.yaml,$(wildcard samples/*.yaml))
 
 .PHONY: setup system demo test test-fast test-latest test-min smoke-wheel lint schemas bench lock clean
 
@@ -26,8 +29,9 @@ $(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
 
 demo: setup
 	$(PY) -m contratgen lint
-	$(PY) -m contratgen build samples/*.yaml -o $(OUT)
+	$(PY) -m contratgen build $(DOCUMENTS) -o $(OUT)
 	$(PY) -m contratgen invoice samples/contract-b2b-invoiced.yaml -o $(OUT)/invoices
+	$(PY) -m contratgen remind samples/contract-b2b-late.yaml --invoice FA-2026-0131 --level formal-notice --on 2026-06-30 -o $(OUT)/letters
 	$(PY) -m contratgen batch samples/batch -o $(OUT)/batch
 
 test: setup
