@@ -324,14 +324,8 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
     """Convert with LibreOffice, then add signature fields, metadata, provenance, annexes."""
     from .pdf import annex_guard, annexes as pdf_annexes, finalize, metadata, signature_fields
     from .render.context import document_title, labels
-    from .diagnostics import ExternalError
-    from .pdf.workers import ConversionFailed, ConverterMissing
-    try:
-        raw = converter.convert(docx, prepared.client.document.number)
-    except ConverterMissing as exc:
-        raise ExternalError(str(exc)) from None
-    except ConversionFailed as exc:
-        raise ExternalError(f"{prepared.path}: PDF conversion failed: {exc}") from None
+    from .pdf.workers import convert_for
+    raw = convert_for(converter, docx, prepared.client.document.number, prepared.path)
     doc, lang = prepared.client.document, prepared.lang
     anchor = labels(lang)["agreed"]
     slots = [signature_fields.SignatureSlot("provider_signature", anchor, "left"),

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from ..render import docx as render
 from ..build import Options
-from ..diagnostics import ERROR, Diagnostic, ExternalError, UserError
+from ..diagnostics import ERROR, Diagnostic, UserError
 from ..library.texts import ClauseTextError, render_blocks
 from ..render.template_lint import template_problems
 from . import LETTER_KIND
@@ -71,14 +71,8 @@ def letter_pdf(letter: Letter, docx: bytes, converter) -> bytes:
     from ..pdf.finalize import finalize
     from ..pdf.metadata import PdfMeta
     from ..pdf.signature_fields import NO_SIGNATURES
-    from ..pdf.workers import ConversionFailed, ConverterMissing
-    try:
-        raw = converter.convert(docx, letter.stem)
-    except ConverterMissing as exc:
-        raise ExternalError(str(exc)) from None
-    except ConversionFailed as exc:
-        raise ExternalError(f"{letter.prepared.path}: PDF conversion of {letter.stem} "
-                            f"failed: {exc}") from None
+    from ..pdf.workers import convert_for
+    raw = convert_for(converter, docx, letter.stem, letter.prepared.path)
     client = letter.prepared.client
     title = f"{letter_context(letter)['letter']['title']} – {letter.number}"
     meta = PdfMeta(title=title, author=client.provider.name,

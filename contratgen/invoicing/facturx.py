@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject, TextStringObject
 
 from ..document import Prepared
-from ..diagnostics import ExternalError, UserError
+from ..diagnostics import UserError
 from ..pdf.metadata import PROVENANCE_KEY
 from ..pdf.reproducible import write_reproducibly
 from .document import invoice_context, provenance, xml_for
@@ -32,16 +32,10 @@ PRODUCER = "contratgen"
 def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter) -> bytes:
     """The PDF/A-3 of one invoice with its CII XML attached; ``converter`` must export
     PDF/A (``pdf.Converter(pdfa=True)``)."""
-    from ..pdf.workers import ConversionFailed, ConverterMissing
+    from ..pdf.workers import convert_for
     if converter is None or not getattr(converter, "pdfa", False):
         raise ValueError("a Factur-X invoice needs a PDF/A converter: Converter(pdfa=True)")
-    try:
-        visual = converter.convert(docx, invoice.number)
-    except ConverterMissing as exc:
-        raise ExternalError(str(exc)) from None
-    except ConversionFailed as exc:
-        raise ExternalError(f"{prepared.path}: PDF conversion of {invoice.number} failed: "
-                            f"{exc}") from None
+    visual = convert_for(converter, docx, invoice.number, prepared.path)
     context = invoice_context(prepared, invoice)
     xml = xml_for(prepared, invoice, context)
     title = f"{context['invoice']['title']} {invoice.number}"

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from ..diagnostics import ExternalError
 from ..lifeline import die_with_parent
 from ..leftovers import office_sockets, pipe_name, remove_dead_runs, run_prefix
 from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
@@ -207,6 +208,18 @@ class _Worker:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         self.kill()
+
+
+def convert_for(converter, docx: bytes, stem: str, source) -> bytes:
+    """``converter.convert(docx, stem)``, its failures as the user-facing ExternalError
+    (exit 3): LibreOffice missing, or this document's conversion failed (``source`` names
+    the input in the message)."""
+    try:
+        return converter.convert(docx, stem)
+    except ConverterMissing as exc:
+        raise ExternalError(str(exc)) from None
+    except ConversionFailed as exc:
+        raise ExternalError(f"{source}: PDF conversion of {stem} failed: {exc}") from None
 
 
 def _pump(stream, replies: queue.Queue) -> None:
