@@ -42,7 +42,7 @@ from baselines import append_results, docxtemplater_ms, docxtemplater_ready, \
 from contratgen.render import docx as render  # noqa: E402
 from contratgen.batch import BatchConfig, run_batch  # noqa: E402
 from contratgen.render.clauses import clause_articles
-from contratgen.build import prepare, render_document  # noqa: E402
+from contratgen.pipeline import prepare, render_document  # noqa: E402
 from contratgen.render.context import build_context  # noqa: E402
 from contratgen.render.i18n import phrase  # noqa: E402
 

@@ -1,21 +1,33 @@
-"""The records passed between stages: a prepared document and what it is made of.
+"""The records passed between stages: the options of a run, a prepared document and
+what it is made of.
 
-Frozen values, built by :func:`contratgen.build.prepare` and read by the legal rules,
+Frozen values, built by :func:`contratgen.pipeline.prepare` and read by the legal rules,
 the renderer, the PDF finalizer and the batch; nothing here computes or reads files.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from . import __version__
 from .diagnostics import Diagnostic
 from .library.spec import Clause, Library
 from .load.model import ClientFile
 from .domain.money import Computed
-from .domain.rates import Rates
+from .domain.rates import Rates, RatesTable
 from .load.source import Source
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line says about how to build (the same for every input of a run)."""
+
+    library_dirs: tuple[Path, ...] = ()       # --library, layered over the shipped library
+    templates_dir: Optional[Path] = None      # --templates
+    strict: bool = False                      # warnings are errors
+    allow_outside_paths: bool = False         # library/template/annexes outside the input's folder
+    rates: Optional[RatesTable] = None        # --rates FILE overlaid on the shipped table
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from .build import compute_numbers, default_schedule
+from .assemble import compute_numbers, default_schedule
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .domain.interest import Claim, Received, Standing, Terms, standing
 from .load.ledger import InvoiceEntry

@@ -10,7 +10,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import build_outputs, prepare, render_document
+from contratgen.pipeline import build as build_outputs, prepare, render_document
 from contratgen.output import safe_name, write_atomic
 from contratgen.cli import main
 from contratgen.render.docx import read_properties
@@ -128,8 +128,8 @@ def test_two_builds_give_the_same_bytes(tmp_path):
 
 
 def test_builds_in_separate_processes_give_the_same_bytes(tmp_path):
-    code = ("import sys; from pathlib import Path; from contratgen.build import build_outputs; "
-            "build_outputs(Path(sys.argv[1]), Path(sys.argv[2]), ['docx'])")
+    code = ("import sys; from pathlib import Path; from contratgen.pipeline import build; "
+            "build(Path(sys.argv[1]), Path(sys.argv[2]), ['docx'])")
     for name in ("a", "b"):
         subprocess.run([sys.executable, "-c", code, str(SAMPLES / "quote-b2b.yaml"),
                         str(tmp_path / name)], check=True, env={**os.environ,

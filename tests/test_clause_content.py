@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from contratgen.build import prepare, render_document
+from contratgen.pipeline import prepare, render_document
 from contratgen.library.loader import SHIPPED, load_library
 from contratgen.library.texts import render_blocks
 from contratgen.library.lint import default_params, sample_context

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from contratgen.build import prepare, render_document
+from contratgen.pipeline import prepare, render_document
 from conftest import docx_text
 from test_rules import (CLIENT, CONSUMER_PROVIDER, DOCUMENT, ITEMS, LIBRARY, PAYMENT,
                         PROVIDER, at, client_yaml, consumer_yaml, diagnostics, of, only,

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from lxml import etree
 from pypdf import PdfReader
 
-from contratgen.build import prepare
+from contratgen.pipeline import prepare
 from contratgen.cli import main
 from contratgen.pdf.workers import find_soffice
 from conftest import FIXTURES, needs_libreoffice

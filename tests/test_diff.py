@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import FIXTURES, SAMPLES, needs_libreoffice
-from contratgen.build import Options
+from contratgen.pipeline import Options
 from contratgen.cli import main
 from contratgen.library.loader import SHIPPED
 from contratgen.redline import accept_all, compare, paragraph_texts, reject_all

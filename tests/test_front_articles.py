@@ -5,7 +5,7 @@ import io
 import docx
 import pytest
 
-from contratgen.build import prepare, render_document
+from contratgen.pipeline import prepare, render_document
 from conftest import MINIMAL_PATH, docx_text
 
 MINIMAL = MINIMAL_PATH.read_text()

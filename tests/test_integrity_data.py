@@ -7,7 +7,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import build_outputs, prepare, render_document
+from contratgen.pipeline import build as build_outputs, prepare, render_document
 from contratgen.output import safe_name
 from contratgen.cli import main
 from contratgen.output import write_outputs

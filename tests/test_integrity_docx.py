@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfWriter
 
-from contratgen.build import prepare, render_document
+from contratgen.pipeline import prepare, render_document
 from contratgen.cli import main
 from contratgen.render.docx import MAX_PROPERTY, provenance_text, read_properties, \
     split_property

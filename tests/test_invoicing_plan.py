@@ -144,7 +144,7 @@ def test_an_invoice_dated_before_the_previous_one_is_a_warning(write):
 
 
 def test_with_strict_an_invoice_out_of_date_order_is_an_error(write):
-    from contratgen.build import Options
+    from contratgen.pipeline import Options
     path = with_ledger(write, "    - {tranche: 1, number: FA-1, date: 2026-03-05}\n"
                               "    - {tranche: 2, number: FA-2, date: 2026-03-01}")
     (d,) = diagnostics(path, options=Options(strict=True))

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import SAMPLES
-from contratgen.build import prepare
+from contratgen.pipeline import prepare
 from contratgen.diagnostics import UserError
 
 SAMPLE = (SAMPLES / "contract-b2b-invoiced.yaml").read_text(encoding="utf-8")

@@ -3,7 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import prepare, render_document
+from contratgen.pipeline import prepare, render_document
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
 from contratgen.library.loader import SHIPPED

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import needs_libreoffice
-from contratgen.build import Options
+from contratgen.pipeline import Options
 from contratgen.preview import HOST, PreviewSession
 from contratgen.preview.rebuild import png_size
 from preview_process import ROOT, PreviewProcess

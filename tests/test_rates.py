@@ -11,7 +11,7 @@ from decimal import Decimal as D
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import Options, prepare, render_document
+from contratgen.pipeline import Options, prepare, render_document
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
 from contratgen.domain.rates import load_rates, rates_for, shipped_table

@@ -154,7 +154,7 @@ def test_the_formal_notice_pdf_says_the_same_and_has_no_signature_field(tmp_path
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_sample_letter_context_has_the_keys_of_the_real_one(lang, tmp_path):
-    from contratgen.build import Options
+    from contratgen.pipeline import Options
     from contratgen.collection.letters import letter_context, prepare_letter
     from contratgen.collection.samples import sample_letter
     import datetime

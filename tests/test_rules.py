@@ -1,5 +1,5 @@
 """The legal rules of LEGAL_FR.md: for each rule, a document that breaks it and one that
-does not, run through the real pipeline (``contratgen.build.prepare``)."""
+does not, run through the real pipeline (``contratgen.pipeline.prepare``)."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import Options, prepare
+from contratgen.pipeline import Options, prepare
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
 from contratgen.legal import list_rules
@@ -626,7 +626,7 @@ def test_craftsman_registry_passes(tmp_path):
 def test_a_micro_entreprise_is_printed_with_ei_so_the_rule_holds(tmp_path):
     # the renderer adds "EI" after a sole trader's name whatever spelling of the form
     # is used, so the document satisfies décret 2022-725 by construction
-    from contratgen.build import prepare, render_document
+    from contratgen.pipeline import prepare, render_document
     from conftest import docx_text
     text = client_yaml(provider=PROVIDER.replace("SARL", "micro-entreprise")
                        .replace("  capital: 15000\n", ""))

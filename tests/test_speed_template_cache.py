@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ("import hashlib, sys; from pathlib import Path\n"
-         "from contratgen.build import prepare, render_document\n"
+         "from contratgen.pipeline import prepare, render_document\n"
          "docx = render_document(prepare(Path('samples/contract-b2b.yaml')))\n"
          "print(hashlib.sha256(docx).hexdigest(), 'docxtpl' in sys.modules)")
 

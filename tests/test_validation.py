@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contratgen.build import prepare
+from contratgen.pipeline import prepare
 from contratgen.cli import main
 from contratgen.diagnostics import UserError
 

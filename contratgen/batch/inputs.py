@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import __version__
-from ..build import Options
+from ..document import Options
 from ..diagnostics import UserError
 from ..load.source import Source, load_bytes
 from ..resources import shipped

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..build import Options, prepare, render_document, to_pdf
+from ..pipeline import Options, PdfPlan, convert, finalize, pdf_plan, prepare, render_document
 from ..diagnostics import ERROR, Diagnostic, ExternalError, UserError
 from .inputs import input_key
 
@@ -41,8 +41,7 @@ class Job:
 
     def finish(self, result: "Result", pdfs: dict[str, bytes]) -> "Result":
         """The result with its PDF, from the conversions done elsewhere."""
-        docx = result.files["docx"]
-        return finish_pdf(self, docx, pdfs[result.entry["document"] or self.display])
+        return finish_pdf(self, result, pdfs[result.entry["document"] or self.display])
 
 
 def run_job(job: Job, converter=None) -> "Result":
@@ -62,20 +61,11 @@ class Result:
     files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes
     seconds: float = 0.0
     external: bool = False                                 # LibreOffice failed, not the input
+    plan: PdfPlan | None = None                            # how to finalize its PDF, if asked
 
     @property
     def ok(self) -> bool:
         return self.entry["status"] == "ok"
-
-
-class _Converted:
-    """A stand-in converter returning a PDF converted elsewhere (by the parent's pool)."""
-
-    def __init__(self, pdf: bytes):
-        self.pdf = pdf
-
-    def convert(self, docx: bytes, name: str = "document") -> bytes:
-        return self.pdf
 
 
 def _relabel(diagnostics, job: Job) -> list[dict]:
@@ -124,23 +114,28 @@ def guarded(job: Job, started: float, step: Callable[[], Result]) -> Result:
 
 def build_job(job: Job, converter=None) -> Result:
     """prepare → render → (convert → finalize) for one input. Without a converter it stops
-    after the DOCX (the caller converts, then calls :func:`finish_pdf`)."""
+    after the DOCX and the PDF's plan (the caller converts, then calls :func:`finish_pdf`):
+    the input is read and prepared once either way."""
     def step() -> Result:
         prepared = prepare(Path(job.path), job.options)
         files = {"docx": render_document(prepared)}
-        if "pdf" in job.formats and converter is not None:
-            files["pdf"] = to_pdf(prepared, files["docx"], converter, job.pdfa)
-        return Result(job.index, entry_for(job, "ok", prepared.diagnostics, prepared), files)
+        plan = pdf_plan(prepared, job.pdfa) if "pdf" in job.formats else None
+        if plan is not None and converter is not None:
+            files["pdf"] = finalize(plan, convert(converter, files["docx"], plan))
+            plan = None
+        return Result(job.index, entry_for(job, "ok", prepared.diagnostics, prepared), files,
+                      plan=plan)
     return guarded(job, time.perf_counter(), step)
 
 
-def finish_pdf(job: Job, docx: bytes, raw_pdf: bytes) -> Result:
-    """Finalize a PDF converted by the parent (signature fields, metadata, annexes)."""
+def finish_pdf(job: Job, result: Result, raw_pdf: bytes) -> Result:
+    """Finalize a PDF converted by the parent (signature fields, metadata, annexes), from
+    the plan made when the document was prepared: the input is not read again."""
     def step() -> Result:
-        prepared = prepare(Path(job.path), job.options)
-        pdf = to_pdf(prepared, docx, _Converted(raw_pdf), job.pdfa)
-        return Result(job.index, entry_for(job, "ok", prepared.diagnostics, prepared),
-                      {"docx": docx, "pdf": pdf})
+        if result.plan is None:
+            raise RuntimeError("a PDF asked without its plan")
+        pdf = finalize(result.plan, raw_pdf)
+        return Result(job.index, result.entry, {"docx": result.files["docx"], "pdf": pdf})
     return guarded(job, time.perf_counter(), step)
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Optional
 
-from ..build import Options
+from ..document import Options
 from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError, print_diagnostics
 from ..output import name_key, remove_stale_temporaries, synced_at_end, write_atomic, \

@@ -26,7 +26,7 @@ def _os_error(exc: OSError) -> str:
 
 
 def _options(library, templates, strict, allow_outside_paths):
-    from ..build import Options
+    from ..document import Options
     return Options(library_dirs=tuple(Path(d) for d in library),
                    templates_dir=Path(templates) if templates else None, strict=strict,
                    allow_outside_paths=allow_outside_paths, rates=selected_rates())
@@ -77,7 +77,7 @@ def main():
 @common
 def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_paths):
     """Build each FILE into <number>.docx / .pdf in the output folder."""
-    from ..build import build_outputs
+    from ..pipeline import build as build_one
     options = _options(library, templates, strict, allow_outside_paths)
     formats = resolve_formats(fmt)
     failed = 0
@@ -91,7 +91,7 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
                 if "pdf" in formats and converter is None:
                     from ..pdf.workers import Converter
                     converter = Converter(workers=1, pdfa=pdfa)
-                written, warnings = build_outputs(Path(name), Path(out_dir), formats, options,
+                written, warnings = build_one(Path(name), Path(out_dir), formats, options,
                                                   converter=converter, pdfa=pdfa,
                                                   taken=written_by)
                 print_diagnostics(warnings)
@@ -121,13 +121,12 @@ def check(files, list_rules, library, templates, strict, allow_outside_paths):
         return
     if not files:
         raise click.UsageError("give at least one FILE (or --rules)")
-    from ..build import prepare, render_document
+    from ..pipeline import check as check_one
     options = _options(library, templates, strict, allow_outside_paths)
     failed = 0
     for name in files:
         try:
-            prepared = prepare(Path(name), options)
-            render_document(prepared)  # clause texts and template render without error
+            prepared = check_one(Path(name), options)
             print_diagnostics(prepared.diagnostics)
             click.echo(f"{name}: ok")
         except UserError as exc:

@@ -57,7 +57,7 @@ def diff(inputs, output, library, library_new, templates, allow_outside_paths, f
     contratgen diff --library OLD_DIR --library-new NEW_DIR INPUT... [-o DIR]
         (folders or files: which documents the library change touches)
     """
-    from ..build import Options
+    from ..document import Options
     base = Options(library_dirs=_libraries(library),
                    templates_dir=Path(templates) if templates else None,
                    allow_outside_paths=allow_outside_paths)

@@ -13,7 +13,7 @@ from ..diagnostics import UserError, print_diagnostics
 
 
 def _options(library, templates, strict, allow_outside_paths):
-    from ..build import Options
+    from ..document import Options
     return Options(library_dirs=tuple(Path(d) for d in library),
                    templates_dir=Path(templates) if templates else None, strict=strict,
                    allow_outside_paths=allow_outside_paths)

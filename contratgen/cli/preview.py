@@ -58,7 +58,7 @@ def preview_command(file, port, library, templates, strict, allow_outside_paths)
     """Show FILE's pages, totals and diagnostics on a local page that follows your edits.
 
     The page is served on 127.0.0.1 only; stop with Ctrl-C."""
-    from ..build import Options
+    from ..document import Options
     from ..preview import PreviewSession
     options = Options(library_dirs=tuple(Path(d) for d in library),
                       templates_dir=Path(templates) if templates else None, strict=strict,

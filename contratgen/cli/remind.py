@@ -42,7 +42,7 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
            allow_outside_paths):
     """Write the letter of LEVEL for invoice NUMBER of FILE into
     <NUMBER>-<LEVEL>.docx / .pdf."""
-    from ..build import Options
+    from ..document import Options
     from ..output import remove_stale_temporaries, safe_name, write_files
     from .options import resolve_formats
     from ..collection.letter_doc import letter_files

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..render import docx as render
-from ..build import Options
+from ..document import Options
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..library.texts import ClauseTextError, render_blocks
 from ..render.template_lint import template_problems

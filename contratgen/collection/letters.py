@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..domain import formatting as fmt
-from ..build import Options, prepare
+from ..pipeline import Options, prepare
 from ..document import Prepared
 from ..render.context import build_context
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError

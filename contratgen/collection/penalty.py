@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..domain import formatting as fmt
-from ..build import Options, prepare
+from ..pipeline import Options, prepare
 from ..output import write_files
 from ..document import Prepared
 from ..output import safe_name

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain import formatting as fmt
 from ..render import docx as render
-from ..build import Options
+from ..document import Options
 from ..document import Prepared
 from ..render.context import build_context
 from ..diagnostics import UserError

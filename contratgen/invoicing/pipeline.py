@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from ..build import Options, prepare
+from ..pipeline import Options, prepare
 from ..output import write_files
 from ..document import Prepared
 from ..output import safe_name

@@ -1,6 +1,6 @@
 """One rebuild of the previewed document, and the latest result for the page to show.
 
-A rebuild runs the ordinary pipeline (:func:`contratgen.build.make_outputs`: prepare,
+A rebuild runs the ordinary pipeline (:func:`contratgen.pipeline.produce`: prepare,
 render, convert on a warm :class:`contratgen.pdf.workers.Converter`, finalize), then draws the PDF's pages as PNG images with
 PDFium (``pypdfium2``) and Pillow — in memory, about 0.1 s a page, where poppler's
 ``pdftoppm -png`` takes 0.6 s a page for the same pixels. It returns a new frozen
@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
-from ..build import Options, make_outputs
+from ..pipeline import Options, produce
 from ..document import Prepared
 from ..render.context import build_context
 from ..diagnostics import Diagnostic, ExternalError, UserError
@@ -203,7 +203,7 @@ class Rebuilder:
     def _attempt(self, base: Snapshot) -> Snapshot:
         formats = ("pdf",) if self.converter is not None else ()
         try:
-            outputs = make_outputs(self.path, formats, self.options, self.converter)
+            outputs = produce(self.path, formats, self.options, self.converter)
             self._follow(outputs.prepared)
             summary = summary_of(outputs.prepared)
             pages = pdf_pages(outputs.files["pdf"], self.dpi) if formats else ()

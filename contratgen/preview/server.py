@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..build import Options
+from ..document import Options
 from . import page
 from .rebuild import Rebuilder, Snapshot
 from .watch import watch_loop

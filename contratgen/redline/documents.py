@@ -1,8 +1,8 @@
 """The diff command's path through the pipeline: each side prepared and rendered in
 memory (or read from a DOCX), compared, and summed up.
 
-A side is a client.yaml (built with :func:`contratgen.build.prepare` and
-:func:`contratgen.build.render_document` under its own options, e.g. another clause
+A side is a client.yaml (built with :func:`contratgen.pipeline.prepare` and
+:func:`contratgen.pipeline.render_document` under its own options, e.g. another clause
 library) or a DOCX file. Amounts are compared only when both sides come from a
 client.yaml: a DOCX does not keep its numbers apart from its text.
 """
@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
-from ..build import Options, prepare, render_document
+from ..pipeline import Options, prepare, render_document
 from ..document import Prepared
 from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError

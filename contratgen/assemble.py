@@ -1,45 +1,30 @@
-"""The pipeline for one document, as the CLI and batch run it.
+"""Assembling one document: the stages :func:`contratgen.pipeline.prepare` runs between
+reading the file and checking it — paths resolved safely, the clause library and the
+template chosen, the default schedule, the amounts computed, the clauses selected with
+their parameters, the template linted for this document.
 
-load → validate → compute → select clauses → check → render → (convert → finalize)
-→ write. Each stage returns a new value; any user mistake is a located
-:class:`~contratgen.diagnostics.UserError` and nothing is written.
+Each function returns a new value; a user's mistake is a located
+:class:`~contratgen.diagnostics.UserError`.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
 from .render import front, docx as render
-from .collection.agreement import document_extra, with_agreement_clauses
-from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
-from .document import Prepared, SelectedClause
+from .document import Options, SelectedClause
 from .render.i18n import phrase
 from .library.loader import SHIPPED, load_library
 from .library.spec import Clause, Library, coerce_param
 from .load.model import ClientFile, Tranche as TrancheInput
 from .domain.money import Computed, ScheduleError, compute
-from .domain.rates import RatesTable, rates_for
-from .output import name_key, safe_name, write_outputs
-from .load.salvage import Partial, parse_partial
 from .load.source import Source, load_bytes, read_file
 from .render.template_lint import template_problems
-from .render.clauses import clause_articles, document_context
 
 
-@dataclass(frozen=True)
-class Options:
-    library_dirs: tuple[Path, ...] = ()       # --library, layered over the shipped library
-    templates_dir: Optional[Path] = None      # --templates
-    strict: bool = False                      # warnings are errors
-    allow_outside_paths: bool = False         # library/template/annexes outside the input's folder
-    rates: Optional[RatesTable] = None        # --rates FILE overlaid on the shipped table
-
-
-# --- stages ------------------------------------------------------------------------------
 
 def load(path: Path) -> tuple[Source, str]:
     """The parsed file and the SHA-256 of the very bytes parsed (one read)."""
@@ -224,7 +209,7 @@ def template_diagnostics(client: ClientFile, source: Source, template: Path,
     try:
         prepared_template = render.prepare_template(template)
     except UserError as exc:   # refused as a package (guard), or its tags do not compile
-        return list(_in_client_file(client, source, exc).diagnostics)
+        return list(in_client_file(client, source, exc).diagnostics)
     found = []
     for d in template_problems(prepared_template, client.document.type):
         slot = next((name for name in needed if f"{{{{p {name} }}}}" in d.message), None)
@@ -237,78 +222,7 @@ def template_diagnostics(client: ClientFile, source: Source, template: Path,
     return found
 
 
-def prepare(path: Path, options: Options = Options()) -> Prepared:
-    """Everything up to rendering; raises :class:`UserError` with all located problems.
-
-    A schema error does not stop the checks: the stages run on the fields that are
-    well-formed (:mod:`contratgen.load.salvage`), and every problem is reported at once."""
-    path = Path(path)
-    source, digest = load(path)
-    partial = parse_partial(source)
-    if partial.client is None:
-        raise UserError(partial.diagnostics)
-    try:
-        return _prepare_valid(path, source, digest, partial.client, options, partial)
-    except UserError as exc:
-        if not partial.diagnostics:
-            raise
-        found = list(partial.diagnostics) + partial.keep(source, exc.diagnostics)
-        raise UserError(sorted(found, key=lambda d: (d.line, d.col))) from None
-
-
-def _prepare_valid(path: Path, source: Source, digest: str, client: ClientFile,
-                   options: Options, partial: Partial) -> Prepared:
-    out_of_range = check_dates(client, source)   # before any period is added to one
-    if out_of_range:
-        raise UserError(out_of_range)
-    client = with_agreement_clauses(default_schedule(client))
-    computed = compute_numbers(client, source)
-    rates = rates_for(client.document.date, options.rates)
-    library, lib_diags = library_for(client, source, options)
-    if has_errors(lib_diags):
-        raise UserError(lib_diags)
-    clauses, diags = select_clauses(client, source, library)
-    template = template_for(client, source, options)
-    annexes, annex_diags = annex_paths(client, source, options)
-    diags = diags + annex_diags + template_diagnostics(client, source, template, clauses)
-    prepared = Prepared(path, source, digest, client, computed, rates, library, clauses,
-                        template, annexes)
-    from .legal import check_document
-    diags = diags + check_document(prepared)
-    if options.strict:
-        diags = [Diagnostic(d.file, d.line, d.col, ERROR, d.message + " (--strict)", d.code)
-                 if d.severity == WARNING else d for d in diags]
-    if partial.diagnostics:  # the schema errors stop the document, after every check ran
-        raise UserError(diags)
-    if has_errors(diags):
-        raise UserError(sorted(diags, key=lambda d: (d.line, d.col)))
-    return Prepared(path, source, digest, client, computed, rates, library, clauses, template,
-                    annexes, tuple(diags))
-
-
-def render_document(prepared: Prepared) -> bytes:
-    """The DOCX bytes of a prepared document."""
-    lang = prepared.lang
-    context = document_context(prepared)
-    context.update(document_extra(prepared.client))   # an instalment agreement's debt, plan
-    articles, annexes = clause_articles(prepared, context)
-    context["articles"] = render.articles_xml(articles)
-    context["object"] = render.section_xml(front.title(lang, "object"),
-                                           front.object_blocks(prepared.client))
-    context["clause_annexes"] = render.annex_pages_xml(annexes, phrase(lang, "annex"))
-    doc = prepared.client.document
-    props = render.DocProperties(
-        title=context["document"]["title"], author=prepared.client.provider.name,
-        subject=f"{context['document']['title']} {doc.number}",
-        keywords=" ".join(s.clause.id for s in prepared.clauses), language=lang,
-        created=doc.date, custom=render.provenance_properties(prepared.provenance()))
-    try:
-        return render.render_docx(render.prepare_template(prepared.template), context, props)
-    except UserError as exc:
-        raise _in_client_file(prepared.client, prepared.source, exc) from None
-
-
-def _in_client_file(client: ClientFile, source: Source, exc: UserError) -> UserError:
+def in_client_file(client: ClientFile, source: Source, exc: UserError) -> UserError:
     """A template the client file chose is refused at its ``document.template`` line."""
     value = client.document.template
     if not value:
@@ -316,78 +230,3 @@ def _in_client_file(client: ClientFile, source: Source, exc: UserError) -> UserE
     return UserError([source.diagnostic(
         ("document", "template"), f"template '{value}': {d.message}", d.code)
         for d in exc.diagnostics])
-
-
-# --- PDF -----------------------------------------------------------------------------------
-
-def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> bytes:
-    """Convert with LibreOffice, then add signature fields, metadata, provenance, annexes."""
-    from .pdf import annex_guard, annexes as pdf_annexes, finalize, metadata, signature_fields
-    from .render.context import document_title, labels
-    from .pdf.workers import convert_for
-    raw = convert_for(converter, docx, prepared.client.document.number, prepared.path)
-    doc, lang = prepared.client.document, prepared.lang
-    anchor = labels(lang)["agreed"]
-    slots = [signature_fields.SignatureSlot("provider_signature", anchor, "left"),
-             signature_fields.SignatureSlot("client_signature", anchor, "right")]
-    annexes = [pdf_annexes.Annex(a.title, path)
-               for a, path in zip(prepared.client.annexes, prepared.annexes)]
-    title = document_title(prepared.client, lang)
-    meta = metadata.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
-                            subject=f"{title} — {prepared.client.client.name}",
-                            keywords=" ".join(s.clause.id for s in prepared.clauses),
-                            created=doc.date, provenance=prepared.provenance(),
-                            language=render.language_tag(lang))
-    vetted = annex_guard.vet(prepared.annexes, pdfa)
-    if vetted:
-        raise UserError([prepared.source.diagnostic(
-            ("annexes", i, "path"), f"annex '{prepared.client.annexes[i].path}' {message}",
-            code) for i, message, code in vetted])
-    try:
-        return finalize.finalize(raw, meta, slots, annexes, pdfa=pdfa)
-    except signature_fields.AnchorNotFound as exc:
-        raise UserError([Diagnostic(str(prepared.template), 0, 0, ERROR, str(exc),
-                                    "template.signature")]) from None
-    except pdf_annexes.AnnexUnreadable as exc:
-        index = next((i for i, p in enumerate(prepared.annexes) if str(p) in str(exc)), None)
-        where = ("annexes", index, "path") if index is not None else ("annexes",)
-        raise UserError([prepared.source.diagnostic(where, str(exc), "annexes.unreadable")]) \
-            from None
-
-
-def build_outputs(path: Path, out_dir: Path, formats: Sequence[str], options: Options = Options(),
-                  converter=None, pdfa: bool = False, taken: dict | None = None
-                  ) -> tuple[list[Path], tuple[Diagnostic, ...]]:
-    """Build one input into ``out_dir``; returns the written paths and the warnings.
-    ``taken`` maps outputs already written in this run to their input: a second input
-    with the same document number is an error, not a silent overwrite."""
-    outputs = make_outputs(path, formats, options, converter, pdfa)
-    stem = safe_name(outputs.prepared.client.document.number)
-    owners = {name_key(path): owner for path, owner in (taken or {}).items()}
-    for ext in outputs.files:
-        # CT-1 and ct-1 are one file on a case-insensitive disk (Windows, macOS)
-        owner = owners.get(name_key(Path(out_dir) / f"{stem}.{ext}"))
-        if owner is not None:
-            number = outputs.prepared.client.document.number
-            raise UserError([outputs.prepared.source.diagnostic(
-                ("document", "number"), f"document number '{number}' is also the number of "
-                f"{owner}: both would be written to {stem}.{ext}", "build.duplicate-number")])
-    return write_outputs(outputs.files, Path(out_dir), stem), outputs.prepared.diagnostics
-
-
-@dataclass(frozen=True)
-class Outputs:
-    prepared: Prepared
-    files: dict           # extension → bytes, every one complete before anything is written
-
-
-def make_outputs(path: Path, formats: Sequence[str], options: Options = Options(),
-                 converter=None, pdfa: bool = False) -> Outputs:
-    prepared = prepare(path, options)
-    docx = render_document(prepared)
-    files = {}
-    if "docx" in formats:
-        files["docx"] = docx
-    if "pdf" in formats:
-        files["pdf"] = to_pdf(prepared, docx, converter, pdfa)
-    return Outputs(prepared, files)
