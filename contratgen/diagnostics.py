@@ -1,12 +1,12 @@
 """Diagnostics in the compiler convention: ``file:line:col: severity: message [code]``.
 
 Every user mistake becomes a :class:`Diagnostic`; a stage that finds errors raises
-:class:`UserError` carrying all of them, and the CLI prints them and exits 1.
+:class:`UserError` carrying all of them, and the CLI prints them
+(:func:`contratgen.cli.errors.print_diagnostics`) and exits 1.
 """
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -77,9 +77,3 @@ class ExternalError(Exception):
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
-
-
-def print_diagnostics(diagnostics: Iterable[Diagnostic], stream=None) -> None:
-    stream = stream or sys.stderr
-    for d in diagnostics:
-        print(d, file=stream)

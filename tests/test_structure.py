@@ -92,3 +92,12 @@ def test_a_known_offender_that_got_short_is_noted_for_removal(tmp_path, known_of
     errors, notes = check_structure.problems(root)
     assert errors == []
     assert any(n.startswith(f"{module} is no longer over 400") for n in notes)
+
+
+def test_a_print_outside_cli_is_an_error_inside_cli_it_is_not(tmp_path):
+    root = write(tmp_path, {"__init__.py": "", "engine.py": "def f():\n    print('x')\n",
+                            "cli/__init__.py": "", "cli/app.py": "print('usage')\n"})
+    errors, _ = check_structure.problems(root)
+    assert [e for e in errors if "print()" in e] == \
+        ["contratgen/engine.py:2: print() outside cli/ (return the value; the command "
+         "prints it)"]

@@ -1,4 +1,5 @@
-"""Structure checks for ``contratgen/``: no import cycle, no module over 400 lines.
+"""Structure checks for ``contratgen/``: no import cycle, no module over 400 lines, and
+only ``cli/`` prints (engine code returns values).
 
     python tools/check_structure.py          # exit 0 when clean, 1 with the problems listed
 
@@ -154,6 +155,24 @@ def long_modules(root: Path = ROOT) -> dict[str, int]:
     return {m: n for m, n in lengths.items() if n > MAX_LINES}
 
 
+# Modules that may call print(): the command line, and the scripts run as child processes
+# whose standard output is their protocol.
+PRINTERS = ("contratgen.cli", "contratgen.pdf.uno_worker")
+
+
+def printing_calls(root: Path = ROOT) -> list[str]:
+    """``file:line`` of every print() call outside the command line."""
+    found = []
+    for module, path in module_files(root).items():
+        if any(module == m or module.startswith(m + ".") for m in PRINTERS):
+            continue
+        tree = ast.parse(path.read_text("utf-8"), str(path))
+        found += [f"{path.relative_to(root)}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                  and node.func.id == "print"]
+    return found
+
+
 def stage_of(module: str) -> str:
     """The stage package of a module (``contratgen.render.docx`` → ``contratgen.render``)."""
     return ".".join(module.split(".")[:2])
@@ -192,6 +211,9 @@ def problems(root: Path = ROOT) -> tuple[list[str], list[str]]:
         if module not in OVERSIZE_MODULES:
             errors.append(f"{files[module].relative_to(root)}: {count} lines "
                           f"(over {MAX_LINES}): split it by stage")
+    for where in printing_calls(root):
+        errors.append(f"{where}: print() outside cli/ (return the value; the command "
+                      "prints it)")
     for module in sorted(OVERSIZE_MODULES - set(long)):
         notes.append(f"{module} is no longer over {MAX_LINES} lines (or gone): "
                      "remove it from OVERSIZE_MODULES")

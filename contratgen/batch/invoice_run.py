@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..load.source import Source, load_bytes
@@ -21,7 +21,7 @@ from ..output import name_key, safe_name, write_files
 from .inputs import BatchConfig, input_key
 from .invoice_jobs import InvoiceJob
 from .jobs import Result
-from .run import Batch, Documents, run_batch
+from .run import Batch, Documents, Reporter, run_batch
 
 
 def _source(path: Path, display: str) -> Optional[tuple[bytes, Source]]:
@@ -87,8 +87,8 @@ class Invoices(Documents):
         # a Factur-X invoice is always PDF/A (-3): the converters export PDF/A
         return replace(config, pdfa="pdf" in config.formats)
 
-    def new_batch(self, config: BatchConfig, inputs: list[str]) -> Batch:
-        return InvoiceBatch(config, inputs)
+    def new_batch(self, config: BatchConfig, inputs: list[str], reporter: Reporter) -> Batch:
+        return InvoiceBatch(config, inputs, reporter)
 
     def job(self, index: int, name: str, config: BatchConfig) -> InvoiceJob:
         loaded = _source(Path(name).resolve(), name)
@@ -106,15 +106,16 @@ class Invoices(Documents):
 class InvoiceBatch(Batch):
     """The batch's writer for invoices: an input's invoices land together, or none."""
 
-    def record(self, index: int, entry: dict, seconds: float = 0.0) -> None:
+    def record(self, index: int, entry: dict, seconds: float = 0.0,
+               diagnostics: Sequence[Diagnostic] = ()) -> None:
         entry = {**entry, "invoices": entry.get("invoices") or []}
         if entry["status"] == "skipped":   # up to date: its files are this run's too
             for number in entry["invoices"]:
                 self.stems.setdefault(name_key(safe_name(number)), entry["input"])
         self.journal.add(index, entry, seconds)
         numbers = ", ".join(entry["invoices"])
-        self.progress.step({**entry, "document": f"{entry['input']}: {numbers}"
-                            if numbers else None})
+        self.reporter.step({**entry, "document": f"{entry['input']}: {numbers}"
+                            if numbers else None}, diagnostics)
 
     def head(self, status: str) -> dict:
         return dict(super().head(status), built="invoices")
@@ -160,6 +161,6 @@ def _number_position(display: str, number: str) -> tuple[int, int]:
     return 0, 0
 
 
-def run_invoice_batch(config: BatchConfig) -> int:
+def run_invoice_batch(config: BatchConfig, reporter: Optional[Reporter] = None) -> int:
     """Every invoice of every input of this shard; the exit codes of :func:`run_batch`."""
-    return run_batch(config, Invoices())
+    return run_batch(config, Invoices(), reporter)

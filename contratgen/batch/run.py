@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import signal
-import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from ..document import Options
 from ..output import safe_name
-from ..diagnostics import ERROR, Diagnostic, UserError, print_diagnostics
+from ..diagnostics import ERROR, Diagnostic, UserError
 from ..output import name_key, remove_stale_temporaries, synced_at_end, write_atomic, \
     write_outputs
 from ..load.source import load_bytes
@@ -37,38 +36,21 @@ _STOPPED_BY = {ClusterLost: "the Dask cluster was lost",
                WorkersFailed: "the worker processes could not start"}
 
 
-# --- progress ----------------------------------------------------------------------------
+# --- what the batch tells ------------------------------------------------------------------
 
-class Progress:
-    """A rich progress bar on a terminal; plain ``[12/500] ok CT-2026-0042`` lines in CI."""
+class Reporter:
+    """What a batch tells as it runs; this one says nothing. The CLI's
+    (:class:`contratgen.cli.progress.ConsoleReporter`) draws a progress bar or plain lines
+    and prints the diagnostics: the engine returns values, only ``cli/`` prints."""
 
-    def __init__(self, total: int, stream=None):
-        self.stream = stream or sys.stdout
-        self.total, self.done = total, 0
-        self.bar = None
-        if total and self.stream.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, \
-                TextColumn, TimeRemainingColumn
-            self.bar = Bar(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
-                           TimeRemainingColumn(), TextColumn("{task.description}"),
-                           transient=True)
-            self.task = self.bar.add_task("", total=total)
-            self.bar.start()
+    def start(self, total: int) -> None:
+        """Before the first input, with their number in this shard."""
 
-    def step(self, entry: dict) -> None:
-        self.done += 1
-        label = entry.get("document") or entry["input"]
-        if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=label)
-        else:
-            reason = f" ({entry['reason']})" if entry.get("reason") else ""
-            print(f"[{self.done}/{self.total}] {entry['status']} {label}{reason}",
-                  file=self.stream, flush=True)
+    def step(self, entry: dict, diagnostics: Sequence[Diagnostic]) -> None:
+        """An input is done (built, failed, or skipped): its entry and its diagnostics."""
 
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
+    def finish(self, summary: dict, manifest: Path) -> None:
+        """Every input done and the manifest written (also after an interruption)."""
 
 
 # --- the batch -----------------------------------------------------------------------------
@@ -84,21 +66,22 @@ def _absolute(options: Options) -> Options:
 class Batch:
     """The state of one run: the journal of entries, the stems written, the writer."""
 
-    def __init__(self, config: BatchConfig, inputs: list[str]):
+    def __init__(self, config: BatchConfig, inputs: list[str], reporter: Reporter):
         self.config, self.inputs = config, inputs
         self.journal = Journal(config.out_dir, len(inputs))
         self.stems: dict[str, str] = {}            # output stem (case folded) → its input
         self.external_failures = 0
         self.not_run = "not run"                   # why an input has no entry, if any
         self.status = "interrupted"                # until the run ends normally
-        self.progress = Progress(len(inputs))
+        self.reporter = reporter
 
-    def record(self, index: int, entry: dict, seconds: float = 0.0) -> None:
+    def record(self, index: int, entry: dict, seconds: float = 0.0,
+               diagnostics: Sequence[Diagnostic] = ()) -> None:
         self.journal.add(index, entry, seconds)
-        self.progress.step(entry)
+        self.reporter.step(entry, diagnostics)
 
     def accept(self, result: Result) -> dict:
-        """Write a finished document (atomically), print its diagnostics, record it."""
+        """Write a finished document (atomically), record it."""
         entry = result.entry
         self.external_failures += result.external
         codes = {d["code"] for d in entry["diagnostics"]} if result.external else set()
@@ -107,8 +90,8 @@ class Batch:
                 self.not_run = f"not run: {why}"
         if result.ok:
             entry = self.write(result)
-        print_diagnostics(Diagnostic(**d) for d in entry["diagnostics"])
-        self.record(result.index, entry, result.seconds)
+        self.record(result.index, entry, result.seconds,
+                    [Diagnostic(**d) for d in entry["diagnostics"]])
         return entry
 
     def write(self, result: Result) -> dict:
@@ -194,8 +177,8 @@ class Documents:
         """Once, with every input of every shard, before this shard's are kept."""
         return config
 
-    def new_batch(self, config: BatchConfig, inputs: list[str]) -> Batch:
-        return Batch(config, inputs)
+    def new_batch(self, config: BatchConfig, inputs: list[str], reporter: Reporter) -> Batch:
+        return Batch(config, inputs, reporter)
 
     def job(self, index: int, name: str, config: BatchConfig) -> Job:
         return Job(index, str(Path(name).resolve()), name, config.formats, config.pdfa,
@@ -206,11 +189,12 @@ class Documents:
         return current_key(Path(job.path), job.display, job.options, job.formats, job.pdfa)
 
 
-def run_batch(config: BatchConfig, kind: Optional[Documents] = None) -> int:
+def run_batch(config: BatchConfig, kind: Optional[Documents] = None,
+              reporter: Optional[Reporter] = None) -> int:
     """Build every input of this shard; exit code 0 (all written), 1 (an input failed:
     every other one is still written unless --fail-fast) or 3 (LibreOffice or the Dask
     cluster failed, or another batch holds the folder)."""
-    kind = kind or Documents()
+    kind, reporter = kind or Documents(), reporter or Reporter()
     shard = parse_shard(config.shard)
     forget_digests()   # the library, templates and data as they are for this batch
     if config.jobs < 1:
@@ -224,7 +208,8 @@ def run_batch(config: BatchConfig, kind: Optional[Documents] = None) -> int:
     with folder_lock(config.out_dir), _terminate_as_exit():
         remove_stale_temporaries(config.out_dir)  # left by a batch that was killed
         previous = previous_entries(config.out_dir) if config.changed_only else {}
-        batch = kind.new_batch(config, inputs)
+        batch = kind.new_batch(config, inputs, reporter)
+        reporter.start(len(inputs))
         batch.start()
         try:
             # outputs renamed into place one by one, flushed together at the end; the
@@ -233,10 +218,8 @@ def run_batch(config: BatchConfig, kind: Optional[Documents] = None) -> int:
                 _run(config, inputs, previous, batch, kind)
             batch.status = "complete"
         finally:
-            batch.progress.close()
             summary = batch.write_reports()["summary"]
-    print(f"batch: {summary['ok']} ok, {summary['error']} error, {summary['skipped']} skipped"
-          f" → {config.out_dir / MANIFEST}", file=sys.stderr)
+            reporter.finish(summary, config.out_dir / MANIFEST)
     if batch.external_failures:
         return 3
     return 1 if summary["error"] else 0

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..diagnostics import ExternalError, UserError, print_diagnostics
+from ..diagnostics import ExternalError, UserError
+from .errors import print_diagnostics
 from .errors import Failed
 from .rates import rates_option, selected_rates
 
@@ -270,12 +271,13 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
         junit=Path(junit) if junit else None, formats=resolve_formats(fmt), pdfa=pdfa,
         keep_going=keep_going, changed_only=changed_only, scheduler=scheduler,
         options=options)
+    from .progress import ConsoleReporter
     try:
         if invoices:
             from ..batch.invoice_run import run_invoice_batch
-            code = run_invoice_batch(config)
+            code = run_invoice_batch(config, ConsoleReporter())
         else:
-            code = run_batch(config)
+            code = run_batch(config, reporter=ConsoleReporter())
     except ValueError as exc:   # a malformed --shard
         raise click.UsageError(str(exc)) from None
     if code:

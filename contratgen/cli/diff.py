@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import UserError, print_diagnostics
+from ..diagnostics import UserError
+from .errors import print_diagnostics
 
 
 def _failed(code: int, message: str = "") -> click.ClickException:

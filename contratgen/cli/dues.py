@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from .rates import rates_option, selected_rates
-from ..diagnostics import ERROR, UserError, print_diagnostics
+from ..diagnostics import ERROR, UserError
+from .errors import print_diagnostics
 
 DEFAULT_ALARMS = (-3, 7, 15)     # days from the due date: 3 before, 7 and 15 after
 

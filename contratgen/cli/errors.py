@@ -5,7 +5,12 @@ raise it without importing each other.
 """
 from __future__ import annotations
 
+import sys
+from typing import Iterable
+
 import click
+
+from ..diagnostics import Diagnostic
 
 
 class Failed(click.ClickException):
@@ -18,3 +23,10 @@ class Failed(click.ClickException):
     def show(self, file=None):
         if self.message:
             click.echo(f"contratgen: {self.message}", err=True)
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic], stream=None) -> None:
+    """Each diagnostic on its own line (standard error unless told)."""
+    stream = stream or sys.stderr
+    for d in diagnostics:
+        print(d, file=stream)

@@ -6,7 +6,8 @@ from typing import Iterable
 
 import click
 
-from ..diagnostics import UserError, has_errors, print_diagnostics
+from ..diagnostics import UserError, has_errors
+from .errors import print_diagnostics
 
 
 def verify_folders(folders: Iterable[str]) -> int:

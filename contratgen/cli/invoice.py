@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import UserError, print_diagnostics
+from ..diagnostics import UserError
+from .errors import print_diagnostics
 
 
 def _options(library, templates, strict, allow_outside_paths):

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .rates import rates_option, selected_rates
-from ..diagnostics import print_diagnostics
+from .errors import print_diagnostics
 
 DEFAULT_PORT = 8765
 

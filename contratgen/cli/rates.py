@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Optional
 
 import click
 
-from ..diagnostics import UserError, print_diagnostics
+from ..diagnostics import UserError
+from .errors import print_diagnostics
 
 if TYPE_CHECKING:  # pragma: no cover - the CLI imports the engine only when it runs
     from ..domain.rates import RatesTable

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .rates import rates_option, selected_rates
-from ..diagnostics import ExternalError, UserError, print_diagnostics
+from ..diagnostics import ExternalError, UserError
+from .errors import print_diagnostics
 
 
 @click.command("remind")
