@@ -6,12 +6,30 @@ Every user mistake becomes a :class:`Diagnostic`; a stage that finds errors rais
 """
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-ERROR = "error"
-WARNING = "warning"
+try:
+    from enum import StrEnum
+except ImportError:   # Python 3.10
+    class StrEnum(str, enum.Enum):
+        """Members are their text: compared, hashed, formatted and written to JSON as it."""
+
+        __str__ = str.__str__
+        __format__ = str.__format__
+
+
+class Severity(StrEnum):
+    ERROR = "error"       # the document is not built
+    WARNING = "warning"   # it is built, and the user is told
+    NOTE = "note"         # a waived warning: shown in the build log, never fails a build
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+NOTE = Severity.NOTE
 
 # C0 and C1 controls, DEL, line and paragraph separators, bidi embeddings and isolates
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -34,9 +52,13 @@ class Diagnostic:
     file: str
     line: int
     col: int
-    severity: str
+    severity: Severity
     message: str
     code: str
+
+    def __post_init__(self) -> None:   # read back from a manifest, the severity is text
+        if type(self.severity) is not Severity:
+            object.__setattr__(self, "severity", Severity(self.severity))
 
     def __str__(self) -> str:
         # one line, whatever the input held: a message quoting a hostile file cannot

@@ -26,7 +26,7 @@ def test_a_pdf_job_without_converter_carries_a_small_picklable_plan(tmp_path):
     shutil.copy(SAMPLES / "contract-b2b.yaml", path)
     result = build_job(job_for(path))
     assert result.ok and result.plan is not None and "pdf" not in result.files
-    assert result.plan.meta.provenance["input_sha256"] == result.entry["input_sha256"]
+    assert result.plan.meta.provenance["input_sha256"] == result.entry.input_sha256
     assert len(pickle.dumps(result.plan)) < 8_000   # goes to a worker process and back
 
 
@@ -52,9 +52,9 @@ def test_the_pdf_is_finalized_from_the_input_as_prepared(tmp_path, change):
     with Converter(workers=1, timeout=90) as converter:
         raw = converter.convert(built.files["docx"], "contract")
     finished = finish_pdf(job, built, raw)
-    assert finished.ok, finished.entry["diagnostics"]
+    assert finished.ok, finished.entry.diagnostics
     out = tmp_path / "contract.pdf"
     out.write_bytes(finished.files["pdf"])
     provenance = inspect_file(out)["provenance"]
-    assert provenance["input_sha256"] == original == finished.entry["input_sha256"]
+    assert provenance["input_sha256"] == original == finished.entry.input_sha256
     assert finished.files["docx"] == built.files["docx"]

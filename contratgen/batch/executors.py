@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator
 
 from .. import leftovers, lifeline
 from ..diagnostics import ERROR, Diagnostic, ExternalError
+from .entry import Status
 from .inputs import BatchConfig
 from .jobs import Job, Result, conversion_failed, entry_for, finish_job, guarded, run_job
 
@@ -168,7 +169,7 @@ def dask_build(job: Job) -> Result:
     except ExternalError as exc:
         diag = Diagnostic(job.display, 0, 0, ERROR, f"on the Dask worker: {exc}",
                           "pdf.conversion")
-        return Result(job.index, entry_for(job, "error", [diag]), external=True)
+        return Result(job.index, entry_for(job, Status.ERROR, [diag]), external=True)
     return run_job(job, converter)
 
 

@@ -18,6 +18,7 @@ from ..document import Options
 from ..diagnostics import UserError
 from ..load.source import Source, load_bytes
 from ..resources import shipped
+from .entry import Entry, Status
 
 
 @dataclass(frozen=True)
@@ -195,18 +196,20 @@ def current_key(path: Path, display: str, options: Options, formats: tuple[str, 
     return input_key(path, source, hashlib.sha256(raw).hexdigest(), options, formats, pdfa)
 
 
-def up_to_date(previous: Optional[dict], key: Optional[str], out_dir: Path) -> bool:
+def up_to_date(previous: Optional[Entry], key: Optional[str], out_dir: Path) -> bool:
     """Same key as last time, and every output still there with its recorded SHA-256."""
-    if not previous or key is None or previous.get("key") != key:
+    if previous is None or key is None or previous.key != key:
         return False
-    if previous.get("status") not in ("ok", "skipped") or not previous.get("outputs"):
+    if previous.status not in (Status.OK, Status.SKIPPED) or not previous.outputs:
         return False
-    for output in previous["outputs"]:
-        target = out_dir / output["file"]
+    for output in previous.outputs:
+        if Path(output.file).name != output.file or output.file.startswith("."):
+            return False   # a manifest edited to point elsewhere: rebuild
+        target = out_dir / output.file
         try:
-            if target.stat().st_size != output["size"]:
+            if target.stat().st_size != output.size:
                 return False
-            if hashlib.sha256(target.read_bytes()).hexdigest() != output["sha256"]:
+            if hashlib.sha256(target.read_bytes()).hexdigest() != output.sha256:
                 return False
         except OSError:
             return False

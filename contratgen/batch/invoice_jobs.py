@@ -11,7 +11,7 @@ own check reports a duplicate at the second input's ``invoicing.invoices[i].numb
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +19,7 @@ from ..diagnostics import UserError
 from ..invoicing.checks import CODE_NONE
 from ..invoicing.pipeline import InvoiceSet, invoice_files, prepare_invoices
 from ..output import safe_name
+from .entry import Status
 from .jobs import Job, Result, entry_for, guarded
 
 NO_INVOICES = "no invoice to build: invoicing.invoices is empty or missing"
@@ -44,7 +45,7 @@ class InvoiceJob(Job):
 
     def conversions(self, result: Result) -> dict[str, bytes]:
         return {number: result.files[f"{safe_name(number)}.docx"]
-                for number in result.entry["invoices"]}
+                for number in result.entry.invoices or ()}
 
     def finish(self, result: Result, pdfs: dict[str, bytes]) -> Result:
         """Every invoice again, its Factur-X PDF made from the PDF/A converted elsewhere."""
@@ -69,8 +70,8 @@ class Converted:
 
 
 def _skipped(job: InvoiceJob) -> Result:
-    return Result(job.index, dict(entry_for(job, "skipped"), reason=NO_INVOICES,
-                                  invoices=[]))
+    return Result(job.index, replace(entry_for(job, Status.SKIPPED), reason=NO_INVOICES,
+                                     invoices=()))
 
 
 def _invoice_set(job: InvoiceJob) -> Optional[InvoiceSet]:
@@ -93,6 +94,6 @@ def _result(job: InvoiceJob, invoice_set: InvoiceSet, formats: tuple[str, ...],
         made = invoice_files(invoice_set, invoice, formats, converter, job.options)
         stem = safe_name(invoice.number)
         files.update({f"{stem}.{ext}": data for ext, data in made.items()})
-    entry = entry_for(job, "ok", invoice_set.diagnostics, invoice_set.prepared)
-    entry.update(key=job.key, invoices=[invoice.number for invoice in invoice_set.invoices])
-    return Result(job.index, entry, files)
+    entry = entry_for(job, Status.OK, invoice_set.diagnostics, invoice_set.prepared)
+    return Result(job.index, replace(entry, key=job.key, invoices=tuple(
+        invoice.number for invoice in invoice_set.invoices)), files)

@@ -20,6 +20,7 @@ from ..load.source import Source, load_bytes
 from ..output import name_key, safe_name, write_files
 from .inputs import BatchConfig, input_key
 from .invoice_jobs import InvoiceJob
+from .entry import Entry, Output, RunStatus, Status
 from .jobs import Result
 from .run import Batch, Documents, Reporter, run_batch
 
@@ -106,26 +107,26 @@ class Invoices(Documents):
 class InvoiceBatch(Batch):
     """The batch's writer for invoices: an input's invoices land together, or none."""
 
-    def record(self, index: int, entry: dict, seconds: float = 0.0,
+    def record(self, index: int, entry: Entry, seconds: float = 0.0,
                diagnostics: Sequence[Diagnostic] = ()) -> None:
-        entry = {**entry, "invoices": entry.get("invoices") or []}
-        if entry["status"] == "skipped":   # up to date: its files are this run's too
-            for number in entry["invoices"]:
-                self.stems.setdefault(name_key(safe_name(number)), entry["input"])
+        entry = replace(entry, invoices=entry.invoices or ())
+        if entry.status is Status.SKIPPED:   # up to date: its files are this run's too
+            for number in entry.invoices:
+                self.stems.setdefault(name_key(safe_name(number)), entry.input)
         self.journal.add(index, entry, seconds)
-        numbers = ", ".join(entry["invoices"])
-        self.reporter.step({**entry, "document": f"{entry['input']}: {numbers}"
-                            if numbers else None}, diagnostics)
+        numbers = ", ".join(entry.invoices)
+        self.reporter.step(replace(entry, document=f"{entry.input}: {numbers}"
+                                   if numbers else None), diagnostics)
 
-    def head(self, status: str) -> dict:
+    def head(self, status: RunStatus) -> dict:
         return dict(super().head(status), built="invoices")
 
-    def write(self, result: Result) -> dict:
+    def write(self, result: Result) -> Entry:
         entry = result.entry
-        stems = {safe_name(number): number for number in entry["invoices"]}
+        stems = {safe_name(number): number for number in entry.invoices or ()}
         for stem, number in stems.items():
-            owner = self.stems.get(name_key(stem), entry["input"])
-            if owner != entry["input"]:   # FA-1 and fa-1: one file on a case-insensitive disk
+            owner = self.stems.get(name_key(stem), entry.input)
+            if owner != entry.input:   # FA-1 and fa-1: one file on a case-insensitive disk
                 return _failed(entry, number, f"invoice number {number} would be written "
                                f"to {stem}.*, as an invoice of {owner}: numbers are unique "
                                "across a batch", "invoice.number-duplicate")
@@ -133,22 +134,19 @@ class InvoiceBatch(Batch):
         try:
             write_files(files)
         except IsADirectoryError as exc:  # this input's fault; a full disk is the batch's
-            return dict(entry, status="error", key=None, diagnostics=entry["diagnostics"] + [
-                Diagnostic(entry["input"], 0, 0, ERROR, f"cannot write {exc.filename}: "
-                           f"{exc.strerror}", "batch.output-is-a-folder").as_dict()])
+            return entry.failed(Diagnostic(entry.input, 0, 0, ERROR, f"cannot write "
+                                           f"{exc.filename}: {exc.strerror}",
+                                           "batch.output-is-a-folder"))
         for stem in stems:
-            self.stems[name_key(stem)] = entry["input"]
-        outputs = [{"format": name.rsplit(".", 1)[1], "file": name, "size": len(data),
-                    "sha256": hashlib.sha256(data).hexdigest()}
-                   for name, data in result.files.items()]
-        return dict(entry, outputs=outputs)
+            self.stems[name_key(stem)] = entry.input
+        return replace(entry, outputs=tuple(
+            Output(name.rsplit(".", 1)[1], name, len(data), hashlib.sha256(data).hexdigest())
+            for name, data in result.files.items()))
 
 
-def _failed(entry: dict, number: str, message: str, code: str) -> dict:
-    line, col = _number_position(entry["input"], number)
-    diag = Diagnostic(entry["input"], line, col, ERROR, message, code)
-    return dict(entry, status="error", key=None, outputs=[],
-                diagnostics=entry["diagnostics"] + [diag.as_dict()])
+def _failed(entry: Entry, number: str, message: str, code: str) -> Entry:
+    line, col = _number_position(entry.input, number)
+    return entry.failed(Diagnostic(entry.input, line, col, ERROR, message, code))
 
 
 def _number_position(display: str, number: str) -> tuple[int, int]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from ..pipeline import Options, PdfPlan, convert, finalize, pdf_plan, prepare, render_document
 from ..diagnostics import ERROR, Diagnostic, ExternalError, UserError
+from .entry import Entry, Status
 from .inputs import input_key
 
 
@@ -37,11 +38,11 @@ class Job:
 
     def conversions(self, result: "Result") -> dict[str, bytes]:
         """What the caller converts to PDF for :meth:`finish`: label → DOCX."""
-        return {result.entry["document"] or self.display: result.files["docx"]}
+        return {result.entry.document or self.display: result.files["docx"]}
 
     def finish(self, result: "Result", pdfs: dict[str, bytes]) -> "Result":
         """The result with its PDF, from the conversions done elsewhere."""
-        return finish_pdf(self, result, pdfs[result.entry["document"] or self.display])
+        return finish_pdf(self, result, pdfs[result.entry.document or self.display])
 
 
 def run_job(job: Job, converter=None) -> "Result":
@@ -57,7 +58,7 @@ def finish_job(job: Job, result: "Result", pdfs: dict[str, bytes]) -> "Result":
 @dataclass
 class Result:
     index: int
-    entry: dict[str, Any]                                  # the manifest entry, minus outputs
+    entry: Entry                                           # the manifest entry, minus outputs
     files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes
     seconds: float = 0.0
     external: bool = False                                 # LibreOffice failed, not the input
@@ -65,31 +66,25 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.entry["status"] == "ok"
+        return self.entry.ok
 
 
-def _relabel(diagnostics, job: Job) -> list[dict]:
-    """Diagnostics as dicts, the input named as the user wrote it (workers see it absolute)."""
-    out = []
-    for d in diagnostics:
-        item = d.as_dict()
-        if item["file"] == job.path:
-            item["file"] = job.display
-        out.append(item)
-    return out
+def _relabel(diagnostics, job: Job) -> tuple[Diagnostic, ...]:
+    """The input named as the user wrote it (workers see it absolute)."""
+    return tuple(replace(d, file=job.display) if d.file == job.path else d
+                 for d in diagnostics)
 
 
-def entry_for(job: Job, status: str, diagnostics=(), prepared=None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"input": job.display, "status": status, "document": None,
-                             "type": None, "input_sha256": None, "key": None, "outputs": [],
-                             "clauses": [], "diagnostics": _relabel(diagnostics, job)}
-    if prepared is not None:
-        provenance = prepared.provenance()
-        entry.update(document=provenance["document"], type=provenance["type"],
-                     input_sha256=prepared.input_sha256, clauses=provenance["clauses"],
-                     key=input_key(Path(job.path), prepared.source, prepared.input_sha256,
-                                   job.options, job.formats, job.pdfa))
-    return entry
+def entry_for(job: Job, status: Status, diagnostics=(), prepared=None) -> Entry:
+    if prepared is None:
+        return Entry(job.display, status, diagnostics=_relabel(diagnostics, job))
+    provenance = prepared.provenance()
+    return Entry(job.display, status, document=provenance["document"],
+                 type=provenance["type"], input_sha256=prepared.input_sha256,
+                 key=input_key(Path(job.path), prepared.source, prepared.input_sha256,
+                               job.options, job.formats, job.pdfa),
+                 clauses=tuple(provenance["clauses"]),
+                 diagnostics=_relabel(diagnostics, job))
 
 
 def guarded(job: Job, started: float, step: Callable[[], Result]) -> Result:
@@ -98,16 +93,16 @@ def guarded(job: Job, started: float, step: Callable[[], Result]) -> Result:
     try:
         result = step()
     except UserError as exc:
-        result = Result(job.index, entry_for(job, "error", exc.diagnostics))
+        result = Result(job.index, entry_for(job, Status.ERROR, exc.diagnostics))
     except ExternalError as exc:
         diag = Diagnostic(job.display, 0, 0, ERROR, str(exc),
                           getattr(exc, "code", "pdf.conversion"))
-        result = Result(job.index, entry_for(job, "error", [diag]), external=True)
+        result = Result(job.index, entry_for(job, Status.ERROR, [diag]), external=True)
     except Exception as exc:  # a bug: report it against this input, keep the batch going
         where = traceback.extract_tb(exc.__traceback__)[-1]
         diag = Diagnostic(job.display, 0, 0, ERROR, f"internal error: {type(exc).__name__}: "
                           f"{exc} (at {Path(where.filename).name}:{where.lineno})", "internal")
-        result = Result(job.index, entry_for(job, "error", [diag]))
+        result = Result(job.index, entry_for(job, Status.ERROR, [diag]))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -123,7 +118,7 @@ def build_job(job: Job, converter=None) -> Result:
         if plan is not None and converter is not None:
             files["pdf"] = finalize(plan, convert(converter, files["docx"], plan))
             plan = None
-        return Result(job.index, entry_for(job, "ok", prepared.diagnostics, prepared), files,
+        return Result(job.index, entry_for(job, Status.OK, prepared.diagnostics, prepared), files,
                       plan=plan)
     return guarded(job, time.perf_counter(), step)
 
@@ -142,6 +137,5 @@ def finish_pdf(job: Job, result: Result, raw_pdf: bytes) -> Result:
 def conversion_failed(job: Job, result: Result, exc: Exception) -> Result:
     diag = Diagnostic(job.display, 0, 0, ERROR, f"PDF conversion failed: {exc}",
                       "pdf.conversion")
-    entry = dict(result.entry, status="error", outputs=[],
-                 diagnostics=result.entry["diagnostics"] + [diag.as_dict()])
-    return Result(job.index, entry, seconds=result.seconds, external=True)
+    return Result(job.index, result.entry.failed(diag), seconds=result.seconds,
+                  external=True)

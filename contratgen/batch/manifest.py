@@ -24,6 +24,7 @@ from xml.etree import ElementTree as ET
 
 from .. import __version__
 from ..diagnostics import ERROR, WARNING, Diagnostic, ExternalError, UserError
+from .entry import Entry, RunStatus, Status, not_run
 
 try:
     import fcntl
@@ -33,7 +34,7 @@ except ImportError:  # pragma: no cover - Windows: no flock, one batch is the us
 MANIFEST = "manifest.json"
 JOURNAL = ".manifest.journal"
 LOCK = ".contratgen-batch.lock"
-STATUSES = ("ok", "error", "skipped")
+STATUSES = tuple(Status)
 
 
 class FolderLocked(ExternalError):
@@ -81,15 +82,9 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def header(status: str, formats, pdfa: bool, shard, summary: Optional[dict]) -> dict:
-    return {"contratgen": __version__, "status": status, "formats": list(formats),
+def header(status: RunStatus, formats, pdfa: bool, shard, summary: Optional[dict]) -> dict:
+    return {"contratgen": __version__, "status": str(status), "formats": list(formats),
             "pdfa": pdfa, "shard": shard, "summary": summary}
-
-
-def not_run_entry(name: str, reason: str) -> dict:
-    return {"input": name, "status": "skipped", "reason": reason, "document": None,
-            "type": None, "input_sha256": None, "key": None, "outputs": [], "clauses": [],
-            "diagnostics": []}
 
 
 class Journal:
@@ -102,34 +97,34 @@ class Journal:
         self.counts: Counter = Counter()
         self.seconds = 0.0
 
-    def add(self, index: int, entry: dict, seconds: float) -> None:
+    def add(self, index: int, entry: Entry, seconds: float) -> None:
         offset = self.file.seek(0, os.SEEK_END)
-        line = json.dumps({"index": index, "seconds": seconds, "entry": entry},
+        line = json.dumps({"index": index, "seconds": seconds, "entry": entry.as_json()},
                           ensure_ascii=False, separators=(",", ":")) + "\n"
         self.file.write(line.encode("utf-8"))
         self.file.flush()    # in the page cache: a kill -9 of this process keeps it
         self.offsets[index] = offset
-        self.counts[entry["status"]] += 1
+        self.counts[entry.status] += 1
         self.seconds += seconds
 
-    def entry(self, index: int) -> tuple[dict, float]:
+    def entry(self, index: int) -> tuple[Entry, float]:
         self.file.seek(self.offsets[index])
         record = json.loads(self.file.readline())
         self.file.seek(0, os.SEEK_END)
-        return record["entry"], record["seconds"]
+        return Entry.from_json(record["entry"]), record["seconds"]
 
-    def entries(self, inputs: list[str], not_run: str) -> Iterator[tuple[dict, float]]:
+    def entries(self, inputs: list[str], reason: str) -> Iterator[tuple[Entry, float]]:
         for index, name in enumerate(inputs):
             if self.offsets[index] >= 0:
                 yield self.entry(index)
             else:
-                yield not_run_entry(name, not_run), 0.0
+                yield not_run(name, reason), 0.0
 
     def summary(self, total: int) -> dict:
         done = sum(self.counts[s] for s in STATUSES)
         counts = {s: self.counts[s] for s in STATUSES}
-        counts["skipped"] += total - done
-        return {"total": total, **counts}
+        counts[Status.SKIPPED] += total - done
+        return {"total": total, **{str(s): n for s, n in counts.items()}}
 
     def close(self) -> None:
         self.file.close()
@@ -139,20 +134,21 @@ class Journal:
             pass
 
 
-def manifest_chunks(head: dict, entries: Iterable[dict]) -> Iterator[bytes]:
+def manifest_chunks(head: dict, entries: Iterable[Entry]) -> Iterator[bytes]:
     """The manifest's JSON, one entry at a time (the same text ``json.dumps(indent=2)``
     of the whole would give, without holding it)."""
     text = json.dumps(head, indent=2, ensure_ascii=False)
     yield (text[:-2] + ',\n  "inputs": [').encode("utf-8")
     first = True
     for entry in entries:
-        body = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        body = json.dumps(entry.as_json(), indent=2, ensure_ascii=False) \
+            .replace("\n", "\n    ")
         yield (("\n    " if first else ",\n    ") + body).encode("utf-8")
         first = False
     yield ("]\n}\n" if first else "\n  ]\n}\n").encode("utf-8")
 
 
-def junit_chunks(entries: Iterable[tuple[dict, float]], summary: dict,
+def junit_chunks(entries: Iterable[tuple[Entry, float]], summary: dict,
                  seconds: float) -> Iterator[bytes]:
     """JUnit XML: one test case per input; a failure carries its located diagnostics."""
     yield (f'<?xml version="1.0" encoding="utf-8"?>\n<testsuites name="contratgen" '
@@ -161,19 +157,18 @@ def junit_chunks(entries: Iterable[tuple[dict, float]], summary: dict,
            f'tests="{summary["total"]}" failures="{summary["error"]}" errors="0" '
            f'skipped="{summary["skipped"]}" time="{seconds:.3f}">\n').encode("utf-8")
     for entry, took in entries:
-        case = ET.Element("testcase", classname="contratgen.batch", name=entry["input"],
-                          file=entry["input"], time=f"{took:.3f}")
-        lines = [str(Diagnostic(**d)) for d in entry["diagnostics"]]
-        if entry["status"] == "error":
-            errors = [str(Diagnostic(**d)) for d in entry["diagnostics"]
-                      if d["severity"] == ERROR] or lines or ["failed"]
+        case = ET.Element("testcase", classname="contratgen.batch", name=entry.input,
+                          file=entry.input, time=f"{took:.3f}")
+        lines = [str(d) for d in entry.diagnostics]
+        if entry.status is Status.ERROR:
+            errors = [str(d) for d in entry.diagnostics if d.is_error] or lines or ["failed"]
             failure = ET.SubElement(case, "failure", message=errors[0],
-                                    type=entry["diagnostics"][0]["code"]
-                                    if entry["diagnostics"] else "error")
+                                    type=entry.diagnostics[0].code
+                                    if entry.diagnostics else "error")
             failure.text = "\n".join(lines)
-        elif entry["status"] == "skipped":
-            ET.SubElement(case, "skipped", message=entry.get("reason", "skipped"))
-        if lines and entry["status"] != "error":
+        elif entry.status is Status.SKIPPED:
+            ET.SubElement(case, "skipped", message=entry.reason or "skipped")
+        if lines and entry.status is not Status.ERROR:
             ET.SubElement(case, "system-out").text = "\n".join(lines)
         ET.indent(case, space="  ", level=2)
         yield b"    " + ET.tostring(case, encoding="utf-8") + b"\n"
@@ -208,17 +203,18 @@ def read_manifest(out_dir: Path) -> Optional[dict]:
         return None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs", []), list):
         return None
-    if manifest.get("status") == "running":
+    if manifest.get("status") == RunStatus.RUNNING:
         entries = _journal_entries(out_dir)
         manifest["inputs"] = [entries[i] for i in sorted(entries)]
     return manifest
 
 
-def previous_entries(out_dir: Path) -> dict[str, dict]:
-    """The last known entry of each input (for ``--changed-only``)."""
+def previous_entries(out_dir: Path) -> dict[str, Entry]:
+    """The last known entry of each input (for ``--changed-only``); one that cannot be
+    read back is left out (its input is rebuilt)."""
     manifest = read_manifest(out_dir) or {}
-    return {entry["input"]: entry for entry in manifest.get("inputs", [])
-            if isinstance(entry, dict) and isinstance(entry.get("input"), str)}
+    entries = (Entry.from_json(data) for data in manifest.get("inputs", []))
+    return {entry.input: entry for entry in entries if entry is not None}
 
 
 def _sha256(path: Path) -> str:
@@ -257,14 +253,15 @@ def verify(out_dir: Path) -> tuple[list[Diagnostic], int]:
                                     "no readable manifest.json in this folder",
                                     "manifest.missing")])
     diags: list[Diagnostic] = []
-    if manifest.get("status") == "running":
+    if manifest.get("status") == RunStatus.RUNNING:
         diags.append(Diagnostic(str(out_dir / MANIFEST), 0, 0, WARNING,
                                 "the batch that wrote this manifest did not finish (killed?); "
                                 f"checking the {len(manifest['inputs'])} entries it recorded",
                                 "manifest.unfinished"))
     checked = 0
     for entry in manifest["inputs"]:
-        if not isinstance(entry, dict) or entry.get("status") not in ("ok", "skipped"):
+        if not isinstance(entry, dict) or entry.get("status") not in (Status.OK,
+                                                                       Status.SKIPPED):
             continue
         for output in entry.get("outputs") or []:
             checked += 1

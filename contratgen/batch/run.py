@@ -27,6 +27,7 @@ from ..load.source import load_bytes
 from .executors import ClusterLost, WorkersFailed, executor
 from .inputs import BatchConfig, current_key, expand_inputs, forget_digests, parse_shard, \
     shard_of, up_to_date
+from .entry import Entry, Output, RunStatus, Status
 from .jobs import Job, Result
 from .manifest import MANIFEST, Journal, folder_lock, header, junit_chunks, \
     manifest_chunks, previous_entries
@@ -46,7 +47,7 @@ class Reporter:
     def start(self, total: int) -> None:
         """Before the first input, with their number in this shard."""
 
-    def step(self, entry: dict, diagnostics: Sequence[Diagnostic]) -> None:
+    def step(self, entry: Entry, diagnostics: Sequence[Diagnostic]) -> None:
         """An input is done (built, failed, or skipped): its entry and its diagnostics."""
 
     def finish(self, summary: dict, manifest: Path) -> None:
@@ -72,63 +73,60 @@ class Batch:
         self.stems: dict[str, str] = {}            # output stem (case folded) → its input
         self.external_failures = 0
         self.not_run = "not run"                   # why an input has no entry, if any
-        self.status = "interrupted"                # until the run ends normally
+        self.status = RunStatus.INTERRUPTED        # until the run ends normally
         self.reporter = reporter
 
-    def record(self, index: int, entry: dict, seconds: float = 0.0,
+    def record(self, index: int, entry: Entry, seconds: float = 0.0,
                diagnostics: Sequence[Diagnostic] = ()) -> None:
         self.journal.add(index, entry, seconds)
         self.reporter.step(entry, diagnostics)
 
-    def accept(self, result: Result) -> dict:
+    def accept(self, result: Result) -> Entry:
         """Write a finished document (atomically), record it."""
         entry = result.entry
         self.external_failures += result.external
-        codes = {d["code"] for d in entry["diagnostics"]} if result.external else set()
+        codes = {d.code for d in entry.diagnostics} if result.external else set()
         for failure, why in _STOPPED_BY.items():
             if failure.code in codes:
                 self.not_run = f"not run: {why}"
         if result.ok:
             entry = self.write(result)
-        self.record(result.index, entry, result.seconds,
-                    [Diagnostic(**d) for d in entry["diagnostics"]])
+        self.record(result.index, entry, result.seconds, entry.diagnostics)
         return entry
 
-    def write(self, result: Result) -> dict:
+    def write(self, result: Result) -> Entry:
         """Write an input's outputs; its entry with them (or with why not)."""
         entry = result.entry
-        stem = safe_name(entry["document"])
-        owner = self.stems.setdefault(name_key(stem), entry["input"])  # CT-1 is ct-1
-        if owner != entry["input"]:
-            diag = Diagnostic(entry["input"], *_number_position(entry["input"]), ERROR,
-                              f"document number '{entry['document']}' is also the number "
-                              f"of {owner}: both would be written to {stem}.*",
-                              "batch.duplicate-number")
-            return dict(entry, status="error", key=None,
-                        diagnostics=entry["diagnostics"] + [diag.as_dict()])
+        stem = safe_name(entry.document)
+        owner = self.stems.setdefault(name_key(stem), entry.input)  # CT-1 is ct-1
+        if owner != entry.input:
+            return entry.failed(Diagnostic(
+                entry.input, *_number_position(entry.input), ERROR,
+                f"document number '{entry.document}' is also the number of {owner}: both "
+                f"would be written to {stem}.*", "batch.duplicate-number"))
         files = {ext: result.files[ext] for ext in self.config.formats}
         # all formats of one document land together, or none of them; the entry is
         # journaled only once they are in place, with the hashes of those very bytes
         try:
             write_outputs(files, self.config.out_dir, stem)
         except IsADirectoryError as exc:   # this document's fault; a full disk is the batch's
-            diag = Diagnostic(entry["input"], 0, 0, ERROR, f"cannot write {exc.filename}: "
-                              f"{exc.strerror}", "batch.output-is-a-folder")
-            return dict(entry, status="error", key=None,
-                        diagnostics=entry["diagnostics"] + [diag.as_dict()])
-        outputs = [{"format": ext, "file": f"{stem}.{ext}", "size": len(data),
-                    "sha256": hashlib.sha256(data).hexdigest()} for ext, data in files.items()]
-        return dict(entry, outputs=outputs)
+            return entry.failed(Diagnostic(entry.input, 0, 0, ERROR, f"cannot write "
+                                           f"{exc.filename}: {exc.strerror}",
+                                           "batch.output-is-a-folder"))
+        return replace(entry, outputs=tuple(
+            Output(ext, f"{stem}.{ext}", len(data), hashlib.sha256(data).hexdigest())
+            for ext, data in files.items()))
 
-    def head(self, status: str) -> dict:
-        summary = self.journal.summary(len(self.inputs)) if status != "running" else None
+    def head(self, status: RunStatus) -> dict:
+        summary = self.journal.summary(len(self.inputs)) \
+            if status is not RunStatus.RUNNING else None
         return header(status, self.config.formats, self.config.pdfa, self.config.shard,
                       summary)
 
     def start(self) -> None:
         """The manifest says "running" until the end: a killed run is never taken for a
         finished one (its entries are in the journal)."""
-        write_atomic(self.config.out_dir / MANIFEST, manifest_chunks(self.head("running"), []))
+        write_atomic(self.config.out_dir / MANIFEST, manifest_chunks(self.head(RunStatus.RUNNING), []))
 
     def write_reports(self) -> dict:
         head = self.head(self.status)
@@ -216,7 +214,7 @@ def run_batch(config: BatchConfig, kind: Optional[Documents] = None,
             # final manifest is written (and flushed) only after them
             with synced_at_end():
                 _run(config, inputs, previous, batch, kind)
-            batch.status = "complete"
+            batch.status = RunStatus.COMPLETE
         finally:
             summary = batch.write_reports()["summary"]
             reporter.finish(summary, config.out_dir / MANIFEST)
@@ -239,7 +237,7 @@ def _run(config: BatchConfig, inputs: list[str], previous: dict, batch: Batch,
                     if future.cancelled():
                         continue
                     entry = batch.accept(future.result())
-                    if entry["status"] == "error" and not config.keep_going:
+                    if entry.status is Status.ERROR and not config.keep_going:
                         stop, batch.not_run = True, "not run: --fail-fast after an error"
                     if batch.external_failures >= MAX_EXTERNAL_FAILURES:
                         stop = True
@@ -255,7 +253,7 @@ def _run(config: BatchConfig, inputs: list[str], previous: dict, batch: Batch,
             job = kind.job(index, name, config)
             old = previous.get(name)
             if old and up_to_date(old, kind.current_key(job), config.out_dir):
-                batch.record(index, dict(old, status="skipped", reason="up to date"))
+                batch.record(index, replace(old, status=Status.SKIPPED, reason="up to date"))
                 continue
             pending.add(submit(job))
             drain(in_flight - 1)

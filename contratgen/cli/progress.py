@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from ..batch.entry import Entry
 from ..batch.run import Reporter
 from ..diagnostics import Diagnostic
 from .errors import print_diagnostics
@@ -29,15 +30,15 @@ class ConsoleReporter(Reporter):
             self.task = self.bar.add_task("", total=total)
             self.bar.start()
 
-    def step(self, entry: dict, diagnostics: Sequence[Diagnostic]) -> None:
+    def step(self, entry: Entry, diagnostics: Sequence[Diagnostic]) -> None:
         print_diagnostics(diagnostics, self.errors)
         self.done += 1
-        label = entry.get("document") or entry["input"]
+        label = entry.document or entry.input
         if self.bar is not None:
             self.bar.update(self.task, advance=1, description=label)
         else:
-            reason = f" ({entry['reason']})" if entry.get("reason") else ""
-            print(f"[{self.done}/{self.total}] {entry['status']} {label}{reason}",
+            reason = f" ({entry.reason})" if entry.reason else ""
+            print(f"[{self.done}/{self.total}] {entry.status} {label}{reason}",
                   file=self.stream, flush=True)
 
     def finish(self, summary: dict, manifest: Path) -> None:

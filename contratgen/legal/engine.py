@@ -15,12 +15,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from ..diagnostics import ERROR, WARNING, Diagnostic
+from ..diagnostics import ERROR, NOTE, WARNING, Diagnostic
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
     from ..document import Prepared
-
-NOTE = "note"  # a waived warning: shown in the build log, never fails a build
 
 
 # --- who a rule applies to ------------------------------------------------------------
