@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from ..domain.formatting import money
 from ..domain.signing import WITHDRAWAL_DAYS, signature_date, starts_within_withdrawal
-from .engine import ERROR, WARNING, Finder, rule
+from .engine import ERROR, WARNING, Finder, Level, rule
 
-PRINTED = "printed"      # a text contratgen prints; the rule fails only if it cannot be printed
+PRINTED = Level.PRINTED   # a text contratgen prints; the rule fails only if it cannot be printed
 PENALTY_AMOUNT_PARAM = "amount"                 # clause_library/penalty.yaml
 FULL_DAMAGES_PARAM = "consumer_full_damages"    # clause_library/penalty.yaml
 # a fixed penalty above this share of the price is flagged as out of proportion

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from ..diagnostics import ERROR, NOTE, WARNING, Diagnostic
+from ..diagnostics import ERROR, NOTE, WARNING, Diagnostic, Severity, StrEnum
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
     from ..document import Prepared
@@ -64,17 +64,40 @@ def _b2c_building_reduced(p: "Prepared") -> bool:
         item.vat_rate in REDUCED_BUILDING_RATES for item in p.client.items)
 
 
-APPLIES: dict[str, Callable[["Prepared"], bool]] = {
-    "all": lambda p: True,
-    "B2B": _b2b,
-    "B2C": _b2c,
-    "B2C off-premises": _b2c_off_premises,
-    "B2C off-premises / distance": _b2c_away,
-    "quote": _quote,
-    "B2C goods / mixed": _b2c_goods,
-    "B2C at a fair": _b2c_fair,
-    "building trade": _building,
-    "B2C building works at 10 % or 5.5 %": _b2c_building_reduced,
+class Level(StrEnum):
+    """A rule's severity in the catalogue (LEGAL_FR.md's column)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    PRINTED = "printed"   # a text contratgen prints; fails only when it cannot be printed
+
+
+class Applies(StrEnum):
+    """Who a rule applies to, in the words of LEGAL_FR.md (``check --rules`` prints them)."""
+
+    ALL = "all"
+    B2B = "B2B"
+    B2C = "B2C"
+    B2C_OFF_PREMISES = "B2C off-premises"
+    B2C_AWAY = "B2C off-premises / distance"
+    QUOTE = "quote"
+    B2C_GOODS = "B2C goods / mixed"
+    B2C_FAIR = "B2C at a fair"
+    BUILDING = "building trade"
+    B2C_BUILDING_REDUCED = "B2C building works at 10 % or 5.5 %"
+
+
+APPLIES: dict[Applies, Callable[["Prepared"], bool]] = {
+    Applies.ALL: lambda p: True,
+    Applies.B2B: _b2b,
+    Applies.B2C: _b2c,
+    Applies.B2C_OFF_PREMISES: _b2c_off_premises,
+    Applies.B2C_AWAY: _b2c_away,
+    Applies.QUOTE: _quote,
+    Applies.B2C_GOODS: _b2c_goods,
+    Applies.B2C_FAIR: _b2c_fair,
+    Applies.BUILDING: _building,
+    Applies.B2C_BUILDING_REDUCED: _b2c_building_reduced,
 }
 
 
@@ -88,8 +111,8 @@ ALL_DOCUMENTS = DEAL_DOCUMENTS + AGREEMENT
 @dataclass(frozen=True)
 class Rule:
     id: str
-    severity: str                 # the rule's severity in the catalogue (a rule may say less)
-    applies: str                  # a key of APPLIES: "B2B", "B2C off-premises", "quote", ...
+    severity: Level               # the rule's severity in the catalogue (a rule may say less)
+    applies: Applies              # who: "B2B", "B2C off-premises", "quote", ...
     source: str                   # the legal source quoted in every message ("—": none)
     summary: str                  # the rule in one line, as LEGAL_FR.md states it
     function: Callable[["Finder"], Iterable[Diagnostic]]
@@ -109,11 +132,14 @@ def rule(id: str, severity: str, applies: str, source: str, summary: str,
          documents: tuple[str, ...] = DEAL_DOCUMENTS):
     """Decorator: make a rule function into a :class:`Rule` value (by default a rule
     checks quotes and contracts; an instalment agreement has no price, no items)."""
-    if applies not in APPLIES:
-        raise ValueError(f"unknown applicability {applies!r} for {id}")
+    try:   # the catalogue's words, checked when the module is imported
+        who, level = Applies(applies), Level(severity)
+    except ValueError:
+        raise ValueError(f"unknown applicability {applies!r} or severity {severity!r} "
+                         f"for {id}") from None
 
     def wrap(function: Callable[["Finder"], Iterable[Diagnostic]]) -> Rule:
-        return Rule(id, severity, applies, source, summary, function, tuple(documents))
+        return Rule(id, level, who, source, summary, function, tuple(documents))
     return wrap
 
 
@@ -134,7 +160,8 @@ class Finder:
         if self.rule.source and self.rule.source != "—":
             message = f"{message} ({self.rule.source})"
         return self.prepared.source.diagnostic(tuple(path), message, self.rule.id,
-                                               severity or self.rule.severity, key=key)
+                                               severity or Severity(self.rule.severity),
+                                               key=key)
 
     def at_field(self, path: Sequence, message: str, severity: str | None = None) -> Diagnostic:
         """At the node ``path`` if the file writes it, else at the key of its nearest
@@ -202,5 +229,5 @@ def apply_waivers(prepared: "Prepared", rules: Sequence[Rule],
     return result + problems
 
 
-__all__ = ["AGREEMENT", "ALL_DOCUMENTS", "APPLIES", "DEAL_DOCUMENTS", "ERROR", "Finder", "NOTE",
-           "Rule", "WARNING", "apply_waivers", "rule", "run_rules"]
+__all__ = ["AGREEMENT", "ALL_DOCUMENTS", "APPLIES", "Applies", "DEAL_DOCUMENTS", "ERROR",
+           "Finder", "Level", "NOTE", "Rule", "WARNING", "apply_waivers", "rule", "run_rules"]
