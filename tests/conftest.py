@@ -48,6 +48,36 @@ def document_text(document) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="session")
+def office():
+    """One warm LibreOffice worker for the tests that only need a DOCX converted (each
+    xdist worker has its own). The tests of the converter itself make their own."""
+    from contratgen.pdf.workers import Converter
+    with Converter(workers=1, timeout=90) as shared:
+        yield shared
+
+
+@pytest.fixture(scope="session")
+def signer():
+    """A self-signed certificate made for this run, and a pyHanko signer with it."""
+    from support.signing import make_signer
+    return make_signer()
+
+
+@pytest.fixture(scope="session")
+def schematron():
+    """validate(xml) → the fatal failed asserts of the EN 16931 schematron, as (id, text)."""
+    from support import einvoice
+    return einvoice.schematron()
+
+
+@pytest.fixture(scope="session")
+def validators():
+    """name → validate(xml), for the EN 16931, Factur-X and French CTC schematrons."""
+    from support import einvoice
+    return einvoice.validators()
+
+
 @pytest.fixture
 def write(tmp_path):
     """write("name.yaml", text) → path, text dedented."""

@@ -13,7 +13,6 @@ from conftest import SAMPLES, needs_libreoffice
 from contratgen.batch.jobs import Job, build_job, finish_pdf
 from contratgen.document import Options
 from contratgen.inspect import inspect_file
-from contratgen.pdf.workers import Converter
 
 
 def job_for(path, formats=("docx", "pdf")) -> Job:
@@ -39,7 +38,7 @@ def test_a_docx_only_job_makes_no_plan(tmp_path):
 
 @needs_libreoffice
 @pytest.mark.parametrize("change", ["edited", "deleted"])
-def test_the_pdf_is_finalized_from_the_input_as_prepared(tmp_path, change):
+def test_the_pdf_is_finalized_from_the_input_as_prepared(tmp_path, change, office):
     path = tmp_path / "contract-b2b.yaml"
     shutil.copy(SAMPLES / "contract-b2b.yaml", path)
     original = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -49,8 +48,7 @@ def test_the_pdf_is_finalized_from_the_input_as_prepared(tmp_path, change):
         path.write_text(path.read_text(encoding="utf-8").replace("4", "5"), encoding="utf-8")
     else:
         path.unlink()
-    with Converter(workers=1, timeout=90) as converter:
-        raw = converter.convert(built.files["docx"], "contract")
+    raw = office.convert(built.files["docx"], "contract")
     finished = finish_pdf(job, built, raw)
     assert finished.ok, finished.entry.diagnostics
     out = tmp_path / "contract.pdf"

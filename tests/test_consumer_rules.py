@@ -11,7 +11,7 @@ import pytest
 
 from contratgen.pipeline import prepare, render_document
 from conftest import docx_text
-from test_rules import (CLIENT, CONSUMER_PROVIDER, DOCUMENT, ITEMS, LIBRARY, PAYMENT,
+from support.rules import (CLIENT, CONSUMER_PROVIDER, DOCUMENT, ITEMS, LIBRARY, PAYMENT,
                         PROVIDER, at, client_yaml, consumer_yaml, diagnostics, of, only,
                         own_clause)
 

@@ -254,11 +254,9 @@ def test_libreoffice_accepts_into_new_and_rejects_into_old(two_edits, tmp_path):
 
 
 @needs_libreoffice
-def test_libreoffice_converts_the_redline_to_pdf_showing_both_versions(two_edits):
+def test_libreoffice_converts_the_redline_to_pdf_showing_both_versions(two_edits, office):
     from pypdf import PdfReader
-    from contratgen.pdf.workers import Converter
-    with Converter(workers=1) as converter:
-        pdf = converter.convert(two_edits[2].redline.docx, "diff")
+    pdf = office.convert(two_edits[2].redline.docx, "diff")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())
     assert "Réserve de propriété" in text       # the removed article, struck through

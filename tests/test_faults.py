@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -16,21 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES
+from support.processes import CLI, command_of, descendants, make_inputs
 
 pytestmark = pytest.mark.slow
-
-CLI = [sys.executable, "-m", "contratgen.cli"]
-
-
-def make_inputs(folder: Path, count: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    text = (SAMPLES / "contract-b2b.yaml").read_text()
-    for i in range(count):
-        (folder / f"c{i:03d}.yaml").write_text(
-            text.replace("number: CT-2026-0042", f"number: CT-K-{i:03d}")
-                .replace("unit_price: 650", f"unit_price: {650 + i}"))
-    return folder
-
 
 def visible(out: Path) -> list[Path]:
     return sorted(p for p in out.iterdir() if not p.name.startswith("."))
@@ -96,30 +83,6 @@ def test_two_batches_into_the_same_folder_never_corrupt_a_file(inputs, tmp_path)
     assert_complete(out, reference)
     assert {p.name for p in out.glob("*.docx")} == set(reference)
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def command_of(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
 
 
 @pytest.mark.libreoffice

@@ -20,7 +20,6 @@ from pypdf import PdfReader
 from contratgen.cli import main
 from conftest import document_text
 from contratgen.load.fields import MAX_ITEMS, MAX_TEXT
-from contratgen.pdf.workers import Converter
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
 LINES = MINIMAL.splitlines()
@@ -234,10 +233,9 @@ def test_document_number_never_writes_outside_the_output_folder(tmp_path, number
 needs_office = pytest.mark.libreoffice
 
 
-@pytest.fixture(scope="module")
-def converter():
-    with Converter(workers=1, timeout=90) as shared:
-        yield shared
+@pytest.fixture
+def converter(office):
+    return office
 
 
 @needs_office

@@ -8,7 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 from contratgen.cli import main
-from test_schema import EditorLoader, validator
+from support.schema import EditorLoader, validator
 
 VARIANTS = [("quote", []), ("quote", ["--consumer"]), ("contract", []),
             ("contract", ["--consumer"])]

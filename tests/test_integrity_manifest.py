@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from contratgen.cli import main
-from test_faults import CLI, make_inputs
+from support.processes import CLI, make_inputs
 
 
 def batch(*args) -> subprocess.CompletedProcess:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import needs_libreoffice
-from test_faults import CLI, command_of, descendants, make_inputs
+from support.processes import CLI, command_of, descendants, make_inputs
 
 
 def processes_naming(text: str) -> list[int]:

@@ -15,7 +15,6 @@ from conftest import SAMPLES, docx_text, needs_libreoffice
 from contratgen.cli import main
 from contratgen.invoicing.cii import NSMAP
 from contratgen.invoicing.facturx import embedded_xml
-from test_invoicing_cii import schematron  # noqa: F401  (the module fixture)
 
 SAMPLE = SAMPLES / "contract-b2b-invoiced.yaml"
 NUMBERS = ("FA-2026-0107", "FA-2026-0131", "FA-2026-0190")

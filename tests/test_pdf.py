@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from conftest import needs_libreoffice
 from fixtures.pdf.contract_docx import contract_docx
+from support.processes import descendants
 from contratgen.pdf.workers import ConversionFailed, Converter, ConverterMissing, find_soffice
 
 pytestmark = needs_libreoffice
@@ -31,21 +32,7 @@ def text_of(pdf: bytes) -> str:
 
 def office_tree(pid: int) -> list[int]:
     """``pid`` and all its descendants (the launcher and soffice.bin)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
+    return [pid] + descendants(pid)
 
 
 def kill_office(pid: int) -> None:

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from contratgen.cli import main
 from conftest import SAMPLES
-from test_finalize import lines_named, sign, signature_statuses, signer  # noqa: F401
+from support.signing import lines_named, sign, signature_statuses
 
 pytestmark = pytest.mark.libreoffice
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -15,7 +15,7 @@ from contratgen.collection.penalty import prepare_penalty
 from contratgen.invoicing.cii import NSMAP
 from contratgen.invoicing.document import xml_for
 from contratgen.invoicing.facturx import embedded_xml
-from test_invoicing_cii import schematron, validators, values  # noqa: F401  (fixtures)
+from support.einvoice import values
 
 B2B = SAMPLES / "contract-b2b-late.yaml"
 ON = datetime.date(2026, 6, 30)

@@ -27,22 +27,8 @@ from conftest import needs_libreoffice
 from contratgen.pipeline import Options
 from contratgen.preview import HOST, PreviewSession
 from contratgen.preview.rebuild import png_size
-from preview_process import ROOT, PreviewProcess
-
-TTC_BEFORE = "4 807,40"   # samples/contract-b2b.yaml: 4 029,00 HT + 768,00 + 10,40 TVA
-TTC_AFTER = "4 987,40"    # with the first item at 700 instead of 650: 4 179 HT + 798 + 10,40
-
-
-def price_line(path) -> int:
-    """The line of the first ``unit_price:`` in the sample (where its diagnostics point)."""
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1)
-                if "unit_price:" in line)
-
-
-def plain(text: str) -> str:
-    """French amounts group with U+202F and end with U+00A0 €: compare with plain spaces."""
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
-
+from support.preview import (ROOT, TTC_AFTER, TTC_BEFORE, PreviewProcess, edit, plain,
+                             price_line)
 
 def get(url: str, timeout: float = 10.0) -> bytes:
     with urllib.request.urlopen(url, timeout=timeout) as reply:
@@ -62,12 +48,6 @@ def wait_for(predicate, timeout: float = 20.0, step: float = 0.1):
             return value
         time.sleep(step)
     raise AssertionError(f"not true within {timeout} s")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 @pytest.fixture

@@ -21,11 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from test_preview import price_line
-
 from conftest import needs_libreoffice
-from preview_process import ROOT, PreviewProcess
-from test_preview import TTC_AFTER, TTC_BEFORE, edit, plain
+from support.preview import (ROOT, TTC_AFTER, TTC_BEFORE, PreviewProcess, edit, plain,
+                             price_line)
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
 ARTIFACTS = Path(os.environ.get("CONTRATGEN_TEST_ARTIFACTS", ROOT / "test-artifacts"))

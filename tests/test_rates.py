@@ -16,7 +16,7 @@ from contratgen.cli import main
 from contratgen.diagnostics import UserError
 from contratgen.domain.rates import load_rates, rates_for, shipped_table
 from conftest import docx_text
-from test_rules import DOCUMENT, PAYMENT, client_yaml, diagnostics, of, only
+from support.rules import DOCUMENT, PAYMENT, client_yaml, diagnostics, of, only
 
 H2_2026 = """\
 legal_interest:

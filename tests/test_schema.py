@@ -5,7 +5,6 @@ Checked with an independent validator (jsonschema), on the YAML as an editor rea
 """
 import json
 
-import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -14,25 +13,11 @@ from contratgen.cli import main
 from contratgen.library.loader import SHIPPED
 from contratgen.schema import json_schema
 from conftest import MINIMAL_PATH, ROOT, SAMPLES
+from support.schema import EditorLoader, validator
 
-
-class EditorLoader(yaml.SafeLoader):
-    """YAML as the YAML language server reads it: dates stay strings."""
-
-
-EditorLoader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 SAMPLE_FILES = sorted(SAMPLES.rglob("*.yaml"))
 CLAUSE_FILES = sorted(SHIPPED.glob("*.yaml"))
-
-
-def validator(kind: str, shipped: bool):
-    schema = (json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text())
-              if shipped else json_schema(kind))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
 
 
 def problems(kind: str, text: str, shipped: bool = False) -> list[tuple]:

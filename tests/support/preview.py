@@ -1,4 +1,5 @@
-"""`contratgen preview` run as a user runs it: a child process, stopped by a signal."""
+"""`contratgen preview` run as a user runs it: a child process, stopped by a signal; and
+the sample's figures before and after the edit the preview tests make."""
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 _URL = re.compile(r"at (http://127\.0\.0\.1:\d+/) ")
 
 
@@ -80,3 +81,24 @@ class PreviewProcess:
             if marker in cmdline:
                 found.append(f"{entry.name}: {cmdline[:120]}")
         return found
+
+
+TTC_BEFORE = "4 807,40"   # samples/contract-b2b.yaml: 4 029,00 HT + 768,00 + 10,40 TVA
+TTC_AFTER = "4 987,40"    # with the first item at 700 instead of 650: 4 179 HT + 798 + 10,40
+
+
+def price_line(path) -> int:
+    """The line of the first ``unit_price:`` in the sample (where its diagnostics point)."""
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1)
+                if "unit_price:" in line)
+
+
+def plain(text: str) -> str:
+    """French amounts group with U+202F and end with U+00A0 €: compare with plain spaces."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
