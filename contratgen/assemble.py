@@ -61,14 +61,43 @@ def resolve_path(source: Source, where: tuple, value: str, options: Options,
     return target
 
 
-def library_for(client: ClientFile, source: Source, options: Options) -> tuple[Library, list]:
+def library_dirs(client: ClientFile, source: Source, options: Options) -> list[Path]:
+    """The clause library folders of a document, in layering order."""
     dirs = [SHIPPED, *options.library_dirs]
     if client.library:
         own = resolve_path(source, ("library", "path") if isinstance(source.data.get("library"),
                                                                      dict) else ("library",),
                            client.library.path, options, "library")
         dirs = [own] if not client.library.layer else dirs + [own]
-    return load_library(dirs)
+    return dirs
+
+
+def library_for(client: ClientFile, source: Source, options: Options) -> tuple[Library, list]:
+    return load_library(library_dirs(client, source, options))
+
+
+def dependencies(client: ClientFile, source: Source, options: Options, annexes: bool
+                 ) -> tuple[list[Path], Path, list[Path]]:
+    """The library folders, the template and (``annexes``) the annex files a document's
+    outputs are made from — found by the very rules its build follows, so a batch knows
+    what to watch without building (a path the build would refuse is left out: that
+    input fails anyway)."""
+    try:
+        dirs = library_dirs(client, source, options)
+    except UserError:
+        dirs = [SHIPPED, *options.library_dirs]
+    try:
+        template = template_for(client, source, options)
+    except UserError:
+        template = Path(source.file)   # refused: the input itself stands for it
+    files = []
+    for i, annex in enumerate(client.annexes if annexes else ()):
+        try:
+            files.append(resolve_path(source, ("annexes", i, "path"), annex.path, options,
+                                      "annex"))
+        except UserError:
+            continue
+    return dirs, template, files
 
 
 def template_for(client: ClientFile, source: Source, options: Options) -> Path:

@@ -296,3 +296,34 @@ def test_memory_stays_flat_as_the_batch_grows(clients, tmp_path):
     # them costs nothing (measured: the same peak to the MB).
     kept = sum(sizes[:150]) / 2**20
     assert large - small < 0.75 * kept, (small, large, kept)
+
+
+def test_changed_only_follows_the_files_the_input_really_uses(clients):
+    """The key is made of the files the build uses (its own template and library), found
+    by the build's own rules: editing them rebuilds; editing a template it does not use
+    does not."""
+    import shutil
+    from contratgen.render.docx import SHIPPED_TEMPLATES
+    folder = clients(1)
+    text = contract(1, 600).replace("document:\n", "document:\n  template: own.docx\n", 1)
+    (folder / "c000.yaml").write_text(text + "library: lib\n", encoding="utf-8")
+    shutil.copy(SHIPPED_TEMPLATES / "contract.docx", folder / "own.docx")
+    shutil.copy(SHIPPED_TEMPLATES / "quote.docx", folder / "unused.docx")
+    (folder / "lib").mkdir()
+    assert batch("clients/c000.yaml", "-j", "1", "--format", "docx").exit_code == 0, \
+        manifest()
+    (folder / "unused.docx").write_bytes(b"edited")       # not this input's: still up to date
+    batch("clients/c000.yaml", "-j", "1", "--format", "docx", "--changed-only")
+    assert statuses(manifest()) == {"clients/c000.yaml": "skipped"}
+    (folder / "lib" / "note.yaml").write_text(   # a clause added to its library: rebuilt
+        "id: note\nversion: 1\ncategory: other\ntitle: {fr: Note, en: Note}\n"
+        "documents: [contract]\nparties: [business]\ntext: {fr: Texte., en: Text.}\n")
+    batch("clients/c000.yaml", "-j", "1", "--format", "docx", "--changed-only")
+    assert statuses(manifest()) == {"clients/c000.yaml": "ok"}
+    shutil.rmtree(folder / "lib")
+    (folder / "lib").mkdir()
+    batch("clients/c000.yaml", "-j", "1", "--format", "docx")
+    with open(folder / "own.docx", "ab") as own:   # its template: rebuilt
+        own.write(b"\0")
+    batch("clients/c000.yaml", "-j", "1", "--format", "docx", "--changed-only")
+    assert statuses(manifest()) != {"clients/c000.yaml": "skipped"}

@@ -16,6 +16,7 @@ from typing import Optional
 from .. import __version__
 from ..document import Options
 from ..diagnostics import UserError
+from ..load.salvage import parse_partial
 from ..load.source import Source, load_bytes
 from ..resources import shipped
 from .entry import Entry, Status
@@ -149,30 +150,21 @@ def _hash_folder(directory: Path | str) -> str:
 
 
 def input_key(path: Path, source: Source, raw_sha256: str, options: Options,
-              formats: tuple[str, ...], pdfa: bool) -> str:
+              formats: tuple[str, ...], pdfa: bool, client=None) -> str:
     """A hash of everything an input's outputs depend on: its bytes, the clause library
-    files, the template, the annexes (for PDF), contratgen's version and data, the formats
-    and options. Computed from the raw data, so the batch can compute it without building;
-    it errs on the side of rebuilding (every library folder that could apply counts)."""
-    from ..library.loader import SHIPPED
-    from ..render.docx import SHIPPED_TEMPLATES
-    data = source.data if isinstance(source.data, dict) else {}
-    base = Path(path).resolve().parent
-    document = data.get("document") if isinstance(data.get("document"), dict) else {}
-    library = data.get("library")
-    own_library = library.get("path") if isinstance(library, dict) else library
-    libraries = [SHIPPED, *options.library_dirs] + \
-        ([base / own_library] if isinstance(own_library, str) else [])
-    if isinstance(document.get("template"), str):
-        templates = [base / document["template"]]
+    folders, the template, the annexes (for PDF), contratgen's version and data, the
+    formats and options. The files are the prepared document's own (``client``), found
+    by the build's rules (:func:`contratgen.assemble.dependencies`); without a client the
+    file is parsed for them, so the batch can compute the key without building."""
+    from ..assemble import dependencies
+    if client is None:
+        client = parse_partial(source).client
+    if client is None:   # does not even parse: its bytes are all it depends on
+        libraries, templates, annexes = [], [], []
     else:
-        folder = Path(options.templates_dir or SHIPPED_TEMPLATES)
-        kind = document.get("type")
-        templates = [folder / f"{kind}.docx"] if kind in ("quote", "contract") \
-            else sorted(folder.glob("*.docx"))   # not even valid: over-include
-    annexes = [base / a["path"] for a in data.get("annexes") or []
-               if isinstance(a, dict) and isinstance(a.get("path"), str)] \
-        if "pdf" in formats else []
+        libraries, template, annexes = dependencies(client, source, options,
+                                                    "pdf" in formats)
+        templates = [template]
     parts = {
         "contratgen": __version__, "data": _dir_digest(_PACKAGE_DATA),
         "formats": sorted(formats), "pdfa": pdfa, "strict": options.strict,

@@ -82,7 +82,7 @@ def entry_for(job: Job, status: Status, diagnostics=(), prepared=None) -> Entry:
     return Entry(job.display, status, document=provenance["document"],
                  type=provenance["type"], input_sha256=prepared.input_sha256,
                  key=input_key(Path(job.path), prepared.source, prepared.input_sha256,
-                               job.options, job.formats, job.pdfa),
+                               job.options, job.formats, job.pdfa, prepared.client),
                  clauses=tuple(provenance["clauses"]),
                  diagnostics=_relabel(diagnostics, job))
 
