@@ -67,9 +67,9 @@ def _as_clause_code(d: Diagnostic) -> Diagnostic:
     return Diagnostic(d.file, d.line, d.col, d.severity, d.message, "clause." + d.code)
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, cwd: Path | None = None) -> str:
     try:
-        return str(path.absolute().relative_to(Path.cwd().resolve()))
+        return str(path.absolute().relative_to(cwd or Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
 
@@ -166,10 +166,14 @@ def _library_key(listing) -> str | None:
     import yaml
     parts: list[str | bytes] = [_LIBRARIES, cache.code_digest(*_LIBRARY_CODE),
                                 pydantic.VERSION, yaml.__version__]
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:   # the working folder is gone: the names shown are the paths
+        return None
     for directory, files, refused in listing:
         parts += [str(directory), repr(files is None), repr(refused)]
         for path, raw in files or ():
             if raw is None:
                 return None
-            parts += [str(path), _display(path), raw]
+            parts += [str(path), _display(path, cwd), raw]
     return cache.key(*parts)
