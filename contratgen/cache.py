@@ -58,7 +58,11 @@ def code_digest(*modules: str) -> str:
     digest = hashlib.sha256()
     for name in modules:
         module = sys.modules.get(name) or __import__(name, fromlist=["_"])
-        digest.update(name.encode() + b"\0" + Path(module.__file__).read_bytes())
+        try:
+            source = Path(module.__file__).read_bytes()
+        except (OSError, TypeError, AttributeError):   # no source to read (a frozen build)
+            source = os.urandom(16)   # a key of this process only: never a stale hit
+        digest.update(name.encode() + b"\0" + source)
     return digest.hexdigest()
 
 
