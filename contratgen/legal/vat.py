@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from ..cache import yaml_data
 
 from ..domain.formatting import percent
 from .engine import ERROR, Finder, rule
@@ -24,7 +24,7 @@ TERRITORY_NAMES = {"mainland": MAINLAND, "france": MAINLAND, "metropole": MAINLA
 @lru_cache(maxsize=1)
 def vat_table() -> dict:
     text = resources.files("contratgen").joinpath("data/vat_rates.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml_data(text, "vat_rates")   # parsed once per content (on disk)
 
 
 def territory_key(name: str | None) -> str | None:

@@ -11,9 +11,10 @@ from typing import Sequence
 
 from pydantic import ValidationError
 
+from .. import cache
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..load.model import errors_to_diagnostics
-from ..load.source import load_file
+from ..load.source import load_bytes, load_file, read_file
 from ..resources import shipped
 from .spec import Clause, ClauseSpec, Library, coerce_param
 
@@ -24,10 +25,11 @@ from .texts import ClauseTextError, render_blocks  # noqa: F401,E402
 SHIPPED = shipped("clause_library")
 
 
-def load_clause(path: Path) -> tuple[Clause | None, list[Diagnostic]]:
+def load_clause(path: Path, raw: bytes | None = None) -> tuple[Clause | None, list[Diagnostic]]:
+    """A clause file (``raw``: its bytes, already read) and its problems."""
     name = _display(path)
     try:
-        source = load_file(path, name)
+        source = load_file(path, name) if raw is None else load_bytes(raw, name)
     except UserError as exc:
         return None, list(exc.diagnostics)
     if not isinstance(source.data, dict):
@@ -52,16 +54,22 @@ def load_clause(path: Path) -> tuple[Clause | None, list[Diagnostic]]:
                 diagnostics.append(source.diagnostic(("params", pname, "default"),
                                                      f"default of '{pname}': {exc}",
                                                      "clause.params"))
-    return Clause(spec, source, path.read_text("utf-8")), diagnostics
+    text = path.read_text("utf-8") if raw is None else _universal_newlines(raw.decode("utf-8"))
+    return Clause(spec, source, text), diagnostics
+
+
+def _universal_newlines(text: str) -> str:
+    """What ``Path.read_text`` gives for the same bytes."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _as_clause_code(d: Diagnostic) -> Diagnostic:
     return Diagnostic(d.file, d.line, d.col, d.severity, d.message, "clause." + d.code)
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, cwd: Path | None = None) -> str:
     try:
-        return str(path.absolute().relative_to(Path.cwd().resolve()))
+        return str(path.absolute().relative_to(cwd or Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
 
@@ -104,19 +112,68 @@ def _mtimes(directory: Path) -> tuple:
 
 @lru_cache(maxsize=8)
 def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
+    dirs = tuple(Path(d) for d, _ in key)
+    listing = [_listed(directory) for directory in dirs]
+    entry = _library_key(listing)
+    if entry is not None:
+        cached = cache.load_pickle(_LIBRARIES, entry)
+        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Library):
+            return cached[0], list(cached[1])
     clauses: dict[str, Clause] = {}
     diagnostics: list[Diagnostic] = []
-    dirs = tuple(Path(d) for d, _ in key)
-    for directory in dirs:
-        if not directory.is_dir():
+    for directory, files, refused in listing:
+        if files is None:
             diagnostics.append(Diagnostic(str(directory), 0, 0, ERROR,
                                           "clause library folder not found", "library.missing"))
             continue
-        paths, refused = clause_files(directory)
         diagnostics.extend(refused)
-        for path in paths:
-            clause, diags = load_clause(path)
+        for path, raw in files:
+            clause, diags = load_clause(path, raw)
             diagnostics.extend(diags)
             if clause is not None:
                 clauses[clause.id] = clause
-    return Library(clauses, dirs), diagnostics
+    result = Library(clauses, dirs), diagnostics
+    if entry is not None:
+        cache.store_pickle(_LIBRARIES, entry, (result[0], tuple(diagnostics)))
+    return result
+
+
+_LIBRARIES = "library"   # the cache namespace of loaded libraries (contratgen/cache.py)
+# the code a loaded library is the result of (its records, the YAML reader, the checks)
+_LIBRARY_CODE = (__name__, "contratgen.library.spec", "contratgen.load.source",
+                 "contratgen.load.fields", "contratgen.load.model", "contratgen.diagnostics")
+
+
+def _listed(directory: Path) -> tuple[Path, list | None, list[Diagnostic]]:
+    """A library folder's files and their bytes (None: an unreadable one, read again by
+    :func:`load_clause` to say why), its refused links; None files: no such folder."""
+    if not directory.is_dir():
+        return directory, None, []
+    paths, refused = clause_files(directory)
+    files = []
+    for path in paths:
+        try:
+            files.append((path, read_file(path, str(path))))
+        except UserError:
+            files.append((path, None))
+    return directory, files, refused
+
+
+def _library_key(listing) -> str | None:
+    """The cache key of a library: every byte read, the names shown in diagnostics, the
+    code and the versions of pydantic and PyYAML; None when a file could not be read."""
+    import pydantic
+    import yaml
+    parts: list[str | bytes] = [_LIBRARIES, cache.code_digest(*_LIBRARY_CODE),
+                                pydantic.VERSION, yaml.__version__]
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:   # the working folder is gone: the names shown are the paths
+        return None
+    for directory, files, refused in listing:
+        parts += [str(directory), repr(files is None), repr(refused)]
+        for path, raw in files or ():
+            if raw is None:
+                return None
+            parts += [str(path), _display(path, cwd), raw]
+    return cache.key(*parts)

@@ -5,12 +5,14 @@ file, never a blank in a signed contract.
 from __future__ import annotations
 
 import traceback
+import types
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Mapping
 
 import jinja2
 
+from .. import cache
 from ..domain import formatting
 from ..load.fields import FORBIDDEN
 from . import markup
@@ -60,15 +62,39 @@ class ClauseTextError(Exception):
         self.line, self.needle = line, needle
 
 
+_COMPILED = "clauses"   # the cache namespace of compiled clause texts (contratgen/cache.py)
+
+
+def _environment_digest(env: jinja2.Environment) -> str:
+    """What Jinja's code for a text depends on besides the text: the environment's
+    settings, its filter and test names (an unknown filter fails the compile), the code
+    of the sandbox and of its code generator, Jinja's version."""
+    settings = (env.block_start_string, env.block_end_string, env.variable_start_string,
+                env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                bool(env.autoescape), callable(env.autoescape), env.finalize is not None,
+                env.optimized, env.is_async, sorted(env.extensions), sorted(env.filters),
+                sorted(env.tests), type(env).__qualname__, env.code_generator_class.__name__)
+    return cache.key(repr(settings), jinja2.__version__,
+                     cache.code_digest(__name__, "contratgen.library.sandbox",
+                                       "contratgen.library.sandbox_filters",
+                                       "contratgen.library.budget"))
+
+
 @lru_cache(maxsize=512)
 def _compile(lang: str, text: str, filename: str, noting: bool = False) -> jinja2.Template:
     env = (_NOTING_ENVS if noting else ENVS)[lang]
-    try:
-        code = env.compile(text, name=filename, filename=filename)
-    except jinja2.TemplateSyntaxError as exc:
-        raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
-    except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
-        raise ClauseTextError("the text's tags are nested too deeply", None) from None
+    entry = cache.key(_environment_digest(env), lang, str(noting), filename, text)
+    code = cache.load_marshal(_COMPILED, entry)
+    if not isinstance(code, types.CodeType):   # not cached: compiled (errors as ever)
+        try:
+            code = env.compile(text, name=filename, filename=filename)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
+        except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+            raise ClauseTextError("the text's tags are nested too deeply", None) from None
+        cache.store_marshal(_COMPILED, entry, code)
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 

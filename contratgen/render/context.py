@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from stdnum import iban as stdiban
 from stdnum.eu import vat as stdvat
 from stdnum.exceptions import ValidationError
@@ -19,7 +16,7 @@ from stdnum.fr import siren as stdsiren, siret as stdsiret
 
 from ..domain import formatting as fmt
 from .front import performance_context
-from .i18n import phrase
+from .i18n import labels, phrase
 from .mentions import mentions_context
 from ..load.model import ClientFile, DaysAfter, Party
 from ..domain.money import Computed, Tranche
@@ -156,15 +153,6 @@ CONTEXT_NAMES = frozenset({"document", "provider", "client", "items", "vat_lines
                            "signature", "vat", "head_notice", "mentions", "has_mentions",
                            "mentions_heading", "client_statements",
                            "articles", "clause_annexes", "object"})
-
-
-@lru_cache(maxsize=4)
-def labels(lang: str) -> dict[str, str]:
-    try:
-        text = resources.files("contratgen").joinpath("data/labels.yaml").read_text("utf-8")
-    except FileNotFoundError:  # pragma: no cover - shipped with the package
-        return {}
-    return yaml.safe_load(text)[lang]
 
 
 # labels that take another word when a document sells goods ("vendeur", "biens") or

@@ -5,6 +5,11 @@ of computed sentences, kept side by side in both languages.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
+
+from ..cache import yaml_data
+
 PHRASES = {
     "fr": {
         "due.signature": "à la signature",
@@ -88,3 +93,14 @@ PHRASES = {
 def phrase(lang: str, key: str, **values) -> str:
     text = PHRASES[lang][key]
     return text.format(**values) if values else text
+
+
+@lru_cache(maxsize=4)
+def labels(lang: str) -> dict[str, str]:
+    """The layout words of the templates in ``lang`` (``data/labels.yaml``), parsed once
+    per content (kept on disk: :func:`contratgen.cache.yaml_data`)."""
+    try:
+        text = resources.files("contratgen").joinpath("data/labels.yaml").read_text("utf-8")
+    except FileNotFoundError:  # pragma: no cover - shipped with the package
+        return {}
+    return yaml_data(text, "labels")[lang]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from ..cache import yaml_data
 
 from ..domain import formatting as fmt
 from ..library.markup import Block, parse
@@ -28,7 +28,7 @@ RATE_10, RATE_5_5 = Decimal("10"), Decimal("5.5")
 @lru_cache(maxsize=4)
 def texts(lang: str) -> dict[str, str]:
     data = resources.files("contratgen").joinpath("data/mentions.yaml").read_text("utf-8")
-    return yaml.safe_load(data)[lang]
+    return yaml_data(data, "mentions")[lang]   # parsed once per content (on disk)
 
 
 def plain(value: Any) -> str:

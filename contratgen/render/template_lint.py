@@ -9,6 +9,7 @@ the 12th paragraph of the body.
 from __future__ import annotations
 
 import re
+from dataclasses import astuple
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -16,6 +17,7 @@ from typing import Callable
 from jinja2 import meta, nodes
 from lxml import etree
 
+from .. import cache
 from .context import CONTEXT_NAMES, labels
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError
 from .docx import PreparedTemplate, parse_template_source, prepare_template
@@ -140,13 +142,44 @@ def _styles(template: PreparedTemplate) -> list[Diagnostic]:
             for style in STYLES if style not in ids]
 
 
+_VERDICTS = "lint"   # the cache namespace (contratgen/cache.py)
+
+
+def _verdict_key(template: PreparedTemplate, kind: str) -> str:
+    """Everything :func:`lint_template`'s verdict depends on: the template's parts (raw
+    and as Jinja source) and path, the kind, the names and labels the context offers,
+    the linting code and the versions of Jinja and lxml."""
+    import jinja2
+    known, words = _context_of(kind)
+    parts: list[str | bytes] = [
+        _VERDICTS, cache.code_digest(__name__, "contratgen.render.docx",
+                                     "contratgen.library.sandbox", "contratgen.diagnostics"),
+        jinja2.__version__, etree.__version__, kind, str(template.path),
+        "\n".join(sorted(known)), "\n".join(sorted(words("fr"))),
+        "\n".join(sorted(words("en")))]
+    for name, data in template.entries:
+        parts += [name, data]
+    for name, source in template.sources.items():
+        parts += [name, source]
+    return cache.key(*parts)
+
+
 @lru_cache(maxsize=32)
 def _cached(template: PreparedTemplate, kind: str) -> tuple[Diagnostic, ...]:
-    return tuple(lint_template(template, kind))
+    entry = _verdict_key(template, kind)
+    stored = cache.load_marshal(_VERDICTS, entry)
+    try:
+        return tuple(Diagnostic(*fields) for fields in stored)
+    except TypeError:   # not cached (None), or not a list of diagnostics: lint it
+        pass
+    found = tuple(lint_template(template, kind))
+    cache.store_marshal(_VERDICTS, entry, [astuple(d) for d in found])
+    return found
 
 
 def template_problems(template: PreparedTemplate, kind: str) -> tuple[Diagnostic, ...]:
-    """:func:`lint_template`, once per prepared template and document kind."""
+    """:func:`lint_template`, once per prepared template and document kind (and kept on
+    disk by the template's content: a single build does not lint the same file again)."""
     return _cached(template, kind)
 
 
