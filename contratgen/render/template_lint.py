@@ -27,7 +27,7 @@ SLOTS = {"articles": "the clause articles", "clause_annexes": "the clause annex 
 LETTER_SLOTS = {"body": "the letter's body"}   # a letter: the clause text, no articles
 REQUIRED_SLOTS = {("contract", "articles"), ("installment_agreement", "articles"),
                   ("letter", "body")}
-STYLES = ("Heading1", "Heading2", "ListBullet")   # what the object, articles and annexes use
+STYLES = ("Heading1", "ArticleHeading", "ArticleText", "ListBullet")   # object, articles, annexes
 ANCHOR_LABEL = "agreed"                  # "Bon pour accord": one per signature block
 # Word bookmarks where the PDF's signature fields go (named as the fields; pdf/signature_places)
 SIGNATURE_BOOKMARKS = ("provider_signature", "client_signature")
