@@ -102,12 +102,12 @@ def test_a_misspelt_variable_and_label_are_reported(letterheads):
 def test_a_missing_style_is_reported(letterheads):
     def change(root):
         for style in root.iter(f"{W}style"):
-            if style.get(f"{W}styleId") == "ArticleText":
+            if style.get(f"{W}styleId") == "Heading2":
                 style.getparent().remove(style)
     edit_part(SHIPPED_TEMPLATES / "contract.docx", letterheads / "contract.docx",
               "word/styles.xml", change)
     status, output = lint(letterheads)
-    assert status == 1 and "style 'ArticleText' is missing" in output
+    assert status == 1 and "style 'Heading2' is missing" in output
 
 
 def test_build_refuses_a_letterhead_without_articles_and_writes_nothing(tmp_path):

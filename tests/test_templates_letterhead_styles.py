@@ -1,5 +1,5 @@
 """The letterhead's paragraph styles decide how the articles look, not the code: the
-renderer only names the styles (``ArticleHeading``, ``ArticleText``, ``ListBullet``); the
+renderer only names the styles (``Heading2``, ``ArticleText``, ``ListBullet``); the
 shipped templates justify the text and keep a heading with its text through those styles,
 and a letterhead whose ``ArticleText`` is left-aligned gets left-aligned articles.
 """
@@ -16,7 +16,7 @@ from conftest import SAMPLES, needs_libreoffice
 from contratgen.cli import main
 from contratgen.library.markup import parse
 from contratgen.render import docx as render
-from contratgen.render.template_lint import STYLES
+from contratgen.render.template_lint import ADVISED_STYLES, STYLES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONTRACT = SAMPLES / "contract-b2b.yaml"
@@ -69,10 +69,10 @@ def _document_xml(path) -> str:
                                   "installment_agreement"])
 def test_the_shipped_styles_justify_the_articles_and_keep_headings_with_their_text(name):
     root = _styles(render.SHIPPED_TEMPLATES / f"{name}.docx")
-    heading, text = _style(root, "ArticleHeading"), _style(root, "ArticleText")
+    heading, text = _style(root, "Heading2"), _style(root, "ArticleText")
     assert heading.find(f"{W}pPr/{W}keepNext") is not None
     assert text.find(f"{W}pPr/{W}jc").get(f"{W}val") == "both"
-    assert {"ArticleHeading", "ArticleText"} <= set(STYLES)   # the linter requires them
+    assert {"Heading2", "ListBullet"} <= set(STYLES) and "ArticleText" in ADVISED_STYLES
 
 
 def test_the_article_paragraphs_only_name_their_style():
@@ -80,7 +80,7 @@ def test_the_article_paragraphs_only_name_their_style():
     xml = render.articles_xml([render.Article(3, "Titre", blocks, False)])
     xml += render.section_xml("Objet", blocks) + render.paragraphs_xml(blocks)
     assert "w:jc" not in xml and "w:keepNext" not in xml
-    assert '<w:pStyle w:val="ArticleHeading"/>' in xml
+    assert '<w:pStyle w:val="Heading2"/>' in xml
     assert xml.count('<w:pStyle w:val="ArticleText"/>') == 3
     assert xml.count('<w:pStyle w:val="ListBullet"/>') == 6
 
@@ -95,6 +95,26 @@ def test_a_left_aligned_letterhead_gets_left_aligned_articles(tmp_path):
     assert 'w:jc w:val="both"' not in left
     assert left == shipped                   # the same paragraphs: only the style differs
     assert left.count('<w:pStyle w:val="ArticleText"/>') > 20
+
+
+def _plain_letterhead(folder):
+    """A Word document with Word's default styles (no ArticleText) as the letterhead."""
+    import docx
+    document = docx.Document()
+    document.add_paragraph("{{ provider.name }}")
+    document.add_paragraph("{{p articles }}")
+    folder.mkdir()
+    document.save(folder / "contract.docx")
+    return folder
+
+
+def test_a_letterhead_without_article_text_warns_and_its_articles_take_normal(tmp_path):
+    templates = _plain_letterhead(tmp_path / "plain")
+    lint = CliRunner().invoke(main, ["lint", "--templates", str(templates)])
+    assert "warning: style 'ArticleText' is missing" in lint.output
+    assert "[template.style]" in lint.output and "error: style" not in lint.output
+    body = _document_xml(_build(tmp_path, templates))
+    assert 'w:jc w:val="both"' not in body and '<w:pStyle w:val="ArticleText"/>' in body
 
 
 @needs_libreoffice
@@ -112,3 +132,18 @@ def test_a_left_aligned_letterhead_still_builds_its_pdf_and_libreoffice_follows_
         [p.extract_text().split() for p in shipped.pages]
     assert [p.get_contents().get_data() for p in left.pages] != \
         [p.get_contents().get_data() for p in shipped.pages]
+
+
+def _without_article_text(root) -> None:
+    style = _style(root, "ArticleText")
+    style.getparent().remove(style)
+
+
+@needs_libreoffice
+def test_a_letterhead_without_article_text_builds_its_pdf(tmp_path):
+    templates = tmp_path / "letterhead"
+    shutil.copytree(render.SHIPPED_TEMPLATES, templates)
+    _with_styles(render.SHIPPED_TEMPLATES / "contract.docx", templates / "contract.docx",
+                 _without_article_text)
+    pdf = PdfReader(_build(tmp_path, templates, "pdf"))
+    assert "Article 1 – Objet" in "\n".join(page.extract_text() for page in pdf.pages)

@@ -361,8 +361,8 @@ class Context(Record):
 class Slots(Record):
     """Ready-made Word paragraphs the renderer fills in (templates only): put each tag
     alone in its paragraph (`{{p articles }}`)."""
-    articles: Markup = doc("the articles: style `ArticleHeading` for \"Article 1 – "
-                           "Titre\", `ArticleText` for text, `ListBullet` for lists, bold runs for "
+    articles: Markup = doc("the articles: style `Heading2` for \"Article 1 – Titre\", "
+                           "`ArticleText` for text, `ListBullet` for lists, bold runs for "
                            "`**bold**` and whole conspicuous clauses; contracts must have it")
     clause_annexes: Markup = doc("the pages some clauses bring (the withdrawal form), each "
                                  "on a new page with a `Heading1` title \"Annexe N – …\"; "

@@ -166,7 +166,7 @@ def _run(text: str, bold: bool = False, italic: bool = False) -> str:
 
 # The paragraph styles of the clause texts: their alignment and spacing are the
 # letterhead's (the shipped ones justify the text and keep a heading with what follows).
-ARTICLE_HEADING, ARTICLE_TEXT, LIST_ITEM = "ArticleHeading", "ArticleText", "ListBullet"
+ARTICLE_HEADING, ARTICLE_TEXT, LIST_ITEM = "Heading2", "ArticleText", "ListBullet"
 
 
 def _paragraph(block: Block) -> str:
