@@ -18,6 +18,8 @@ from ..domain import formatting as fmt
 from .front import performance_context
 from .i18n import labels, phrase
 from .mentions import mentions_context
+from . import context_records as rec
+from .context_records import CONTEXT_NAMES  # noqa: F401  (the names templates may use)
 from ..load.model import ClientFile, DaysAfter, Party
 from ..domain.money import Computed, Tranche
 from ..domain.rates import Rates
@@ -37,7 +39,8 @@ def _grouped(value: str | None, module) -> str | None:
         return value
 
 
-def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
+def party(p: Party, lang: str, kind: str = "business", record: type = rec.Party,
+          **extra: Any) -> rec.Party:
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     display = display_name(p.name, p.legal_form)
     form = printed_form(p.legal_form)
@@ -52,31 +55,18 @@ def party(p: Party, lang: str, kind: str = "business") -> dict[str, Any]:
         identity.append(f"SIRET {_grouped(p.siret, stdsiret)}")
     if p.vat_number:
         identity.append(phrase(lang, "provider.vat", vat=p.vat_number))
-    return {
-        "kind": kind,
-        "name": p.name,
-        "display_name": display,
-        "legal_form": form,
-        "capital": _or_none(p.capital, money),
-        "capital_value": p.capital,
-        "siren": _grouped(p.siren, stdsiren),
-        "siret": _grouped(p.siret, stdsiret),
-        "registry": p.registry,
-        "trader": p.trader,
-        "vat_number": p.vat_number,
-        "address": p.address,
-        "email": p.email,
-        "phone": p.phone,
-        "iban": _grouped(p.iban, stdiban),
-        "bic": p.bic,
-        "identity": " · ".join(identity),
-        # no signatory: the block leaves a line to fill, never the company's name as signer
-        # a sole trader signs in person (the name is theirs); a company names who signs
-        # for it, else the block leaves a line to fill — never the company's name
-        "signatory": {"name": p.signatory.name if p.signatory else
-                      (p.name if is_sole_trader(p.legal_form) else None),
-                      "title": p.signatory.title if p.signatory else None},
-    }
+    # a sole trader signs in person (the name is theirs); a company names who signs
+    # for it, else the block leaves a line to fill — never the company's name
+    signatory = rec.Signatory(p.signatory.name if p.signatory else
+                              (p.name if is_sole_trader(p.legal_form) else None),
+                              p.signatory.title if p.signatory else None)
+    return record(
+        kind=kind, name=p.name, display_name=display, legal_form=form,
+        capital=_or_none(p.capital, money), capital_value=p.capital,
+        siren=_grouped(p.siren, stdsiren), siret=_grouped(p.siret, stdsiret),
+        registry=p.registry, trader=p.trader, vat_number=p.vat_number, address=p.address,
+        email=p.email, phone=p.phone, iban=_grouped(p.iban, stdiban), bic=p.bic,
+        identity=" · ".join(identity), signatory=signatory, **extra)
 
 
 def eu_country(vat_number: str | None) -> str | None:
@@ -97,10 +87,10 @@ def cross_border_eu(client: ClientFile) -> bool:
     return any(eu_country(p.vat_number) for p in (client.provider, client.client))
 
 
-def insurance(client: ClientFile) -> dict[str, Any] | None:
+def insurance(client: ClientFile) -> rec.Insurance | None:
     ins = client.provider.insurance
-    return None if ins is None else {"insurer": ins.insurer, "policy": ins.policy,
-                                     "kind": ins.kind, "territory": ins.territory}
+    return None if ins is None else rec.Insurance(ins.insurer, ins.policy, ins.kind,
+                                                  ins.territory)
 
 
 def due_text(due, lang: str) -> str:
@@ -112,10 +102,9 @@ def due_text(due, lang: str) -> str:
     return phrase(lang, f"due.{due}")
 
 
-def tranche(t: Tranche, lang: str) -> dict[str, Any]:
-    return {"number": t.number, "label": t.label, "percent": fmt.percent(t.percent, lang),
-            "percent_value": t.percent, "amount": fmt.money(t.amount, lang),
-            "amount_value": t.amount, "due": due_text(t.due, lang)}
+def tranche(t: Tranche, lang: str) -> rec.Tranche:
+    return rec.Tranche(t.number, t.label, fmt.percent(t.percent, lang), t.percent,
+                       fmt.money(t.amount, lang), t.amount, due_text(t.due, lang))
 
 
 def joined(words: list[str], lang: str) -> str:
@@ -147,12 +136,6 @@ def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
     return rate
 
 
-# The names a template may use: build_context's keys, and the slots the renderer fills.
-CONTEXT_NAMES = frozenset({"document", "provider", "client", "items", "vat_lines", "totals",
-                           "payment", "schedule", "deposit", "clauses", "annexes", "labels",
-                           "signature", "vat", "head_notice", "mentions", "has_mentions",
-                           "mentions_heading", "client_statements",
-                           "articles", "clause_annexes", "object"})
 
 
 # labels that take another word when a document sells goods ("vendeur", "biens") or
@@ -176,15 +159,14 @@ def document_labels(lang: str, nature: str, regime: str) -> dict[str, str]:
     return result
 
 
-def signature_context(client: ClientFile, lang: str) -> dict[str, Any]:
+def signature_context(client: ClientFile, lang: str) -> rec.Signature:
     """The client's place and date of signature: blank lines to fill by hand until
     ``document.accepted`` records them (the 7 and 14 days run from the real signature)."""
     accepted = client.document.accepted
     blank = labels(lang)["blank_line"]
-    return {"client_place": accepted.place if accepted else blank,
-            "client_date": fmt.date(accepted.date, lang) if accepted else blank,
-            "accepted": accepted is not None,
-            "blank": blank}
+    return rec.Signature(client_place=accepted.place if accepted else blank,
+                         client_date=fmt.date(accepted.date, lang) if accepted else blank,
+                         accepted=accepted is not None, blank=blank)
 
 
 def document_title(client: ClientFile, lang: str) -> str:
@@ -196,126 +178,122 @@ def document_title(client: ClientFile, lang: str) -> str:
     return phrase(lang, f"title.{doc.type}")
 
 
-def build_context(client: ClientFile, computed: Computed, rates: Rates,
-                  clauses: list[dict] | tuple = ()) -> dict[str, Any]:
-    doc, pay = client.document, client.payment
-    lang = doc.language
-    money = lambda v: fmt.money(v, lang)  # noqa: E731
-    pct = lambda v: fmt.percent(v, lang)  # noqa: E731
-
+def _document(client: ClientFile, lang: str) -> rec.Document:
+    doc = client.document
     valid_until = doc.valid_until
     if valid_until is None and doc.validity_days:
         valid_until = doc.date + datetime.timedelta(days=doc.validity_days)
+    performance = performance_context(doc.performance, lang)
+    return rec.Document(
+        type=doc.type, is_quote=doc.type == "quote", is_contract=doc.type == "contract",
+        number=doc.number, language=lang, date=fmt.date(doc.date, lang), date_value=doc.date,
+        place=doc.place, title=document_title(client, lang), nature=doc.nature,
+        accepted=rec.Accepted(fmt.date(doc.accepted.date, lang), doc.accepted.place)
+        if doc.accepted else None,
+        valid_until=_or_none(valid_until, lambda d: fmt.date(d, lang)),
+        valid_until_value=valid_until, validity_days=doc.validity_days,
+        free_of_charge=doc.free_of_charge,
+        quote_price=_or_none(doc.quote_price, lambda v: fmt.money(v, lang))
+        if doc.free_of_charge is False else None,
+        copies=doc.copies, context=doc.context, object=doc.object,
+        performance=None if performance is None else rec.Performance(**performance),
+        cross_border_eu=cross_border_eu(client))
 
+
+def _penalty_basis(client: ClientFile, rates: Rates, lang: str) -> str | None:
+    rate = client.payment.late_penalty_rate
+    if client.client.kind == "consumer":
+        return phrase(lang, "penalty.legal_consumer") if rate in (None, "legal_default") \
+            else None
+    if rate == "legal_default":
+        return phrase(lang, "penalty.basis", rate=fmt.rate(rates.default_penalty_rate, lang),
+                      margin=fmt.number(rates.default_penalty_margin, lang),
+                      start=fmt.date(rates.half_start, lang))
+    return None
+
+
+def _payment(client: ClientFile, rates: Rates, provider: rec.Party,
+             advance: str) -> rec.Payment:
+    pay, lang = client.payment, client.document.language
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    pct = lambda v: fmt.percent(v, lang)  # noqa: E731
     if pay.terms_days == 0:
         terms = phrase(lang, "terms.month_end" if pay.end_of_month else "terms.immediate")
     else:
         terms = phrase(lang, "terms.end_of_month" if pay.end_of_month else "terms.days",
                        days=fmt.days(pay.terms_days, lang))
-
     rate = applied_penalty_rate(client, rates)
-    basis = None
-    if client.client.kind == "consumer":
-        if pay.late_penalty_rate in (None, "legal_default"):
-            basis = phrase(lang, "penalty.legal_consumer")
-    elif pay.late_penalty_rate == "legal_default":
-        basis = phrase(lang, "penalty.basis", rate=fmt.rate(rates.default_penalty_rate, lang),
-                       margin=fmt.number(rates.default_penalty_margin, lang),
-                       start=fmt.date(rates.half_start, lang))
-
     early = pay.early_payment_discount
-    methods = [phrase(lang, f"method.{m}") for m in pay.methods]
-    advance = phrase(lang, f"advance.{advance_kind(client)}")
-    schedule = [tranche(t, lang) for t in computed.tranches]
-    deposit = computed.deposit
-    provider = party(client.provider, lang)
-    provider["insurance"] = insurance(client)
-    mentions = mentions_context(client, lang)
+    methods = tuple(phrase(lang, f"method.{m}") for m in pay.methods)
+    business = client.client.kind == "business"
+    return rec.Payment(
+        currency=pay.currency, terms_days=pay.terms_days, end_of_month=pay.end_of_month,
+        terms=terms, methods=methods, methods_text=joined(list(methods), lang),
+        late_penalty_rate=_or_none(rate, pct), late_penalty_rate_value=rate,
+        late_penalty_basis=_penalty_basis(client, rates, lang),
+        recovery_indemnity=_or_none(pay.recovery_indemnity, money) if business else None,
+        recovery_indemnity_value=pay.recovery_indemnity,
+        recovery_indemnity_min=money(rates.recovery_indemnity_min),
+        recovery_indemnity_agreed=business and pay.recovery_indemnity is not None
+        and pay.recovery_indemnity > rates.recovery_indemnity_min,
+        early_payment=rec.EarlyPayment(pct(early.rate), early.within_days, early.rate)
+        if early else None,
+        early_payment_text=phrase(lang, "early.discount", rate=pct(early.rate),
+                                  days=fmt.days(early.within_days, lang)) if early
+        else phrase(lang, "early.none"),
+        advance_kind=phrase(lang, f"advance.{advance}"), advance_kind_value=advance,
+        escrow=rec.Escrow(pay.escrow.holder, due_text(pay.escrow.release, lang))
+        if pay.escrow else None,
+        iban=provider.iban, bic=provider.bic)
 
-    return {
-        "document": {
-            "type": doc.type,
-            "is_quote": doc.type == "quote",
-            "is_contract": doc.type == "contract",
-            "number": doc.number,
-            "language": lang,
-            "date": fmt.date(doc.date, lang),
-            "date_value": doc.date,
-            "place": doc.place,
-            "title": document_title(client, lang),
-            "nature": doc.nature,
-            "accepted": {"date": fmt.date(doc.accepted.date, lang),
-                         "place": doc.accepted.place} if doc.accepted else None,
-            "valid_until": _or_none(valid_until, lambda d: fmt.date(d, lang)),
-            "valid_until_value": valid_until,
-            "validity_days": doc.validity_days,
-            "free_of_charge": doc.free_of_charge,
-            "quote_price": _or_none(doc.quote_price, money) if doc.free_of_charge is False
-            else None,
-            "copies": doc.copies,
-            "context": doc.context,
-            "object": doc.object,
-            "performance": performance_context(doc.performance, lang),
-            "cross_border_eu": cross_border_eu(client),
-        },
-        "provider": provider,
-        "client": party(client.client, lang, client.client.kind),
-        "items": [{
-            "description": line.item.description,
-            "quantity": fmt.number(line.item.quantity, lang),
-            "unit": line.item.unit,
-            "unit_price": fmt.unit_money(line.item.unit_price, lang),
-            "vat_rate": pct(line.item.vat_rate),
-            "discount": _or_none(line.item.discount, pct) if line.item.discount else None,
-            "total_ht": money(line.total_ht),
-            "total_ht_value": line.total_ht,
-        } for line in computed.lines],
-        "vat_lines": [{"rate": pct(v.rate), "base": money(v.base), "amount": money(v.amount),
-                       "rate_value": v.rate, "amount_value": v.amount}
-                      for v in computed.vat_lines],
-        "totals": {
-            "ht": money(computed.total_ht), "vat": money(computed.total_vat),
-            "ttc": money(computed.total_ttc),
-            "ht_value": computed.total_ht, "vat_value": computed.total_vat,
-            "ttc_value": computed.total_ttc,
-            "ttc_words": fmt.amount_in_words(computed.total_ttc, lang, pay.currency),
-        },
-        "payment": {
-            "currency": pay.currency,
-            "terms_days": pay.terms_days,
-            "end_of_month": pay.end_of_month,
-            "terms": terms,
-            "methods": methods,
-            "methods_text": joined(methods, lang),
-            "late_penalty_rate": _or_none(rate, pct),
-            "late_penalty_rate_value": rate,
-            "late_penalty_basis": basis,
-            "recovery_indemnity": _or_none(pay.recovery_indemnity, money)
-            if client.client.kind == "business" else None,
-            "recovery_indemnity_value": pay.recovery_indemnity,
-            "recovery_indemnity_min": money(rates.recovery_indemnity_min),
-            "recovery_indemnity_agreed": client.client.kind == "business"
-            and pay.recovery_indemnity is not None
-            and pay.recovery_indemnity > rates.recovery_indemnity_min,
-            "early_payment": {"rate": pct(early.rate), "within_days": early.within_days,
-                              "rate_value": early.rate} if early else None,
-            "early_payment_text": phrase(lang, "early.discount", rate=pct(early.rate),
-                                         days=fmt.days(early.within_days, lang)) if early
-            else phrase(lang, "early.none"),
-            "advance_kind": advance,
-            "advance_kind_value": advance_kind(client),
-            "escrow": {"holder": pay.escrow.holder,
-                       "release": due_text(pay.escrow.release, lang)} if pay.escrow else None,
-            "iban": provider["iban"],
-            "bic": provider["bic"],
-        },
-        "schedule": schedule,
-        "deposit": {"amount": money(deposit.amount), "percent": pct(deposit.percent),
-                    "amount_value": deposit.amount, "kind": advance,
-                    "label": deposit.label} if deposit else None,
-        "clauses": list(clauses),
-        "annexes": [{"title": a.title} for a in client.annexes],
-        "labels": document_labels(lang, doc.nature, mentions["vat"]["regime"]),
-        "signature": signature_context(client, lang),
-        **mentions,
-    }
+
+def _item(line, lang: str) -> rec.Item:
+    item = line.item
+    return rec.Item(description=item.description, quantity=fmt.number(item.quantity, lang),
+                    unit=item.unit, unit_price=fmt.unit_money(item.unit_price, lang),
+                    vat_rate=fmt.percent(item.vat_rate, lang),
+                    discount=fmt.percent(item.discount, lang) if item.discount else None,
+                    total_ht=fmt.money(line.total_ht, lang), total_ht_value=line.total_ht)
+
+
+def context_record(client: ClientFile, computed: Computed, rates: Rates,
+                   clauses: list[dict] | tuple = ()) -> rec.Context:
+    """The template context of a document, as records (docs/TEMPLATES.md)."""
+    doc, lang = client.document, client.document.language
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    pct = lambda v: fmt.percent(v, lang)  # noqa: E731
+    provider = party(client.provider, lang, record=rec.Provider, insurance=insurance(client))
+    payment = _payment(client, rates, provider, advance_kind(client))
+    deposit = computed.deposit
+    mentions = mentions_context(client, lang)
+    return rec.Context(
+        document=_document(client, lang),
+        provider=provider,
+        client=party(client.client, lang, client.client.kind),
+        items=tuple(_item(line, lang) for line in computed.lines),
+        vat_lines=tuple(rec.VatLine(pct(v.rate), money(v.base), money(v.amount), v.rate,
+                                    v.amount) for v in computed.vat_lines),
+        totals=rec.Totals(
+            ht=money(computed.total_ht), vat=money(computed.total_vat),
+            ttc=money(computed.total_ttc), ht_value=computed.total_ht,
+            vat_value=computed.total_vat, ttc_value=computed.total_ttc,
+            ttc_words=fmt.amount_in_words(computed.total_ttc, lang, client.payment.currency)),
+        payment=payment,
+        schedule=tuple(tranche(t, lang) for t in computed.tranches),
+        deposit=rec.Deposit(money(deposit.amount), pct(deposit.percent), deposit.amount,
+                            payment.advance_kind, deposit.label) if deposit else None,
+        clauses=tuple(rec.ClauseRow(**c) for c in clauses),
+        annexes=tuple(rec.Annex(a.title) for a in client.annexes),
+        labels=document_labels(lang, doc.nature, mentions["vat"]["regime"]),
+        signature=signature_context(client, lang),
+        vat=rec.Vat(**mentions["vat"]),
+        head_notice=mentions["head_notice"], mentions=mentions["mentions"],
+        has_mentions=mentions["has_mentions"],
+        client_statements=mentions["client_statements"],
+        mentions_heading=mentions["mentions_heading"])
+
+
+def build_context(client: ClientFile, computed: Computed, rates: Rates,
+                  clauses: list[dict] | tuple = ()) -> dict[str, Any]:
+    """The template context of a document: :func:`context_record` as plain mappings."""
+    return rec.as_context(context_record(client, computed, rates, clauses))

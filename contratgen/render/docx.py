@@ -164,10 +164,15 @@ def _run(text: str, bold: bool = False, italic: bool = False) -> str:
     return f"<w:r>{rpr}{lines}</w:r>"
 
 
+# The paragraph styles of the clause texts: their alignment and spacing are the
+# letterhead's (the shipped ones justify the text and keep a heading with what follows).
+ARTICLE_HEADING, ARTICLE_TEXT, LIST_ITEM = "Heading2", "ArticleText", "ListBullet"
+
+
 def _paragraph(block: Block) -> str:
-    style = '<w:pStyle w:val="ListBullet"/>' if block.kind == "item" else ""
+    style = LIST_ITEM if block.kind == "item" else ARTICLE_TEXT
     runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
-    return f'<w:p><w:pPr>{style}<w:jc w:val="both"/></w:pPr>{runs}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>'
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
     parts = []
     for article in articles:
         title = f"{heading} {article.number} – {article.title}"
-        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading2"/><w:keepNext/></w:pPr>'
+        parts.append(f'<w:p><w:pPr><w:pStyle w:val="{ARTICLE_HEADING}"/></w:pPr>'
                      f"{_run(title)}</w:p>")
         parts.extend(_paragraph(b) for b in article.blocks)
     return Markup("".join(parts))
@@ -194,7 +199,7 @@ def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
     paragraphs."""
     if not blocks:
         return Markup("")
-    heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:keepNext/></w:pPr>{_run(title)}</w:p>'
+    heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>{_run(title)}</w:p>'
     return Markup(heading + "".join(_paragraph(b) for b in blocks))
 
 

@@ -30,6 +30,8 @@ LETTER_SLOTS = {"body": "the letter's body"}   # a letter: the clause text, no a
 REQUIRED_SLOTS = {("contract", "articles"), ("installment_agreement", "articles"),
                   ("letter", "body")}
 STYLES = ("Heading1", "Heading2", "ListBullet")   # what the object, articles and annexes use
+# the clause text's style: without it, the text takes the letterhead's Normal (a warning)
+ADVISED_STYLES = {"ArticleText": "Article Text"}
 ANCHOR_LABEL = "agreed"                  # "Bon pour accord": one per signature block
 # Word bookmarks where the PDF's signature fields go (named as the fields; pdf/signature_places)
 SIGNATURE_BOOKMARKS = ("provider_signature", "client_signature")
@@ -139,7 +141,12 @@ def _styles(template: PreparedTemplate) -> list[Diagnostic]:
     return [Diagnostic(f"{template.path}:word/styles.xml", 0, 0, ERROR,
                        f"style '{style}' is missing: the clause articles use it (add a "
                        "paragraph style with this name in Word)", "template.style")
-            for style in STYLES if style not in ids]
+            for style in STYLES if style not in ids] + [
+        Diagnostic(f"{template.path}:word/styles.xml", 0, 0, WARNING,
+                   f"style '{style}' is missing: the clause text takes the look of Normal "
+                   f"(add a paragraph style named \"{name}\" in Word to set it apart)",
+                   "template.style")
+        for style, name in ADVISED_STYLES.items() if style not in ids]
 
 
 _VERDICTS = "lint"   # the cache namespace (contratgen/cache.py)
