@@ -10,7 +10,7 @@ import pytest
 from jinja2 import nodes
 
 from conftest import FIXTURES, ROOT, SAMPLES
-from contratgen.build import Options, prepare
+from contratgen.pipeline import Options, prepare
 from contratgen.render import context_doc, template_lint
 from contratgen.render.clauses import document_context
 from contratgen.render.context import CONTEXT_NAMES, build_context
