@@ -28,7 +28,7 @@ def test_companies_are_not_sole_traders(form):
     assert not is_sole_trader(form)
 
 
-from contratgen.render.context import eu_country
+from contratgen.domain.terms import eu_country
 from contratgen.domain.parties import printed_form  # noqa: E402
 
 

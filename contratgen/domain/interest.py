@@ -24,6 +24,7 @@ from typing import Iterator, Optional, Sequence
 
 from .money import cents
 from .rates import RatesTable, half_bounds, half_of
+from .terms import late_rate
 
 DAYS_IN_YEAR = Decimal(365)
 HUNDRED = Decimal(100)
@@ -125,10 +126,7 @@ class Standing:
 
 def rate_in(half: str, terms: Terms, table: RatesTable) -> Decimal:
     """The yearly rate of late interest for the days of ``half``."""
-    if terms.agreed_rate is not None:
-        return terms.agreed_rate
-    rates = table.for_half(half)
-    return rates.default_penalty_rate if terms.business else rates.legal_other
+    return late_rate(terms.agreed_rate, terms.business, table.for_half(half))
 
 
 def interest_start(claim: Claim, terms: Terms) -> Optional[datetime.date]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..render.context import cross_border_eu
+from ..domain.terms import cross_border_eu
 from ..domain.parties import normalised_form
 from .engine import ERROR, WARNING, Finder, rule
 

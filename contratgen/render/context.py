@@ -6,12 +6,9 @@ template nor a clause text ever formats a number or a date itself.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from stdnum import iban as stdiban
-from stdnum.eu import vat as stdvat
-from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as stdsiren, siret as stdsiret
 
 from ..domain import formatting as fmt
@@ -24,6 +21,7 @@ from ..load.model import ClientFile, DaysAfter, Party
 from ..domain.money import Computed, Tranche
 from ..domain.rates import Rates
 from ..domain.parties import display_name, is_sole_trader, printed_form
+from ..domain.terms import advance_kind, applied_penalty_rate, cross_border_eu
 
 
 def _or_none(value, fn):
@@ -69,24 +67,6 @@ def party(p: Party, lang: str, kind: str = "business", record: type = rec.Party,
         identity=" · ".join(identity), signatory=signatory, **extra)
 
 
-def eu_country(vat_number: str | None) -> str | None:
-    """The EU Member State of an intra-EU VAT number other than France (``"de"``), else
-    None: the party is then established in another Member State (Rome I, Brussels I bis)."""
-    if not vat_number:
-        return None
-    try:
-        code = stdvat.compact(vat_number)[:2].lower()
-    except ValidationError:   # not an EU VAT number (a Swiss one…): reported by the rules
-        return None
-    code = "gr" if code == "el" else code
-    # "xi" (Northern Ireland) has an EU VAT prefix, but the United Kingdom left the EU
-    return code if code in stdvat.MEMBER_STATES and code not in ("fr", "xi") else None
-
-
-def cross_border_eu(client: ClientFile) -> bool:
-    return any(eu_country(p.vat_number) for p in (client.provider, client.client))
-
-
 def insurance(client: ClientFile) -> rec.Insurance | None:
     ins = client.provider.insurance
     return None if ins is None else rec.Insurance(ins.insurer, ins.policy, ins.kind,
@@ -111,29 +91,6 @@ def joined(words: list[str], lang: str) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {phrase(lang, 'or')} {words[-1]}"
-
-
-def advance_kind(client: ClientFile) -> str:
-    """What an up-front payment is when the file does not say: for a consumer the law
-    presumes arrhes (C. conso. L214-1); between professionals, an acompte."""
-    if client.payment.advance_kind:
-        return client.payment.advance_kind
-    return "arrhes" if client.client.kind == "consumer" else "acompte"
-
-
-def applied_penalty_rate(client: ClientFile, rates: Rates) -> Decimal | None:
-    """The late-payment rate the documents print.
-
-    B2B: the agreed rate, or ECB + 10 points for ``legal_default``. Against a consumer:
-    the agreed rate if one is given, else the taux de l'intérêt légal that applies when
-    the *creditor* is a professional — the "other cases" rate, not the higher rate
-    reserved for creditors who are private persons (C. mon. fin. L313-2)."""
-    rate = client.payment.late_penalty_rate
-    if client.client.kind == "consumer":
-        return rates.legal_other if rate in (None, "legal_default") else rate
-    if rate == "legal_default":
-        return rates.default_penalty_rate
-    return rate
 
 
 

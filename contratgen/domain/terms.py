@@ -1,0 +1,67 @@
+"""The terms the law supplies when a client file is silent — decided here, once, for the
+rules that check them and the renderer that prints them alike.
+
+- what an up-front payment is: *arrhes* for a consumer (C. conso. L214-1), else an
+  *acompte*;
+- the yearly late-payment rate: the agreed one, else ECB + 10 points between
+  professionals (C. com. L441-10) or, against a consumer, the legal rate for a
+  professional creditor (C. mon. fin. L313-2);
+- whether a party is established in another EU Member State (Rome I, Brussels I bis).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from stdnum.eu import vat as stdvat
+from stdnum.exceptions import ValidationError
+
+from ..load.model import ClientFile
+from .rates import Rates
+
+
+def advance_kind(client: ClientFile) -> str:
+    """What an up-front payment is when the file does not say: for a consumer the law
+    presumes arrhes (C. conso. L214-1); between professionals, an acompte."""
+    if client.payment.advance_kind:
+        return client.payment.advance_kind
+    return "arrhes" if client.client.kind == "consumer" else "acompte"
+
+
+def late_rate(agreed: Optional[Decimal], business: bool, rates: Rates) -> Decimal:
+    """The yearly rate of late interest: the agreed one, else ECB + 10 points between
+    professionals, else (a consumer) the taux de l'intérêt légal that applies when the
+    *creditor* is a professional — the "other cases" rate, not the higher rate reserved
+    for creditors who are private persons (C. mon. fin. L313-2)."""
+    if agreed is not None:
+        return agreed
+    return rates.default_penalty_rate if business else rates.legal_other
+
+
+def applied_penalty_rate(client: ClientFile, rates: Rates) -> Optional[Decimal]:
+    """The late-payment rate the documents print: :func:`late_rate` of the agreed rate
+    (``legal_default`` agrees to none). Between professionals a file that says nothing
+    prints nothing — the rule ``legal.penalty-rate-stated`` asks for one."""
+    rate = client.payment.late_penalty_rate
+    business = client.client.kind != "consumer"
+    if business and rate is None:
+        return None
+    return late_rate(None if rate in (None, "legal_default") else rate, business, rates)
+
+
+def eu_country(vat_number: Optional[str]) -> Optional[str]:
+    """The EU Member State of an intra-EU VAT number other than France (``"de"``), else
+    None: the party is then established in another Member State (Rome I, Brussels I bis)."""
+    if not vat_number:
+        return None
+    try:
+        code = stdvat.compact(vat_number)[:2].lower()
+    except ValidationError:   # not an EU VAT number (a Swiss one…): reported by the rules
+        return None
+    code = "gr" if code == "el" else code
+    # "xi" (Northern Ireland) has an EU VAT prefix, but the United Kingdom left the EU
+    return code if code in stdvat.MEMBER_STATES and code not in ("fr", "xi") else None
+
+
+def cross_border_eu(client: ClientFile) -> bool:
+    return any(eu_country(p.vat_number) for p in (client.provider, client.client))
