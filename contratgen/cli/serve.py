@@ -80,8 +80,7 @@ def _status(place) -> None:
 
 
 def _stop(place) -> None:
-    from ..lifeline import alive
-    from ..serve.client import Unavailable, request
+    from ..serve.client import Unavailable, request, stopped
     try:
         answer, _ = request(place, {"op": "stop"})
     except Unavailable:
@@ -89,8 +88,8 @@ def _stop(place) -> None:
         return
     pid = answer["pid"]
     deadline = time.monotonic() + STOP_WAIT
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if alive(pid):
+    while not stopped(place) and time.monotonic() < deadline:
+        time.sleep(0.05)   # conversions in flight end, then LibreOffice, then the lock
+    if not stopped(place):
         raise Failed(3, f"the server (pid {pid}) has not stopped after {STOP_WAIT:g} s")
     click.echo(f"stopped the server (pid {pid})")

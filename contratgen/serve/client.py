@@ -51,6 +51,22 @@ def request(place: Place, meta: dict, body: bytes = b"", timeout: float = PING_S
         sock.close()
 
 
+def stopped(place: Place) -> bool:
+    """Whether no server holds the place's lock (released once its LibreOffice is gone)."""
+    import fcntl
+    try:
+        fd = os.open(place.lock, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def ping(place: Place | None = None) -> dict | None:
     """The server's identity (pid, version, LibreOffice) if one is live, else None."""
     try:

@@ -203,6 +203,7 @@ class Server:
         except protocol.ProtocolError as exc:
             self.on_event(f"bad request: {exc}")
             self._reply(connection, _error("BadRequest", str(exc)))
+            _drain(connection)
             return
         if meta.get("op") in ("ping", "convert"):
             with self._state:
@@ -272,6 +273,18 @@ class Server:
                 "idle": self.idle, "socket": str(self.place.socket),
                 "office_pids": sorted(pid for _, c in converters for pid in c.office_pids()),
                 "converters": sorted("pdfa" if flavour else "pdf" for flavour, _ in converters)}
+
+
+def _drain(connection: socket.socket, limit: int = 1 << 20) -> None:
+    """Read what the peer sent past a refused header (up to ``limit``): closing with
+    unread data would reset the connection and lose the reply we just sent."""
+    try:
+        connection.shutdown(socket.SHUT_WR)
+        connection.settimeout(1.0)
+        while limit > 0 and (chunk := connection.recv(min(limit, 65536))):
+            limit -= len(chunk)
+    except OSError:
+        pass
 
 
 def _error(kind: str, message: str) -> tuple[dict, bytes]:
