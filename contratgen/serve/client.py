@@ -20,7 +20,7 @@ from ..pdf.workers import INSTALL_HINT, ConversionFailed, Converter, ConverterMi
 from . import protocol
 from .place import Place, UnsafeFolder, check, runtime_place
 
-PING_SECONDS = 0.5          # a live server answers a ping in milliseconds
+PING_SECONDS = 1.0          # a live server answers in milliseconds, even when busy
 CONVERT_SECONDS = 600.0     # a conversion: the server's own timeouts come first
 _FALL_BACK = ("Busy", "Unavailable")
 

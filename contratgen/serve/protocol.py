@@ -13,6 +13,8 @@ the limits is refused without reading its body.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import socket
@@ -84,8 +86,23 @@ def peer_uid(sock: socket.socket) -> int | None:
     return uid
 
 
+_CONVERSION_CODE = ("pdf/workers.py", "pdf/uno_worker.py", "pdf/office_profile.py",
+                    "pdf/soffice.py")
+
+
 def identity() -> dict:
     """What a client compares before using a server (the ping's reply): same protocol,
-    same contratgen, same LibreOffice and UNO Python."""
-    return {"protocol": PROTOCOL, "version": __version__, "soffice": find_soffice(),
-            "uno_python": os.environ.get("CONTRATGEN_UNO_PYTHON")}
+    same contratgen, same conversion code, same LibreOffice and UNO Python."""
+    return {"protocol": PROTOCOL, "version": __version__, "code": conversion_code(),
+            "soffice": find_soffice(), "uno_python": os.environ.get("CONTRATGEN_UNO_PYTHON")}
+
+
+@functools.lru_cache(maxsize=1)
+def conversion_code() -> str:
+    """A digest of the modules that drive LibreOffice: a server started before they
+    changed (a development checkout, an upgrade) is not used."""
+    from importlib.resources import files
+    digest = hashlib.sha256()
+    for name in _CONVERSION_CODE:
+        digest.update(files("contratgen").joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]

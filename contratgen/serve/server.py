@@ -7,7 +7,7 @@ its own: one request, one reply (:mod:`contratgen.serve.protocol`). Conversions 
 :class:`contratgen.pdf.workers.Converter` per flavour — plain PDF, started with the server
 so the first build is already warm, and PDF/A, created at its first request.
 
-It stops after ``idle`` seconds without a request, on SIGTERM/SIGINT, or on a ``stop``
+It stops after ``idle`` seconds without a request, on SIGTERM/SIGINT/SIGHUP, or on a ``stop``
 request; it then removes its socket, waits for the conversions in flight, and closes its
 converters (no soffice left). One bad request never ends it: a malformed, oversized,
 foreign (another uid) or failing request gets an error reply, or none, and the server
@@ -89,9 +89,9 @@ class Server:
 
     def run(self) -> str:
         """Serve until stopped; returns why ("idle", "signal", "stop"). Call after start,
-        from the main thread (it handles SIGTERM and SIGINT meanwhile)."""
+        from the main thread (it handles SIGTERM, SIGINT and SIGHUP meanwhile)."""
         previous = {sig: signal.signal(sig, self._on_signal)
-                    for sig in (signal.SIGTERM, signal.SIGINT)}
+                    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
         reason = "stop"
         try:
             reason = self._loop()
