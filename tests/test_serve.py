@@ -120,14 +120,16 @@ def broken_docx() -> bytes:
     return data.getvalue()
 
 
-def test_a_build_through_the_server_gives_the_same_pdf_as_without(servers, tmp_path):
+@pytest.mark.parametrize("flavour", [(), ("--pdfa",)], ids=["pdf", "pdfa"])
+def test_a_build_through_the_server_gives_the_same_pdf_as_without(servers, tmp_path, flavour):
     servers.start()
     contract = str(SAMPLES / "contract-b2b.yaml")
 
-    warm = servers.cli("build", contract, "-o", str(tmp_path / "warm"), "--format", "pdf")
+    warm = servers.cli("build", contract, "-o", str(tmp_path / "warm"), "--format", "pdf",
+                       *flavour)
     served = servers.status()["conversions"]
     cold = servers.cli("build", contract, "-o", str(tmp_path / "cold"), "--format", "pdf",
-                       CONTRATGEN_SERVE="off")
+                       *flavour, CONTRATGEN_SERVE="off")
 
     assert warm.returncode == 0 and cold.returncode == 0, warm.stderr + cold.stderr
     assert served == 1 and servers.status()["conversions"] == 1   # off: not through it
@@ -147,11 +149,11 @@ def test_status_describes_the_server(servers):
     assert "uptime: " in result.stdout
 
 
-def test_status_without_a_server_fails(servers):
-    result = servers.cli("serve", "--status")
+def test_status_and_stop_without_a_server(servers):
+    status, stop = servers.cli("serve", "--status"), servers.cli("serve", "--stop")
 
-    assert result.returncode == 1
-    assert "no server running on" in result.stderr
+    assert status.returncode == 1 and "no server running on" in status.stderr
+    assert stop.returncode == 0 and "no server running on" in stop.stdout
 
 
 def test_stop_ends_the_server_its_libreoffice_and_its_socket(servers, contract_docx):

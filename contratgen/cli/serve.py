@@ -63,12 +63,29 @@ def _event(message: str) -> None:
                err=True)
 
 
-def _status(place) -> None:
+def _ask(place, op: str) -> dict | None:
+    """The server's answer to ``op``; None when none runs; Failed for a folder that
+    cannot be trusted or a server that refuses."""
     from ..serve.client import Unavailable, request
+    from ..serve.place import UnsafeFolder, check
+    if place.folder.exists():
+        try:
+            check(place)
+        except UnsafeFolder as exc:
+            raise Failed(3, f"not asking the server: {exc}") from None
     try:
-        answer, _ = request(place, {"op": "status"})
+        answer, _ = request(place, {"op": op})
     except Unavailable:
-        raise Failed(1, f"no server running on {place.socket}") from None
+        return None
+    if not answer.get("ok"):
+        raise Failed(3, f"the server refused: {answer.get('message', answer.get('error'))}")
+    return answer
+
+
+def _status(place) -> None:
+    answer = _ask(place, "status")
+    if answer is None:
+        raise Failed(1, f"no server running on {place.socket}")
     pids = " ".join(map(str, answer.get("office_pids", []))) or "none running"
     click.echo(f"pid: {answer['pid']}\n"
                f"socket: {answer['socket']}\n"
@@ -80,10 +97,9 @@ def _status(place) -> None:
 
 
 def _stop(place) -> None:
-    from ..serve.client import Unavailable, request, stopped
-    try:
-        answer, _ = request(place, {"op": "stop"})
-    except Unavailable:
+    from ..serve.client import stopped
+    answer = _ask(place, "stop")
+    if answer is None:
         click.echo(f"no server running on {place.socket}")
         return
     pid = answer["pid"]
