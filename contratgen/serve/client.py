@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 import socket
 
-from ..pdf.workers import INSTALL_HINT, ConversionFailed, Converter, ConverterMissing
+from ..pdf import workers as pdf_workers
+from ..pdf.workers import INSTALL_HINT, ConversionFailed, ConverterMissing
 from . import protocol
 from .place import Place, UnsafeFolder, check, runtime_place
 
@@ -88,7 +89,7 @@ class RemoteConverter:
     def __init__(self, place: Place, workers: int = 1, pdfa: bool = False):
         self.place, self.workers, self.pdfa = place, workers, pdfa
         self.remote = True          # False once a conversion had to fall back
-        self._local: Converter | None = None
+        self._local: pdf_workers.Converter | None = None
 
     def __enter__(self) -> RemoteConverter:
         return self
@@ -103,7 +104,7 @@ class RemoteConverter:
             except Unavailable:
                 self.remote = False
         if self._local is None:
-            self._local = Converter(workers=self.workers, pdfa=self.pdfa)
+            self._local = pdf_workers.Converter(workers=self.workers, pdfa=self.pdfa)
         return self._local.convert(docx, name)
 
     def _convert_remote(self, docx: bytes, name: str) -> bytes:
@@ -135,4 +136,4 @@ def converter_for_cli(workers: int = 1, pdfa: bool = False):
         place = runtime_place()
         if usable(ping(place)):
             return RemoteConverter(place, workers=workers, pdfa=pdfa)
-    return Converter(workers=workers, pdfa=pdfa)
+    return pdf_workers.Converter(workers=workers, pdfa=pdfa)
