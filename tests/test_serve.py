@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from contratgen.cli import main
 from contratgen.pdf.workers import ConversionFailed, Converter
 from contratgen.serve.client import RemoteConverter, converter_for_cli, ping, request
 from contratgen.serve.place import Place
+from fixtures.pdf.contract_docx import contract_docx as long_contract_docx
 from test_pdf import alive, office_tree
 
 pytestmark = pytest.mark.libreoffice
@@ -61,6 +63,11 @@ class Servers:
     def log_of(self, process) -> str:
         process.log.seek(0)
         return process.log.read()
+
+    def conversions_in_log(self, process) -> int:
+        """The conversions the server said it made when it stopped."""
+        import re
+        return int(re.search(r"after (\d+) conversions", self.log_of(process)).group(1))
 
     def status(self) -> dict:
         answer, _ = request(self.place, {"op": "status"})
@@ -183,17 +190,39 @@ def test_the_server_stops_by_itself_when_idle(servers):
     assert office and not any(alive(pid) for pid in office)
 
 
-def test_sigterm_stops_the_server_cleanly(servers):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_a_signal_stops_the_server_cleanly(servers, sig):
     process = servers.start()
     office = servers.office()
 
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(sig)
 
     assert process.wait(timeout=60) == 0
     assert "stopped (signal)" in servers.log_of(process)
     assert not servers.place.socket.exists()
     time.sleep(0.2)
     assert office and not any(alive(pid) for pid in office)
+
+
+def test_stop_lets_the_conversion_in_flight_finish(servers):
+    process = servers.start()
+    office = servers.office()
+    long_docx = long_contract_docx(title="Contrat long", paragraphs=1500)   # ~2 s
+    result = {}
+    converting = threading.Thread(target=lambda: result.update(
+        pdf=RemoteConverter(servers.place).convert(long_docx, "long")))
+    converting.start()
+    while (status := servers.status())["in_flight"] < 2 and not status["conversions"]:
+        time.sleep(0.02)   # until the conversion is in flight (this status is the other)
+
+    stop = servers.cli("serve", "--stop")
+    converting.join(timeout=120)
+
+    assert stop.returncode == 0 and process.wait(timeout=10) == 0
+    assert result["pdf"].startswith(b"%PDF")
+    assert servers.conversions_in_log(process) == 1
+    time.sleep(0.2)
+    assert not any(alive(pid) for pid in office)
 
 
 def test_a_second_server_says_one_is_running(servers):

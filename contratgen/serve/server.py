@@ -49,6 +49,7 @@ class Server:
         self._active: list[threading.Thread] = []
         self._last = time.monotonic()
         self._stopping, self._stop_reason = False, ""
+        self._signalled = False   # set by the signal handler, which takes no lock
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._lock_fd = self._listener = self._socket_id = None
         self._wake_r, self._wake_w = os.pipe()
@@ -96,9 +97,11 @@ class Server:
         try:
             reason = self._loop()
         finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            self._shutdown()
+            try:
+                self._shutdown()   # a second Ctrl-C meanwhile must not leave LibreOffice
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
         return reason
 
     def _loop(self) -> str:
@@ -106,6 +109,8 @@ class Server:
             selector.register(self._listener, selectors.EVENT_READ)
             selector.register(self._wake_r, selectors.EVENT_READ)
             while True:
+                if self._signalled:
+                    self.request_stop("signal")
                 with self._state:
                     if self._stopping:
                         return self._stop_reason
@@ -125,7 +130,9 @@ class Server:
         self._wake()
 
     def _on_signal(self, signum, frame) -> None:
-        self.request_stop("signal")
+        # runs in the main thread, maybe while it holds self._state: no lock here
+        self._signalled = True
+        self._wake()
 
     def _wake(self) -> None:
         try:
@@ -268,8 +275,10 @@ class Server:
         with self._state:
             converters = list(self._converters.items())
             served, failed = self.conversions, self.failures
+            in_flight = len(self._active)
         return {"pid": os.getpid(), "uptime": round(time.time() - self.started, 1),
-                "conversions": served, "failures": failed, "workers": self.workers,
+                "conversions": served, "failures": failed, "in_flight": in_flight,
+                "workers": self.workers,
                 "idle": self.idle, "socket": str(self.place.socket),
                 "office_pids": sorted(pid for _, c in converters for pid in c.office_pids()),
                 "converters": sorted("pdfa" if flavour else "pdf" for flavour, _ in converters)}
