@@ -247,17 +247,6 @@ def test_a_stale_socket_is_replaced(servers):
     assert ping(servers.place)["pid"] == process.pid
 
 
-def test_a_folder_open_to_others_is_refused(servers):
-    servers.place.folder.mkdir(mode=0o700)
-    servers.place.folder.chmod(0o755)
-
-    result = servers.cli("serve", "--idle", "5")
-
-    assert result.returncode == 3
-    assert "refusing to serve" in result.stderr and "mode 0755" in result.stderr
-    assert not servers.place.socket.exists()
-
-
 def test_a_client_does_not_use_a_server_whose_folder_became_open(servers, monkeypatch):
     servers.start()
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(servers.runtime))
