@@ -152,6 +152,7 @@ def test_status_describes_the_server(servers):
     assert result.returncode == 0, result.stderr
     assert f"pid: {process.pid}\n" in result.stdout
     assert "conversions: 0 (0 failed)" in result.stdout
+    assert "requests in flight: 0" in result.stdout
     assert "idle shutdown after: 300 s" in result.stdout
     assert "uptime: " in result.stdout
 
@@ -212,8 +213,8 @@ def test_stop_lets_the_conversion_in_flight_finish(servers):
     converting = threading.Thread(target=lambda: result.update(
         pdf=RemoteConverter(servers.place).convert(long_docx, "long")))
     converting.start()
-    while (status := servers.status())["in_flight"] < 2 and not status["conversions"]:
-        time.sleep(0.02)   # until the conversion is in flight (this status is the other)
+    while (status := servers.status())["in_flight"] < 1 and not status["conversions"]:
+        time.sleep(0.02)   # until the conversion is in flight
 
     stop = servers.cli("serve", "--stop")
     converting.join(timeout=120)
@@ -333,12 +334,16 @@ def test_malformed_requests_do_not_kill_the_server(servers, contract_docx):
                                            b"PK"))) == "BadRequest"
     assert _reply_error(_raw(place, _frame(b'{"op": "ping"}')[:7])) == "BadRequest"  # cut
     assert _reply_error(_raw(place, b"")) == "BadRequest"       # connect, say nothing
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
-        silent.connect(str(place.socket))   # and keep the line open: others still served
-        assert ping(place)["pid"] == process.pid
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.connect(str(place.socket))   # and keep the line open: others are still served
+    assert ping(place)["pid"] == process.pid
 
     pdf = RemoteConverter(place).convert(contract_docx, "after the noise")
 
     assert pdf.startswith(b"%PDF") and process.poll() is None
     assert servers.status()["conversions"] == 1
+    started = time.monotonic()
+    assert servers.cli("serve", "--stop").returncode == 0   # not waiting for the silent one
+    assert process.wait(timeout=10) == 0 and time.monotonic() - started < 15
+    silent.close()
 

@@ -91,6 +91,7 @@ def _status(place) -> None:
                f"socket: {answer['socket']}\n"
                f"uptime: {answer['uptime']:g} s\n"
                f"conversions: {answer['conversions']} ({answer['failures']} failed)\n"
+               f"requests in flight: {answer['in_flight']}\n"
                f"workers: {answer['workers']} per kind ({', '.join(answer['converters'])})\n"
                f"LibreOffice pids: {pids}\n"
                f"idle shutdown after: {answer['idle']:g} s")

@@ -47,6 +47,7 @@ class Server:
         self._converters: dict[bool, Converter] = {}
         self._state = threading.Lock()
         self._active: list[threading.Thread] = []
+        self._reading: set[socket.socket] = set()   # connections still sending a request
         self._last = time.monotonic()
         self._stopping, self._stop_reason = False, ""
         self._signalled = False   # set by the signal handler, which takes no lock
@@ -148,6 +149,12 @@ class Server:
                 self.place.socket.unlink()
         except FileNotFoundError:
             pass
+        with self._state:   # a request still being sent is not waited for
+            for connection in self._reading:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
         while True:   # conversions in flight finish (bounded by the converter's timeouts)
             with self._state:
                 active = list(self._active)
@@ -205,6 +212,10 @@ class Server:
             self.on_event(f"refused a connection from uid {uid}")
             return
         connection.settimeout(REQUEST_SECONDS)
+        with self._state:
+            if self._stopping:
+                return
+            self._reading.add(connection)
         try:
             meta, body = protocol.receive(connection)
         except protocol.ProtocolError as exc:
@@ -212,6 +223,9 @@ class Server:
             self._reply(connection, _error("BadRequest", str(exc)))
             _drain(connection)
             return
+        finally:
+            with self._state:
+                self._reading.discard(connection)
         if meta.get("op") in ("ping", "convert"):
             with self._state:
                 self._last = time.monotonic()   # a build is coming: not idle
@@ -275,7 +289,7 @@ class Server:
         with self._state:
             converters = list(self._converters.items())
             served, failed = self.conversions, self.failures
-            in_flight = len(self._active)
+            in_flight = len(self._active) - 1   # without the status request itself
         return {"pid": os.getpid(), "uptime": round(time.time() - self.started, 1),
                 "conversions": served, "failures": failed, "in_flight": in_flight,
                 "workers": self.workers,
