@@ -1,5 +1,6 @@
 """Warm mode (docs/SERVE.md): one `build --format pdf`, and the preview's first render,
-without a server and with a warm `contratgen serve`, measured in the same run.
+without a server and with a warm `contratgen serve`, measured in the same run (and a
+`build --format docx`, the floor a warm PDF build can reach).
 
     python benchmarks/bench_serve.py [--repeat 5] [--sample contract-b2b.yaml]
 
@@ -25,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 _PAGES = re.compile(r": ok, \d+ pages?")
 
 
-def run_build(env: dict, sample: Path, out: Path) -> float:
+def run_build(env: dict, sample: Path, out: Path, fmt: str = "pdf") -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "contratgen.cli", "build", str(sample), "-o",
-                    str(out), "--format", "pdf"], env=env, check=True,
+                    str(out), "--format", fmt], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
@@ -72,10 +73,11 @@ def main() -> int:
         while ping(place) is None or not request(place, {"op": "status"})[0]["office_pids"]:
             time.sleep(0.05)
         run_build(env, sample, work / "w0")   # the server's first conversion: not counted
-        cold, warm, cold_preview, warm_preview = [], [], [], []
+        cold, warm, docx, cold_preview, warm_preview = [], [], [], [], []
         for i in range(args.repeat):
             cold.append(run_build(cold_env, sample, work / f"c{i}"))
             warm.append(run_build(env, sample, work / f"w{i}"))
+            docx.append(run_build(env, sample, work / f"d{i}", "docx"))
         for i in range(max(1, args.repeat // 2)):
             cold_preview.append(first_render(cold_env, sample, work / f"pc{i}.log"))
             warm_preview.append(first_render(env, sample, work / f"pw{i}.log"))
@@ -87,6 +89,8 @@ def main() -> int:
             m_cold, m_warm = statistics.median(a), statistics.median(b)
             print(f"{label:24} {name}: without server {m_cold:.2f} s, with a warm server "
                   f"{m_warm:.2f} s ({m_warm / m_cold:.2f}x; medians of {len(a)})")
+        print(f"{'build --format docx':24} {name}: {statistics.median(docx):.2f} s (the same "
+              "build without the conversion: the floor for a warm PDF build)")
         print(f"same PDF bytes with and without the server: {same}")
     finally:
         server.send_signal(signal.SIGTERM)
