@@ -76,7 +76,7 @@ class Servers:
     def office(self) -> list[int]:
         """The server's LibreOffice processes, once started (it starts with the server)."""
         deadline = time.monotonic() + START_SECONDS
-        while not self.status()["office_pids"]:
+        while not (status := self.status())["office_pids"] or not status["primed"]:
             assert time.monotonic() < deadline, "LibreOffice did not start"
             time.sleep(0.05)
         return office_processes(self.status())

@@ -93,7 +93,7 @@ def _status(place) -> None:
                f"conversions: {answer['conversions']} ({answer['failures']} failed)\n"
                f"requests in flight: {answer['in_flight']}\n"
                f"workers: {answer['workers']} per kind ({', '.join(answer['converters'])})\n"
-               f"LibreOffice pids: {pids}\n"
+               f"LibreOffice pids: {pids}{'' if answer['primed'] else ' (starting)'}\n"
                f"idle shutdown after: {answer['idle']:g} s")
 
 

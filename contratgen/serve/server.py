@@ -5,7 +5,8 @@ alive, and a socket left by a killed one is known to be stale and replaced), lis
 the socket of :mod:`contratgen.serve.place`, and answers each connection in a thread of
 its own: one request, one reply (:mod:`contratgen.serve.protocol`). Conversions go to a
 :class:`contratgen.pdf.workers.Converter` per flavour — plain PDF, started with the server
-so the first build is already warm, and PDF/A, created at its first request.
+(and primed with one small document, :mod:`contratgen.serve.primer`) so the first build is
+already warm, and PDF/A, created at its first request.
 
 It stops after ``idle`` seconds without a request, on SIGTERM/SIGINT/SIGHUP, or on a ``stop``
 request; it then removes its socket, waits for the conversions in flight, and closes its
@@ -27,11 +28,13 @@ from typing import Callable
 from ..pdf.workers import ConversionFailed, Converter, ConverterMissing
 from . import protocol
 from .place import Place, prepare
+from .primer import primer_docx
 
 REQUEST_SECONDS = 30.0      # to send a whole request once connected
 REPLY_SECONDS = 60.0        # to read a whole reply
 MAX_CONNECTIONS = 32        # in flight at once; more get a "Busy" reply
 MAX_NAME = 255              # characters of a document's name
+_REQUEST, _PRIMER = "contratgen-serve-request", "contratgen-serve-prime"   # thread names
 
 
 class AlreadyRunning(Exception):
@@ -68,12 +71,31 @@ class Server:
             self._release_lock()
             raise AlreadyRunning(str(self.place.socket)) from None
         try:
-            self._converter(False).warm_up()   # LibreOffice starts while we bind
+            self._prime()   # LibreOffice starts, and converts a first page, while we bind
             self._listen()
         except BaseException:
             self._close_converters()
             self._release_lock()
             raise
+
+    def _prime(self) -> None:
+        converter = self._converter(False)
+        thread = threading.Thread(target=self._convert_primer, args=(converter,),
+                                  daemon=True, name=_PRIMER)
+        with self._state:
+            self._active.append(thread)   # stopping waits for it, as for any conversion
+        thread.start()
+
+    def _convert_primer(self, converter: Converter) -> None:
+        try:
+            converter.convert(primer_docx(), "warm-up")
+        except Exception as exc:   # noqa: BLE001 - the first real conversion will say
+            self.on_event(f"warm-up conversion failed: {exc}")
+        finally:
+            with self._state:
+                self._active.remove(threading.current_thread())
+                self._last = time.monotonic()
+            self._wake()
 
     def _listen(self) -> None:
         path = self.place.socket
@@ -189,7 +211,7 @@ class Server:
                 self._reply(connection, _error("Busy", "too many requests at once"))
             return
         thread = threading.Thread(target=self._handle, args=(connection,), daemon=True,
-                                  name="contratgen-serve-request")
+                                  name=_REQUEST)
         with self._state:
             self._active.append(thread)
         thread.start()
@@ -289,9 +311,11 @@ class Server:
         with self._state:
             converters = list(self._converters.items())
             served, failed = self.conversions, self.failures
-            in_flight = len(self._active) - 1   # without the status request itself
+            in_flight = sum(t.name == _REQUEST for t in self._active) - 1   # not this one
+            primed = not any(t.name == _PRIMER for t in self._active)
         return {"pid": os.getpid(), "uptime": round(time.time() - self.started, 1),
                 "conversions": served, "failures": failed, "in_flight": in_flight,
+                "primed": primed,
                 "workers": self.workers,
                 "idle": self.idle, "socket": str(self.place.socket),
                 "office_pids": sorted(pid for _, c in converters for pid in c.office_pids()),
