@@ -144,6 +144,26 @@ def test_a_build_through_the_server_gives_the_same_pdf_as_without(servers, tmp_p
     assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
 
 
+@pytest.mark.parametrize("command", [
+    ("invoice", str(SAMPLES / "contract-b2b-invoiced.yaml")),
+    ("remind", str(SAMPLES / "contract-b2b-late.yaml"), "--invoice", "FA-2026-0131",
+     "--level", "formal-notice", "--on", "2026-06-30"),
+], ids=["invoice", "remind"])
+def test_invoices_and_letters_through_the_server_are_the_same(servers, tmp_path, command):
+    servers.start()
+
+    warm = servers.cli(*command, "-o", str(tmp_path / "warm"), "--format", "pdf")
+    cold = servers.cli(*command, "-o", str(tmp_path / "cold"), "--format", "pdf",
+                       CONTRATGEN_SERVE="off")
+
+    assert warm.returncode == 0 and cold.returncode == 0, warm.stderr + cold.stderr
+    made = sorted(path.name for path in (tmp_path / "warm").glob("*.pdf"))
+    assert made and made == sorted(path.name for path in (tmp_path / "cold").glob("*.pdf"))
+    assert servers.status()["conversions"] == len(made)
+    for name in made:
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+
 def test_status_describes_the_server(servers):
     process = servers.start("--idle", "300")
 
