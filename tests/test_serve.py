@@ -164,6 +164,26 @@ def test_invoices_and_letters_through_the_server_are_the_same(servers, tmp_path,
         assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
 
 
+def test_the_preview_renders_through_the_server(servers, tmp_path):
+    servers.start()
+    log = tmp_path / "preview.log"
+    with log.open("wb") as out:
+        preview = subprocess.Popen(
+            [sys.executable, "-m", "contratgen.cli", "preview",
+             str(SAMPLES / "contract-b2b.yaml"), "--port", "0"],
+            env=servers.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while ": ok, " not in log.read_text("utf-8", "replace"):
+            assert preview.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert servers.status()["conversions"] == 1
+    finally:
+        preview.send_signal(signal.SIGTERM)
+        preview.wait(timeout=60)
+    assert "preview stopped" in log.read_text()
+
+
 def test_status_describes_the_server(servers):
     process = servers.start("--idle", "300")
 
