@@ -132,7 +132,8 @@ class RemoteConverter:
 
 def converter_for_cli(workers: int = 1, pdfa: bool = False):
     """A RemoteConverter when a usable server answers quickly, else a local Converter."""
-    if os.environ.get("CONTRATGEN_SERVE", "").lower() != "off":
+    wanted = os.environ.get("CONTRATGEN_SERVE", "").lower() != "off"
+    if wanted and hasattr(socket, "AF_UNIX"):   # no Unix sockets (Windows): never
         place = runtime_place()
         if usable(ping(place)):
             return RemoteConverter(place, workers=workers, pdfa=pdfa)
