@@ -19,6 +19,9 @@ import pytest
 from contratgen.pdf.workers import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
+# a `contratgen serve` a developer left running must not serve the suite's conversions
+# (tests/test_serve.py starts its own servers, with this variable removed)
+os.environ["CONTRATGEN_SERVE"] = "off"
 SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL_PATH = FIXTURES / "minimal.yaml"

@@ -90,8 +90,8 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
         for name in files:
             try:
                 if "pdf" in formats and converter is None:
-                    from ..pdf.workers import Converter
-                    converter = Converter(workers=1, pdfa=pdfa)
+                    from ..serve.client import converter_for_cli
+                    converter = converter_for_cli(workers=1, pdfa=pdfa)
                 written, warnings = build_one(Path(name), Path(out_dir), formats, options,
                                                   converter=converter, pdfa=pdfa,
                                                   taken=written_by)
@@ -293,6 +293,7 @@ main.add_command(_invoice)
 from .preview import preview_command; main.add_command(preview_command)  # noqa: E402,E702
 from .diff import diff as diff_command; main.add_command(diff_command)  # noqa: E402,E702
 from .remind import remind as _remind; main.add_command(_remind)  # noqa: E402,E702
+from .serve import serve_command; main.add_command(serve_command)  # noqa: E402,E702
 from .options import resolve_formats
 
 if __name__ == "__main__":  # pragma: no cover

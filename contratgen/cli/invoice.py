@@ -63,8 +63,8 @@ def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outsi
         for name in files:
             try:
                 if "pdf" in formats and converter is None:
-                    from ..pdf.workers import Converter
-                    converter = Converter(workers=1, pdfa=True)
+                    from ..serve.client import converter_for_cli
+                    converter = converter_for_cli(workers=1, pdfa=True)
                 written, warnings = build_invoices(Path(name), Path(out_dir), formats,
                                                    options, converter, numbers, number)
                 print_diagnostics(warnings)

@@ -35,9 +35,10 @@ def _interrupt(signum, frame):
 
 
 def _converter():
-    from ..pdf.workers import Converter, ConverterMissing
+    from ..pdf.workers import ConverterMissing
+    from ..serve.client import converter_for_cli
     try:
-        return Converter(workers=1), ""
+        return converter_for_cli(workers=1), ""
     except ConverterMissing as exc:
         return None, f"pages not shown: {exc}"
 

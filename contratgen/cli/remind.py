@@ -58,8 +58,8 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
         letter = prepare_letter(Path(file), number, level, day, options, deadline_days)
         print_diagnostics(letter.diagnostics)
         if "pdf" in formats:
-            from ..pdf.workers import Converter
-            converter = Converter(workers=1)
+            from ..serve.client import converter_for_cli
+            converter = converter_for_cli(workers=1)
         files = letter_files(letter, formats, converter, options)
         remove_stale_temporaries(Path(out_dir))
         written = write_files({Path(out_dir) / f"{safe_name(letter.stem)}.{ext}": data
@@ -83,8 +83,8 @@ def penalty_invoice(files, out_dir, formats, options, claimed, number, on) -> No
     converter = None
     try:
         if "pdf" in formats:
-            from ..pdf.workers import Converter
-            converter = Converter(workers=1, pdfa=True)
+            from ..serve.client import converter_for_cli
+            converter = converter_for_cli(workers=1, pdfa=True)
         written, warnings = build_penalty(Path(files[0]), Path(out_dir), formats, claimed,
                                           number, day, options, converter)
     except UserError as exc:
