@@ -94,7 +94,8 @@ class Servers:
 
 
 @pytest.fixture
-def servers():
+def servers(monkeypatch):
+    monkeypatch.delenv("CONTRATGEN_SERVE", raising=False)   # conftest turns it off elsewhere
     runtime = Path(tempfile.mkdtemp(prefix="cgserve-"))   # short: a socket path has 107 bytes
     started = Servers(runtime)
     try:

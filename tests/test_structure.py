@@ -42,7 +42,7 @@ def test_the_checker_exits_0_on_the_package():
     ({"__init__.py": "", "build.py": "def f():\n    from .rules import check\n",
       "rules/__init__.py": "from .engine import check\n",
       "rules/engine.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
-                         "    from ..pipeline import Prepared\n"},
+                         "    from ..build import Prepared\n"},
      ["contratgen.build", "contratgen.rules", "contratgen.rules.engine"]),
     # absolute imports, and `import a.b as c`
     ({"__init__.py": "", "a.py": "import contratgen.b as b\n",
