@@ -25,7 +25,9 @@ from ..load.fields import FORBIDDEN as _FORBIDDEN
 from ..resources import shipped
 from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
 from . import template_cache
-from .template_guard import TemplateRefused, check_rendered, read_package
+from . import skeleton
+from .skeleton import fragment
+from .template_guard import TemplateRefused, read_package
 from .xml_escape import escape
 # the package and its properties, re-exported: callers name them render.DocProperties …
 from .package import MAX_PROPERTY, DocProperties, language_tag, package, \
@@ -186,7 +188,7 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
         parts.append('<w:p><w:pPr><w:pStyle w:val="Heading2"/><w:keepNext/></w:pPr>'
                      f"{_run(title)}</w:p>")
         parts.extend(_paragraph(b) for b in article.blocks)
-    return Markup("".join(parts))
+    return fragment("".join(parts))
 
 
 def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
@@ -195,12 +197,12 @@ def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
     if not blocks:
         return Markup("")
     heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:keepNext/></w:pPr>{_run(title)}</w:p>'
-    return Markup(heading + "".join(_paragraph(b) for b in blocks))
+    return fragment(heading + "".join(_paragraph(b) for b in blocks))
 
 
 def paragraphs_xml(blocks: Sequence[Block]) -> Markup:
     """Plain paragraphs, no heading: the body of a letter (``{{p body }}``)."""
-    return Markup("".join(_paragraph(b) for b in blocks))
+    return fragment("".join(_paragraph(b) for b in blocks))
 
 
 def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
@@ -211,7 +213,7 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
         parts.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
                      f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
         parts.extend(_paragraph(b) for b in annex.blocks)
-    return Markup("".join(parts))
+    return fragment("".join(parts))
 
 
 @dataclass(frozen=True)
@@ -232,9 +234,13 @@ def notices_xml(notices: Sequence[Notice]) -> Markup:
             if block.kind == "item":
                 runs = _run("– ") + runs
             parts.append(f'<w:p><w:pPr><w:pStyle w:val="{notice.style}"/></w:pPr>{runs}</w:p>')
-    return Markup("".join(parts))
+    xml = "".join(parts)
+    # a style name from data is written as is: a fragment only when it is a plain name
+    plain = all(_STYLE_NAME.fullmatch(notice.style) for notice in notices)
+    return fragment(xml) if plain else Markup(xml)
 
 
+_STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _SLOT = re.compile(r"\{\{p\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
@@ -255,22 +261,37 @@ def template_slots(path: Path) -> frozenset[str] | None:
 MAX_PART_OUTPUT = 32 * 1024 * 1024   # characters one rendered part may have
 
 
-def _render_part(compiled: jinja2.Template, context: Mapping[str, Any]) -> str:
+def _render_part(compiled: jinja2.Template, context: Mapping[str, Any]) -> list[str]:
     out, size = [], 0
     for chunk in compiled.generate(context):
         size += len(chunk)
         if size > MAX_PART_OUTPUT:
             raise LimitExceeded(f"the part renders to more than {MAX_PART_OUTPUT} characters")
         out.append(chunk)
-    return "".join(out)
+    return out
+
+
+# ASCII a part may hold (FORBIDDEN refuses the other ASCII controls)
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _forbidden(xml: str, data: bytes | None) -> re.Match | None:
+    """``_FORBIDDEN.search(xml)``, from ``data`` (``xml`` in UTF-8; None: it holds a lone
+    surrogate). ASCII bytes never occur inside a multi-byte sequence, so deleting the
+    allowed ASCII bytes leaves every other character whole and in order: the first
+    forbidden one is the same, for a twentieth of the scan on a mostly-ASCII part."""
+    if data is None:
+        return _FORBIDDEN.search(xml)
+    return _FORBIDDEN.search(data.translate(None, _PLAIN_ASCII).decode("utf-8"))
 
 
 def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
                 properties: "DocProperties") -> bytes:
     rendered: dict[str, bytes] = {}
+    key = (str(template.path), id(template.entries))
     for name, compiled in template.compiled.items():
         try:
-            xml = bounded(_render_part, compiled, context)
+            chunks = bounded(_render_part, compiled, context)
         except jinja2.UndefinedError as exc:
             raise _template_error(template.path, f"{name}: undefined variable: {exc.message}") \
                 from None
@@ -280,17 +301,22 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, MemoryError,
                 RecursionError) as exc:
             raise _template_error(template.path, f"{name}: cannot render: {exc}") from None
-        bad = _FORBIDDEN.search(xml)
+        xml = "".join(chunks)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the split
+        line_breaks = LINE_BREAK in xml
+        if line_breaks:   # neither step adds, drops or reorders a forbidden character
+            xml = _line_breaks(xml)
+        try:
+            data = xml.encode("utf-8")
+        except UnicodeEncodeError:   # a lone surrogate, which _forbidden names
+            data = None
+        bad = _forbidden(xml, data)
         if bad:
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the split
-        if LINE_BREAK in xml:
-            xml = _line_breaks(xml)
         try:
-            check_rendered(name, xml.encode("utf-8"))
+            skeleton.check_part(name, chunks, xml, data, line_breaks, key)
         except TemplateRefused as exc:
             raise _template_error(template.path, str(exc), exc.code) from None
-        rendered[name] = xml.encode("utf-8")
-    return package(template.entries, rendered, properties,
-                   (str(template.path), id(template.entries)))
+        rendered[name] = data
+    return package(template.entries, rendered, properties, key)
