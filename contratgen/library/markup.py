@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 LINE_BREAK = "\ue001"   # a line break inside a paragraph (from customer text)
 _DASH = "\ue002"         # a customer's dash, which no line may start a list item with
@@ -60,6 +61,7 @@ def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
 _STAR = "\ue000"  # a private-use character stands for an escaped asterisk while parsing
 
 
+@lru_cache(maxsize=4096)   # the blocks are frozen; most clause texts repeat in a batch
 def parse(text: str, bold: bool = False) -> tuple[Block, ...]:
     """Text → blocks; ``bold`` makes every run bold (conspicuous clauses).
     ``\\*`` is a literal asterisk ("(\\*) Rayez la mention inutile")."""

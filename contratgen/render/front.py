@@ -168,8 +168,20 @@ def _escaped(text: str) -> str:
     return text.replace("*", "\\*")
 
 
+_LAST: tuple = (None, ())   # (client, its articles): asked by count(), then by the render
+
+
 def front_articles(client: ClientFile) -> list[tuple[str, tuple[Block, ...]]]:
     """(title, paragraphs) of the articles that open the document, in order."""
+    global _LAST
+    last, articles = _LAST
+    if last is not client:   # a ClientFile is frozen: the same object, the same articles
+        articles = tuple(_front_articles(client))
+        _LAST = (client, articles)
+    return list(articles)
+
+
+def _front_articles(client: ClientFile) -> list[tuple[str, tuple[Block, ...]]]:
     doc, lang = client.document, client.document.language
     articles = []
     if doc.type not in ("contract", "quote"):   # an instalment agreement has its own plan
