@@ -45,7 +45,8 @@ _TEXT_ELEMENT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*\ue001[^<]*)(</w:t>)")
 def _newlines_marked(value: Any) -> Any:
     """A value's newlines as LINE_BREAK, made ``<w:br/>`` once the part is rendered."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return _NEWLINES.sub(LINE_BREAK, value)
+        # every newline _NEWLINES knows is unprintable: a printable text has none
+        return value if value.isprintable() else _NEWLINES.sub(LINE_BREAK, value)
     return value
 
 
@@ -60,9 +61,23 @@ def _line_breaks(xml: str) -> str:
     return _TEXT_ELEMENT.sub(split, xml).replace(LINE_BREAK, " ")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class TemplateEnvironment(BoundedSandbox):
     def __init__(self):
         super().__init__(autoescape=True, finalize=_newlines_marked)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``provider.name`` on the context's dicts without the AttributeError the sandbox
+        catches first: for a plain dict and a name that is no attribute of a dict, the
+        sandbox's answer is the item (no safety check applies to items)."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 _ENV = TemplateEnvironment()
