@@ -173,9 +173,15 @@ def prepare_template(path: Path) -> PreparedTemplate:
 
 # --- the clause articles as Word paragraphs ------------------------------------------
 
+_RUN_PROPS = {(False, False): "", (True, False): "<w:rPr><w:b/><w:bCs/></w:rPr>",
+              (False, True): "<w:rPr><w:i/><w:iCs/></w:rPr>",
+              (True, True): "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr>"}
+
+
 def _run(text: str, bold: bool = False, italic: bool = False) -> str:
-    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    rpr = _RUN_PROPS[bool(bold), bool(italic)]
+    if LINE_BREAK not in text:
+        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
     lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
                            for line in text.split(LINE_BREAK))
     return f"<w:r>{rpr}{lines}</w:r>"
