@@ -41,7 +41,9 @@ class Block:
 def literal(value: str) -> str:
     """Customer text made literal for :func:`parse`: printed as written, its newlines
     kept as line breaks in the paragraph it lands in."""
-    return _NEWLINES.sub(LINE_BREAK, value.replace("*", "\\*").replace("-", _DASH))
+    text = value.replace("*", "\\*").replace("-", _DASH)
+    # every newline _NEWLINES knows is unprintable: a printable text has none
+    return text if text.isprintable() else _NEWLINES.sub(LINE_BREAK, text)
 
 
 def inline(text: str, bold: bool = False) -> tuple[Run, ...]:

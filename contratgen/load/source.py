@@ -20,10 +20,7 @@ import yaml
 
 from ..diagnostics import ERROR, Diagnostic, UserError
 
-try:  # libyaml is several times faster and keeps marks as well
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+from .yaml_loader import Loader as _Loader
 
 # Limits against hostile files (documented in SECURITY.md).
 MAX_FILE_BYTES = 2 * 1024 * 1024
