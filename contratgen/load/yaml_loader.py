@@ -9,7 +9,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _BaseLoader = yaml.SafeLoader
 
 _TAGS: dict[tuple, str] = {}     # (node kind, scalar text, implicit) → the tag resolved
-_TAGS_KEPT, _TAG_TEXT = 20_000, 64
+_TAGS_KEPT, _TAG_TEXT = 4096, 64
 
 
 class Loader(_BaseLoader):  # type: ignore[misc, valid-type]

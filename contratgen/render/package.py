@@ -116,7 +116,7 @@ class _Deflated:
         member = _RECENT.get(key)
         if member is None:
             member = cls.of(name, data)
-            if len(_RECENT) >= 256:
+            if len(_RECENT) >= 64:
                 _RECENT.clear()
             _RECENT[key] = member
         return member

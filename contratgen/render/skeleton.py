@@ -69,7 +69,7 @@ _CHECKED_VALUE = re.compile("\\sxml(?:ns)?(?::[^\\s=/>]*)?\\s*=\\s*(?:\"[^\"<]*"
                             + "|'[^'<]*" + FILL + ")")
 
 _FRAGMENTS: dict[str, None] = {}   # texts built by fragment(), newest last
-_MAX_FRAGMENTS = 256
+_MAX_FRAGMENTS = 16       # a document makes at most five; its render follows at once
 _PASSED: dict[tuple, list[str]] = {}   # (template key, part) → skeletons that parsed
 _lock = threading.Lock()
 
@@ -112,7 +112,7 @@ def skeleton(chunks: Iterable[str]) -> str:
             if piece is None:
                 piece = _piece(chunk)
                 if len(chunk) < 200:
-                    if len(pieces) > 8192:
+                    if len(pieces) > 2048:
                         pieces.clear()
                     pieces[chunk] = piece
             chunk = piece
