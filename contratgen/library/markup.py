@@ -63,7 +63,7 @@ def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
 _STAR = "\ue000"  # a private-use character stands for an escaped asterisk while parsing
 
 
-@lru_cache(maxsize=512)   # the blocks are frozen; most clause texts repeat in a batch
+@lru_cache(maxsize=128)   # the blocks are frozen; most clause texts repeat in a batch
 def parse(text: str, bold: bool = False) -> tuple[Block, ...]:
     """Text → blocks; ``bold`` makes every run bold (conspicuous clauses).
     ``\\*`` is a literal asterisk ("(\\*) Rayez la mention inutile")."""

@@ -187,7 +187,7 @@ def _run(text: str, bold: bool = False, italic: bool = False) -> str:
     return f"<w:r>{rpr}{lines}</w:r>"
 
 
-@lru_cache(maxsize=1024)   # a Block is frozen; a clause's paragraphs recur all batch long
+@lru_cache(maxsize=256)   # a Block is frozen; a clause's paragraphs recur all batch long
 def _paragraph(block: Block) -> str:
     style = '<w:pStyle w:val="ListBullet"/>' if block.kind == "item" else ""
     runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
