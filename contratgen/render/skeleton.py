@@ -129,7 +129,8 @@ def check_part(name: str, chunks: list[str], xml: str, data: bytes, line_breaks:
     """Raise :class:`TemplateRefused` unless the rendered part ``xml`` (``data`` in UTF-8,
     after the paragraph split was undone and ``line_breaks`` made) is well-formed XML, as
     :func:`check_rendered` says. ``chunks`` are what the template yielded for it."""
-    if line_breaks or len(xml) > MAX_SKELETON_PART or "<!DOCTYPE" in xml or _STAND_IN_NAME in xml:
+    if line_breaks or len(xml) > MAX_SKELETON_PART or "<!DOCTYPE" in xml or \
+            _STAND_IN_NAME in xml:
         check_rendered(name, data)
         return
     shape = skeleton(chunks)
