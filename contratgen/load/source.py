@@ -173,17 +173,19 @@ def _too_deep(root: yaml.Node) -> bool:
     """Whether collections nest beyond MAX_DEPTH, counted as the event stream counts them
     (an alias is one event: the node it names is not walked again)."""
     seen: set[int] = set()
-    stack = [(root, 1)]
-    while stack:
+    stack = [] if isinstance(root, yaml.ScalarNode) else [(root, 1)]
+    while stack:   # scalars are never pushed: the collections are walked in the same order
         node, depth = stack.pop()
-        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+        if id(node) in seen:
             continue
         seen.add(id(node))
         if depth > MAX_DEPTH:
             return True
         children = node.value if isinstance(node, yaml.SequenceNode) else \
             [child for pair in node.value for child in pair]
-        stack.extend((child, depth + 1) for child in children)
+        deeper = depth + 1
+        stack.extend((child, deeper) for child in children
+                     if not isinstance(child, yaml.ScalarNode))
     return False
 
 
