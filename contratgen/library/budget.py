@@ -90,7 +90,12 @@ def budgeted(iterable):
         yield item
 
 
+_SIZED = frozenset({str, bytes, list, tuple, dict, set, frozenset})
+
+
 def size_of(value: Any) -> int:
+    if type(value) in _SIZED:
+        return len(value)
     if isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)):
         return len(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -99,11 +104,52 @@ def size_of(value: Any) -> int:
 
 
 _FLAT = frozenset({int, float, bool, type(None), str})
+_STR_ONLY = {str}
 
 
 def weight(value: Any, limit: int = MAX_SIZE) -> int:
     """Characters and items of a value, nested containers counted in full (a list of a
     million references to one long string prints as all of them); stops past ``limit``."""
+    total = _weight_quickly(value, limit)
+    # past the limit the count is partial and depends on the walk: the walk in order
+    return total if total <= limit else weight_in_order(value, limit)
+
+
+def _weight_quickly(value: Any, limit: int) -> int:
+    """:func:`weight_in_order`'s count when it is at most ``limit`` (the same sum, summed
+    in another order: texts and the texts among a dict's keys or values in bulk)."""
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            total += len(item)
+            continue
+        if kind is dict:
+            total += len(item)
+            for part in (item.keys(), item.values()):
+                if set(map(type, part)) == _STR_ONLY:
+                    total += sum(map(len, part))
+                else:
+                    stack.extend(part)
+            continue
+        total += size_of(item)
+        if isinstance(item, (list, tuple, set, frozenset)):
+            kinds = set(map(type, item))
+            if kinds <= _FLAT:
+                if str in kinds:
+                    total += sum(map(len, (v for v in item if type(v) is str)))
+                continue
+            stack.extend(v for v in item if type(v) not in _FLAT or type(v) is str)
+        elif isinstance(item, dict):
+            stack.extend(itertools.chain(item.keys(), item.values()))
+        elif isinstance(item, Namespace):
+            stack.append(object.__getattribute__(item, "_Namespace__attrs"))
+    return total
+
+
+def weight_in_order(value: Any, limit: int = MAX_SIZE) -> int:
+    """The reference walk of :func:`weight` (the count where it stops past ``limit``)."""
     total, stack = 0, [value]
     while stack and total <= limit:
         item = stack.pop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 LINE_BREAK = "\ue001"   # a line break inside a paragraph (from customer text)
 _DASH = "\ue002"         # a customer's dash, which no line may start a list item with
@@ -40,7 +41,9 @@ class Block:
 def literal(value: str) -> str:
     """Customer text made literal for :func:`parse`: printed as written, its newlines
     kept as line breaks in the paragraph it lands in."""
-    return _NEWLINES.sub(LINE_BREAK, value.replace("*", "\\*").replace("-", _DASH))
+    text = value.replace("*", "\\*").replace("-", _DASH)
+    # every newline _NEWLINES knows is unprintable: a printable text has none
+    return text if text.isprintable() else _NEWLINES.sub(LINE_BREAK, text)
 
 
 def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
@@ -60,6 +63,7 @@ def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
 _STAR = "\ue000"  # a private-use character stands for an escaped asterisk while parsing
 
 
+@lru_cache(maxsize=128)   # the blocks are frozen; most clause texts repeat in a batch
 def parse(text: str, bold: bool = False) -> tuple[Block, ...]:
     """Text → blocks; ``bold`` makes every run bold (conspicuous clauses).
     ``\\*`` is a literal asterisk ("(\\*) Rayez la mention inutile")."""

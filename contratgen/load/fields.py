@@ -101,8 +101,15 @@ class Model(BaseModel):
     def _numbers_as_written(cls, value: Any, info: ValidationInfo) -> Any:
         """``copies: 010`` is ten, never YAML 1.1's octal eight (a text field keeps the
         characters written; see :func:`text_value`)."""
-        if written_text(value) is not None and isinstance(value, int):
-            field = cls.model_fields.get(info.field_name)
-            if field is not None and _numeric(field.annotation):
+        if isinstance(value, int) and written_text(value) is not None:
+            key = (cls, info.field_name)
+            numeric = _NUMERIC_FIELDS.get(key)
+            if numeric is None:   # a field's annotation does not change: asked once
+                field = cls.model_fields.get(info.field_name)
+                numeric = _NUMERIC_FIELDS[key] = field is not None and _numeric(field.annotation)
+            if numeric:
                 return as_written_number(value)
         return value
+
+
+_NUMERIC_FIELDS: dict[tuple[type, str], bool] = {}   # (model, field) → _numeric(annotation)

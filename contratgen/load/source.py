@@ -20,10 +20,7 @@ import yaml
 
 from ..diagnostics import ERROR, Diagnostic, UserError
 
-try:  # libyaml is several times faster and keeps marks as well
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+from .yaml_loader import Loader as _Loader
 
 # Limits against hostile files (documented in SECURITY.md).
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -33,6 +30,7 @@ MAX_DEPTH = 64
 Path_ = tuple  # a path into the data: ("items", 0, "unit_price")
 
 _TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ, _MERGE = (_TAG + kind for kind in ("str", "map", "seq", "merge"))
 _timestamp = yaml.constructor.SafeConstructor()
 _PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")        # digits as written: 0042 is forty-two
 
@@ -175,17 +173,19 @@ def _too_deep(root: yaml.Node) -> bool:
     """Whether collections nest beyond MAX_DEPTH, counted as the event stream counts them
     (an alias is one event: the node it names is not walked again)."""
     seen: set[int] = set()
-    stack = [(root, 1)]
-    while stack:
+    stack = [] if isinstance(root, yaml.ScalarNode) else [(root, 1)]
+    while stack:   # scalars are never pushed: the collections are walked in the same order
         node, depth = stack.pop()
-        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+        if id(node) in seen:
             continue
         seen.add(id(node))
         if depth > MAX_DEPTH:
             return True
         children = node.value if isinstance(node, yaml.SequenceNode) else \
             [child for pair in node.value for child in pair]
-        stack.extend((child, depth + 1) for child in children)
+        deeper = depth + 1
+        stack.extend((child, deeper) for child in children
+                     if not isinstance(child, yaml.ScalarNode))
     return False
 
 
@@ -333,13 +333,17 @@ class _Converter:
                       "expand exponentially are refused", "yaml.too-large")
         if depth > MAX_DEPTH:
             self.fail(node, f"YAML nested too deeply (limit {MAX_DEPTH})", "yaml.too-deep")
-        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        kind = type(node)
+        if kind is yaml.ScalarNode and node.tag == _STR:   # most nodes: a text
+            return node.value
         if isinstance(node, yaml.MappingNode):
-            if node.tag != _TAG + "map":
+            if node.tag != _MAP:
                 self.fail(node, f"unsupported YAML tag {node.tag}", "yaml.tag")
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == _TAG + "merge":
+                if key_node.tag == _MERGE:
                     self.fail(key_node, "YAML merge keys (<<) are not supported", "yaml.merge")
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.fail(key_node, "a mapping key must be a plain name", "yaml.key")
@@ -347,12 +351,12 @@ class _Converter:
                 if key in result:
                     self.fail(key_node, f"duplicate key '{key}'", "yaml.duplicate-key")
                 child = path + (key,)
-                self.key_positions[child] = (key_node.start_mark.line + 1,
-                                             key_node.start_mark.column + 1)
+                key_mark = key_node.start_mark
+                self.key_positions[child] = (key_mark.line + 1, key_mark.column + 1)
                 result[key] = self.convert(value_node, child, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
+            if node.tag != _SEQ:
                 self.fail(node, f"unsupported YAML tag {node.tag}", "yaml.tag")
             return [self.convert(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
         try:

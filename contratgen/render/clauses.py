@@ -22,13 +22,28 @@ def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,
                                     "clause.text")]) from None
 
 
+_TEXT_HASHES: dict[str, str] = {}   # a clause text → its SHA-256 (the texts recur)
+
+
+def _text_hash(selected: SelectedClause, lang: str) -> str:
+    """``clause.text_hash(lang)``, a function of the text alone, computed once per text."""
+    text = selected.clause.spec.text[lang]
+    digest = _TEXT_HASHES.get(text)
+    if digest is None:
+        digest = selected.clause.text_hash(lang)
+        if len(_TEXT_HASHES) >= 1024:
+            _TEXT_HASHES.clear()
+        _TEXT_HASHES[text] = digest
+    return digest
+
+
 def document_context(prepared: Prepared) -> dict:
     """The template context of a prepared document (without the rendered articles)."""
     lang = prepared.lang
     clauses_info = [{"number": s.number, "id": s.clause.id, "version": s.clause.spec.version,
-                     "title": s.clause.spec.title.model_dump()[lang],
+                     "title": getattr(s.clause.spec.title, lang),
                      "conspicuous": s.clause.spec.conspicuous,
-                     "hash": s.clause.text_hash(lang)[:12]} for s in prepared.clauses]
+                     "hash": _text_hash(s, lang)[:12]} for s in prepared.clauses]
     return build_context(prepared.client, prepared.computed, prepared.rates, clauses_info)
 
 

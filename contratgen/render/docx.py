@@ -25,7 +25,9 @@ from ..load.fields import FORBIDDEN as _FORBIDDEN
 from ..resources import shipped
 from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
 from . import template_cache
-from .template_guard import TemplateRefused, check_rendered, read_package
+from . import skeleton
+from .skeleton import fragment
+from .template_guard import TemplateRefused, read_package
 from .xml_escape import escape
 # the package and its properties, re-exported: callers name them render.DocProperties …
 from .package import MAX_PROPERTY, DocProperties, language_tag, package, \
@@ -43,7 +45,8 @@ _TEXT_ELEMENT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*\ue001[^<]*)(</w:t>)")
 def _newlines_marked(value: Any) -> Any:
     """A value's newlines as LINE_BREAK, made ``<w:br/>`` once the part is rendered."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return _NEWLINES.sub(LINE_BREAK, value)
+        # every newline _NEWLINES knows is unprintable: a printable text has none
+        return value if value.isprintable() else _NEWLINES.sub(LINE_BREAK, value)
     return value
 
 
@@ -58,9 +61,23 @@ def _line_breaks(xml: str) -> str:
     return _TEXT_ELEMENT.sub(split, xml).replace(LINE_BREAK, " ")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class TemplateEnvironment(BoundedSandbox):
     def __init__(self):
         super().__init__(autoescape=True, finalize=_newlines_marked)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``provider.name`` on the context's dicts without the AttributeError the sandbox
+        catches first: for a plain dict and a name that is no attribute of a dict, the
+        sandbox's answer is the item (no safety check applies to items)."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 _ENV = TemplateEnvironment()
@@ -156,9 +173,15 @@ def prepare_template(path: Path) -> PreparedTemplate:
 
 # --- the clause articles as Word paragraphs ------------------------------------------
 
+_RUN_PROPS = {(False, False): "", (True, False): "<w:rPr><w:b/><w:bCs/></w:rPr>",
+              (False, True): "<w:rPr><w:i/><w:iCs/></w:rPr>",
+              (True, True): "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr>"}
+
+
 def _run(text: str, bold: bool = False, italic: bool = False) -> str:
-    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    rpr = _RUN_PROPS[bool(bold), bool(italic)]
+    if LINE_BREAK not in text:
+        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
     lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
                            for line in text.split(LINE_BREAK))
     return f"<w:r>{rpr}{lines}</w:r>"
@@ -169,6 +192,7 @@ def _run(text: str, bold: bool = False, italic: bool = False) -> str:
 ARTICLE_HEADING, ARTICLE_TEXT, LIST_ITEM = "Heading2", "ArticleText", "ListBullet"
 
 
+@lru_cache(maxsize=256)   # a Block is frozen; a clause's paragraphs recur all batch long
 def _paragraph(block: Block) -> str:
     style = LIST_ITEM if block.kind == "item" else ARTICLE_TEXT
     runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
@@ -191,7 +215,7 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
         parts.append(f'<w:p><w:pPr><w:pStyle w:val="{ARTICLE_HEADING}"/></w:pPr>'
                      f"{_run(title)}</w:p>")
         parts.extend(_paragraph(b) for b in article.blocks)
-    return Markup("".join(parts))
+    return fragment("".join(parts))
 
 
 def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
@@ -200,12 +224,12 @@ def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
     if not blocks:
         return Markup("")
     heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>{_run(title)}</w:p>'
-    return Markup(heading + "".join(_paragraph(b) for b in blocks))
+    return fragment(heading + "".join(_paragraph(b) for b in blocks))
 
 
 def paragraphs_xml(blocks: Sequence[Block]) -> Markup:
     """Plain paragraphs, no heading: the body of a letter (``{{p body }}``)."""
-    return Markup("".join(_paragraph(b) for b in blocks))
+    return fragment("".join(_paragraph(b) for b in blocks))
 
 
 def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
@@ -216,7 +240,7 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
         parts.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
                      f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
         parts.extend(_paragraph(b) for b in annex.blocks)
-    return Markup("".join(parts))
+    return fragment("".join(parts))
 
 
 @dataclass(frozen=True)
@@ -237,9 +261,13 @@ def notices_xml(notices: Sequence[Notice]) -> Markup:
             if block.kind == "item":
                 runs = _run("– ") + runs
             parts.append(f'<w:p><w:pPr><w:pStyle w:val="{notice.style}"/></w:pPr>{runs}</w:p>')
-    return Markup("".join(parts))
+    xml = "".join(parts)
+    # a style name from data is written as is: a fragment only when it is a plain name
+    plain = all(_STYLE_NAME.fullmatch(notice.style) for notice in notices)
+    return fragment(xml) if plain else Markup(xml)
 
 
+_STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _SLOT = re.compile(r"\{\{p\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
@@ -260,22 +288,37 @@ def template_slots(path: Path) -> frozenset[str] | None:
 MAX_PART_OUTPUT = 32 * 1024 * 1024   # characters one rendered part may have
 
 
-def _render_part(compiled: jinja2.Template, context: Mapping[str, Any]) -> str:
+def _render_part(compiled: jinja2.Template, context: Mapping[str, Any]) -> list[str]:
     out, size = [], 0
     for chunk in compiled.generate(context):
         size += len(chunk)
         if size > MAX_PART_OUTPUT:
             raise LimitExceeded(f"the part renders to more than {MAX_PART_OUTPUT} characters")
         out.append(chunk)
-    return "".join(out)
+    return out
+
+
+# ASCII a part may hold (FORBIDDEN refuses the other ASCII controls)
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _forbidden(xml: str, data: bytes | None) -> re.Match | None:
+    """``_FORBIDDEN.search(xml)``, from ``data`` (``xml`` in UTF-8; None: it holds a lone
+    surrogate). ASCII bytes never occur inside a multi-byte sequence, so deleting the
+    allowed ASCII bytes leaves every other character whole and in order: the first
+    forbidden one is the same, for a twentieth of the scan on a mostly-ASCII part."""
+    if data is None:
+        return _FORBIDDEN.search(xml)
+    return _FORBIDDEN.search(data.translate(None, _PLAIN_ASCII).decode("utf-8"))
 
 
 def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
                 properties: "DocProperties") -> bytes:
     rendered: dict[str, bytes] = {}
+    key = (str(template.path), id(template.entries))
     for name, compiled in template.compiled.items():
         try:
-            xml = bounded(_render_part, compiled, context)
+            chunks = bounded(_render_part, compiled, context)
         except jinja2.UndefinedError as exc:
             raise _template_error(template.path, f"{name}: undefined variable: {exc.message}") \
                 from None
@@ -285,17 +328,22 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, MemoryError,
                 RecursionError) as exc:
             raise _template_error(template.path, f"{name}: cannot render: {exc}") from None
-        bad = _FORBIDDEN.search(xml)
+        xml = "".join(chunks)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the split
+        line_breaks = LINE_BREAK in xml
+        if line_breaks:   # neither step adds, drops or reorders a forbidden character
+            xml = _line_breaks(xml)
+        try:
+            data = xml.encode("utf-8")
+        except UnicodeEncodeError:   # a lone surrogate, which _forbidden names
+            data = None
+        bad = _forbidden(xml, data)
         if bad:
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the split
-        if LINE_BREAK in xml:
-            xml = _line_breaks(xml)
         try:
-            check_rendered(name, xml.encode("utf-8"))
+            skeleton.check_part(name, chunks, xml, data, line_breaks, key)
         except TemplateRefused as exc:
             raise _template_error(template.path, str(exc), exc.code) from None
-        rendered[name] = xml.encode("utf-8")
-    return package(template.entries, rendered, properties,
-                   (str(template.path), id(template.entries)))
+        rendered[name] = data
+    return package(template.entries, rendered, properties, key)

@@ -8,11 +8,19 @@ A quote prints its object above the items, and its time limits as its first arti
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from typing import Optional
 
 from ..domain import formatting as fmt
 from ..library.markup import Block, parse
 from ..load.model import ClientFile, DaysAfter, Performance
+
+
+@lru_cache(maxsize=256)
+def _days(count: int, lang: str) -> str:
+    """``30 jours``: Babel's plural rules, asked with the same few counts all batch long."""
+    return fmt.days(count, lang)
+
 
 DELIVERY_EVENTS = ("partial_delivery", "final_delivery")
 RESERVATION_DAYS = 8   # days the client has to state reasoned reservations (B2B)
@@ -43,8 +51,8 @@ def _when(value, is_quote: bool, lang: str) -> str:
         return ("le " if lang == "fr" else "on ") + fmt.date(value, lang)
     event = _acceptance(is_quote, lang)
     if lang == "fr":
-        return f"dans un délai de {fmt.days(value.days, lang)} à compter de {event}"
-    return f"within {fmt.days(value.days, lang)} of {event}"
+        return f"dans un délai de {_days(value.days, lang)} à compter de {event}"
+    return f"within {_days(value.days, lang)} of {event}"
 
 
 def performance_context(performance: Optional[Performance], lang: str) -> dict | None:
@@ -67,7 +75,7 @@ def _time_limits(client: ClientFile, lang: str) -> str:
         parts.append(("s'achève au plus tard " if lang == "fr" else "ends at the latest ")
                      + _when(perf.end, quote, lang))
     elif perf.duration_days:
-        days = fmt.days(perf.duration_days, lang)
+        days = _days(perf.duration_days, lang)
         start = "son commencement" if lang == "fr" else "its start"
         origin = start if perf.start is not None else _acceptance(quote, lang)
         parts.append(f"s'achève dans un délai de {days} à compter de {origin}" if lang == "fr"
@@ -102,7 +110,7 @@ def delivery_events(client: ClientFile) -> tuple[str, ...]:
 
 
 def _delivery_fr(event: str, business: bool, doc: str) -> str:
-    days = fmt.days(RESERVATION_DAYS, "fr")
+    days = _days(RESERVATION_DAYS, "fr")
     if event == "partial_delivery":
         text = ("la **livraison partielle** s'entend de la remise au client d'une partie des "
                 "biens ou des livrables, ou de l'achèvement d'une phase des prestations, que "
@@ -124,7 +132,7 @@ def _delivery_fr(event: str, business: bool, doc: str) -> str:
 
 
 def _delivery_en(event: str, business: bool, doc: str) -> str:
-    days = fmt.days(RESERVATION_DAYS, "en")
+    days = _days(RESERVATION_DAYS, "en")
     if event == "partial_delivery":
         text = ("**partial delivery** means the handing over to the client of part of the "
                 "goods or deliverables, or the completion of a phase of the services, which "
@@ -168,8 +176,20 @@ def _escaped(text: str) -> str:
     return text.replace("*", "\\*")
 
 
+_LAST: tuple = (None, ())   # (client, its articles): asked by count(), then by the render
+
+
 def front_articles(client: ClientFile) -> list[tuple[str, tuple[Block, ...]]]:
     """(title, paragraphs) of the articles that open the document, in order."""
+    global _LAST
+    last, articles = _LAST
+    if last is not client:   # a ClientFile is frozen: the same object, the same articles
+        articles = tuple(_front_articles(client))
+        _LAST = (client, articles)
+    return list(articles)
+
+
+def _front_articles(client: ClientFile) -> list[tuple[str, tuple[Block, ...]]]:
     doc, lang = client.document, client.document.language
     articles = []
     if doc.type not in ("contract", "quote"):   # an instalment agreement has its own plan

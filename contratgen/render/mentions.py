@@ -63,11 +63,17 @@ def vat_context(client: ClientFile, lang: str) -> dict[str, Any]:
             "on_debits": on_debits}
 
 
+@lru_cache(maxsize=256)
+def _days(count: int, lang: str) -> str:
+    """``30 jours``: Babel's plural rules, asked with the same few counts all batch long."""
+    return fmt.days(count, lang)
+
+
 def _when(when, lang: str, dated: str, after: str) -> str | None:
     if isinstance(when, datetime.date):
         return texts(lang)[dated].format(date=fmt.date(when, lang))
     if isinstance(when, AfterAcceptance):
-        return texts(lang)[after].format(days=fmt.days(when.days, lang))
+        return texts(lang)[after].format(days=_days(when.days, lang))
     return None
 
 
@@ -87,7 +93,7 @@ def performance_text(client: ClientFile, lang: str) -> str | None:
              _when(end, lang, "delivery_date" if goods else "end_date",
                    "delivery_after" if goods else "end_after")]
     if perf.duration_days:
-        parts.append(texts(lang)["duration"].format(days=fmt.days(perf.duration_days, lang)))
+        parts.append(texts(lang)["duration"].format(days=_days(perf.duration_days, lang)))
     return ", ".join(p for p in parts if p) or None
 
 

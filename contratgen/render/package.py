@@ -106,6 +106,25 @@ class _Deflated:
         return cls(name.encode("utf-8"), zlib.crc32(data), len(data),
                    packer.compress(data) + packer.flush())
 
+    @classmethod
+    def same_as_before(cls, name: str, data: bytes) -> "_Deflated":
+        """A small rendered part, compressed once per distinct content: a header or a
+        footer printing the same provider is the same bytes in every document."""
+        if len(data) > _SMALL_PART:
+            return cls.of(name, data)
+        key = (name, data)
+        member = _RECENT.get(key)
+        if member is None:
+            member = cls.of(name, data)
+            if len(_RECENT) >= 64:
+                _RECENT.clear()
+            _RECENT[key] = member
+        return member
+
+
+_SMALL_PART = 16 * 1024
+_RECENT: dict[tuple[str, bytes], _Deflated] = {}   # (name, bytes) → the member
+
 
 # (template key, part name, language) → (the template's entries, the member): a hit
 # only for the very entries object it was made from, so a recycled id() cannot match
@@ -139,7 +158,7 @@ def package(entries, rendered: Mapping[str, bytes], p: DocProperties,
         if name == CUSTOM_PROPS:
             continue
         if name in rendered:
-            members.append(_Deflated.of(name, rendered[name]))
+            members.append(_Deflated.same_as_before(name, rendered[name]))
             continue
         if name == "docProps/core.xml":
             members.append(_Deflated.of(name, _core_xml(p)))

@@ -270,8 +270,13 @@ def _check_fields(name: str, root) -> None:
 
 def check_rendered(name: str, xml: bytes) -> None:
     """A rendered part is still well-formed XML (a tag can cut an element in two)."""
+    parse_rendered(name, xml)
+
+
+def parse_rendered(name: str, xml: bytes):
+    """The tree of a rendered part; :class:`TemplateRefused` if it is not well-formed."""
     try:
-        etree.fromstring(xml, _PARSER)
+        return etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise TemplateRefused(f"the rendered part is not well-formed XML ({exc.msg}): a "
                               "template tag probably cuts a Word element; keep tags inside "
