@@ -85,6 +85,11 @@ def unit_money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
 
 def percent(value: Decimal, lang: str) -> str:
     """``20`` → ``20 %`` (fr) / ``20%`` (en); the value is in percent, not a fraction."""
+    return _percent(str(value), lang)
+
+
+@lru_cache(maxsize=1024)   # the same few rates (VAT, tranches) in every document of a batch
+def _percent(value: str, lang: str) -> str:
     return format_percent(Decimal(value) / 100, _percent_pattern(lang), locale=_PARSED[lang])
 
 
@@ -148,6 +153,7 @@ def amount_in_words(amount: Decimal, lang: str, currency: str = "EUR") -> str:
 _AND = {"fr": " et ", "en": ", "}   # num2words' own separators between units and cents
 
 
+@lru_cache(maxsize=1024)
 def days(count: int, lang: str) -> str:
-    """``1 jour``, ``30 jours``, ``1 day``: Babel's plural rules."""
+    """``1 jour``, ``30 jours``, ``1 day``: Babel's plural rules (memoized by count)."""
     return format_unit(count, "duration-day", length="long", locale=_PARSED[lang])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -118,7 +119,7 @@ class Clause:
         return self.spec.id
 
     def text_hash(self, lang: str) -> str:
-        return hashlib.sha256(self.spec.text[lang].encode("utf-8")).hexdigest()
+        return text_sha256(self.spec.text[lang])
 
     def locate(self, lang: str, template_line: int | None, needle: str | None = None,
                part: str = "text") -> tuple[int, int]:
@@ -198,3 +199,8 @@ def coerce_param(spec: ParamSpec, value: Any) -> Any:
                              f"got {value!r}")
         return value
     raise ValueError(f"unknown param type {kind}")  # pragma: no cover - schema forbids it
+
+
+@lru_cache(maxsize=4096)   # provenance names every clause text of every document
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
