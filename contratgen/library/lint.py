@@ -27,7 +27,7 @@ from .changelog import change_log_lines, check_change_log
 from ..render.context import build_context
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from .loader import clause_files, load_clause
-from .spec import LANGS, Clause, Library, coerce_param
+from .spec import LANGS, Clause, Library, Part, coerce_param
 from .texts import ENVS, ClauseTextError, render_blocks
 from .markup import stray_asterisks
 from .noting import noted
@@ -135,17 +135,17 @@ def lint_clause(clause: Clause, library: Library) -> list[Diagnostic]:
                 diags.append(src.diagnostic((field, i), f"clause '{spec.id}' names itself in "
                                             f"'{field}'", f"clause.{field}"))
     diags.extend(check_change_log(clause))
-    parts = ["text"] + (["annex"] if spec.annex is not None else [])
+    parts = [Part.TEXT] + ([Part.ANNEX] if spec.annex is not None else [])
     for part in parts:
         for lang in LANGS:
             diags.extend(_lint_text(clause, part, lang))
     return diags
 
 
-def _lint_text(clause: Clause, part: str, lang: str) -> list[Diagnostic]:
+def _lint_text(clause: Clause, part: Part, lang: str) -> list[Diagnostic]:
     spec, src = clause.spec, clause.source
-    label = f"text.{lang}" if part == "text" else f"annex.text.{lang}"
-    source = spec.text[lang] if part == "text" else spec.annex.text[lang]
+    label = ".".join(part.where(lang))
+    source = clause.text_of(part, lang)
     diags = []
     unsafe = _unsafe_names(source, lang)
     for line, name in unsafe:
@@ -170,7 +170,7 @@ def _lint_text(clause: Clause, part: str, lang: str) -> list[Diagnostic]:
     return diags
 
 
-def _render_variants(clause: Clause, part: str, lang: str, label: str, doc_type: str,
+def _render_variants(clause: Clause, part: Part, lang: str, label: str, doc_type: str,
                      kind: str, setting: str, seen: set) -> tuple[list[Diagnostic], bool]:
     """Render every variant of one use; a new error once per place. ``stop`` after an
     error that is not about a name (a syntax error or a sandbox limit repeats itself)."""
@@ -199,7 +199,7 @@ def _render_variants(clause: Clause, part: str, lang: str, label: str, doc_type:
             return diags, True
         if undefined:
             continue
-        if not blocks and part == "text" and not variant and ("empty", kind) not in seen:
+        if not blocks and part == Part.TEXT and not variant and ("empty", kind) not in seen:
             seen.add(("empty", kind))
             fl, fc = clause.locate(lang, None)
             diags.append(Diagnostic(src.file, fl, fc, WARNING,
@@ -214,7 +214,7 @@ def _undefined_needle(message: str, name) -> str | None:
     return parts[-2] if "has no attribute" in message and len(parts) >= 4 else name
 
 
-def _markup_errors(clause: Clause, part: str, lang: str, label: str,
+def _markup_errors(clause: Clause, part: Part, lang: str, label: str,
                    source: str) -> list[Diagnostic]:
     """An unbalanced ``**`` or ``*`` in the text, located at the asterisk."""
     masked = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",

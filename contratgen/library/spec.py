@@ -12,6 +12,7 @@ from typing import Any, Literal, Mapping, Optional
 
 from pydantic import Field, field_validator
 
+from ..diagnostics import StrEnum
 from ..load.fields import Model, Text, number_value, text_value
 from ..load.source import Source, written_text
 
@@ -108,6 +109,17 @@ class ClauseSpec(Model):
         return value
 
 
+
+class Part(StrEnum):
+    """The two texts a clause may have: its article, and the page it brings as an annex."""
+
+    TEXT = "text"      # the article (``text.<lang>``)
+    ANNEX = "annex"    # its annex page (``annex.text.<lang>``), after the signatures
+
+    def where(self, lang: str) -> tuple[str, ...]:
+        """The path of this text in the clause file."""
+        return ("text", lang) if self is Part.TEXT else ("annex", "text", lang)
+
 @dataclass(frozen=True)
 class Clause:
     spec: ClauseSpec
@@ -118,15 +130,18 @@ class Clause:
     def id(self) -> str:
         return self.spec.id
 
+    def text_of(self, part: Part, lang: str) -> str:
+        """The source of the article (or of its annex page) in ``lang``."""
+        return self.spec.text[lang] if part == Part.TEXT else self.spec.annex.text[lang]
+
     def text_hash(self, lang: str) -> str:
         return text_sha256(self.spec.text[lang])
 
     def locate(self, lang: str, template_line: int | None, needle: str | None = None,
-               part: str = "text") -> tuple[int, int]:
+               part: Part = Part.TEXT) -> tuple[int, int]:
         """File line/col of a line of the ``text.<lang>`` (or ``annex.text.<lang>``)
         template."""
-        line, col = self.source.where(("text", lang) if part == "text"
-                                      else ("annex", "text", lang))
+        line, col = self.source.where(Part(part).where(lang))
         if not template_line:
             return line, col
         lines = self.raw.splitlines()

@@ -18,7 +18,7 @@ from ..load.fields import FORBIDDEN
 from . import markup
 from .noting import NotingUndefined
 from .sandbox import BoundedSandbox, budget
-from .spec import LANGS, Clause
+from .spec import LANGS, Clause, Part
 
 MAX_OUTPUT = 100_000  # characters a clause may render to
 
@@ -107,11 +107,11 @@ def _template_line(exc: BaseException, filename: str) -> int | None:
 
 
 def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
-                part: str = "text", noting: bool = False) -> str:
+                part: Part = Part.TEXT, noting: bool = False) -> str:
     """The clause text (or its annex text) for ``context``; raises
     :class:`ClauseTextError` with its line. ``noting`` (lint): undefined names are noted
     (:func:`contratgen.library.noting.noted`) instead of raised."""
-    source = clause.spec.text[lang] if part == "text" else clause.spec.annex.text[lang]
+    source = clause.text_of(part, lang)
     filename = f"<clause {clause.id} {part} {lang}>"
     template = _compile(lang, source, filename, noting)
     out: list[str] = []
@@ -157,12 +157,12 @@ def _undefined_name(message: str) -> str | None:
 
 
 def render_blocks(clause: Clause, lang: str, context: Mapping[str, Any],
-                  params: Mapping[str, Any], part: str = "text",
+                  params: Mapping[str, Any], part: Part = Part.TEXT,
                   noting: bool = False) -> tuple[markup.Block, ...]:
-    """The clause's text (``part="text"``) or its annex page (``part="annex"``) as
+    """The clause's text (``Part.TEXT``) or its annex page (``Part.ANNEX``) as
     paragraphs of runs."""
     scope = dict(context)
     scope.update(params)
     scope["params"] = dict(params)
     text = render_text(clause, lang, scope, part, noting)
-    return markup.parse(text, bold=clause.spec.conspicuous and part == "text")
+    return markup.parse(text, bold=clause.spec.conspicuous and part == Part.TEXT)

@@ -6,17 +6,18 @@ from . import front, docx as render
 from .context import build_context
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..document import Prepared, SelectedClause
+from ..library.spec import Part
 from ..library.texts import ClauseTextError, render_blocks
 
 
 def _clause_blocks(prepared: Prepared, selected: SelectedClause, context: dict,
-                   part: str = "text"):
+                   part: Part = Part.TEXT):
     clause, lang = selected.clause, prepared.lang
     try:
         return render_blocks(clause, lang, context, selected.params, part)
     except ClauseTextError as exc:
         line, col = clause.locate(lang, exc.line, exc.needle, part)
-        where = f"{lang}" if part == "text" else f"annex, {lang}"
+        where = f"{lang}" if part == Part.TEXT else f"annex, {lang}"
         raise UserError([Diagnostic(clause.source.file, line, col, ERROR,
                                     f"clause '{clause.id}' ({where}): {exc}",
                                     "clause.text")]) from None
@@ -69,7 +70,7 @@ def clause_articles(prepared: Prepared, context: dict) -> tuple[list[render.Arti
                                        _clause_blocks(prepared, selected, context),
                                        spec.conspicuous))
         if spec.annex is not None:
-            blocks = _clause_blocks(prepared, selected, context, "annex")
+            blocks = _clause_blocks(prepared, selected, context, Part.ANNEX)
             if blocks:
                 annexes.append(render.Article(len(annexes) + 1,
                                               getattr(spec.annex.title, lang), blocks, False))
