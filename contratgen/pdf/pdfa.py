@@ -11,7 +11,7 @@ import hashlib
 import struct
 
 from pypdf import PdfWriter
-from pypdf.generic import NameObject, StreamObject
+from pypdf.generic import IndirectObject, NameObject, StreamObject
 
 # the profile's "date and time this profile was first created": a fixed instant
 PROFILE_DATE = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
@@ -48,6 +48,31 @@ def fix_output_intents(writer: PdfWriter) -> int:
         if new != data:
             stream.set_data(new)
             fixed += 1
+    return fixed
+
+
+def fix_copied_intents(edit, root) -> int:
+    """:func:`fix_output_intents` for a document rewritten by copying
+    (:class:`~contratgen.pdf.copy_writer.CopyEdit`): each fixed profile is a changed
+    object, and its former indirect ``/Length`` is dropped (it is written directly)."""
+    intents = root.get("/OutputIntents")
+    fixed = 0
+    for intent in (intents.get_object() if intents is not None else []):
+        reference = intent.get_object().raw_get("/DestOutputProfile") \
+            if "/DestOutputProfile" in intent.get_object() else None
+        stream = reference.get_object() if isinstance(reference, IndirectObject) else None
+        if not isinstance(stream, StreamObject):
+            continue
+        data = stream.get_data()
+        new = fixed_profile(data)
+        if new == data:
+            continue
+        length = stream.raw_get("/Length") if "/Length" in stream else None
+        copy = edit.editable(reference)
+        copy.set_data(new)
+        if isinstance(length, IndirectObject):
+            edit.blank(length)
+        fixed += 1
     return fixed
 
 
