@@ -25,6 +25,7 @@ import io
 from collections.abc import Sequence
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 
 from . import pdfa as pdfa_stage
 from pypdf.generic import ArrayObject, NameObject, TextStringObject
@@ -47,15 +48,14 @@ from .signature_fields import AnchorNotFound  # noqa: F401,E402
 def finalize(pdf: bytes, meta: PdfMeta, slots: Sequence[SignatureSlot],
              annexes: Sequence[Annex] = (), pdfa: bool = False) -> bytes:
     """The contract PDF, ready for signature, reproducible to the byte."""
+    if not annexes:
+        copied = _finalize_by_copy(pdf, meta, slots, pdfa)
+        if copied is not None:
+            return copied
     reader = PdfReader(io.BytesIO(pdf))
-    if pdfa and not declares_pdfa(reader):
-        raise ValueError("pdfa=True needs a PDF/A input: convert with Converter(pdfa=True)")
+    _check_pdfa(reader, pdfa)
     placements = place_fields(reader, slots)
     annex_readers = [open_annex(annex) for annex in annexes]
-    edit = None if annex_readers else CopyEdit.open(pdf, reader)
-    if edit is not None:
-        return _by_copy(edit, placements, meta, pdfa)
-
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header  # pypdf would write %PDF-1.3
     for placement in placements:
@@ -68,9 +68,31 @@ def finalize(pdf: bytes, meta: PdfMeta, slots: Sequence[SignatureSlot],
     return write_reproducibly(writer)
 
 
+def _check_pdfa(reader: PdfReader, pdfa: bool) -> None:
+    if pdfa and not declares_pdfa(reader):
+        raise ValueError("pdfa=True needs a PDF/A input: convert with Converter(pdfa=True)")
+
+
+def _finalize_by_copy(pdf: bytes, meta: PdfMeta, slots: Sequence[SignatureSlot],
+                      pdfa: bool) -> bytes | None:
+    """:func:`finalize` for a document without annexes, rewritten by copying; None when
+    the file is not laid out as LibreOffice writes it. Read strictly: pypdf's lenient
+    reader checks the header of every object at opening (most of the time finalize
+    took), where the copier checks their offsets itself; a file the strict reader
+    refuses takes the lenient path."""
+    try:
+        reader = PdfReader(io.BytesIO(pdf), strict=True)
+        edit = CopyEdit.open(pdf, reader)
+        if edit is None:
+            return None
+        _check_pdfa(reader, pdfa)
+        return _by_copy(edit, place_fields(reader, slots), meta, pdfa)
+    except PdfReadError:
+        return None
+
+
 def _by_copy(edit: CopyEdit, placements: Sequence[Placement], meta: PdfMeta,
              pdfa: bool) -> bytes:
-    """:func:`finalize` for a document without annexes, rewritten by copying."""
     reader = edit.reader
     root_ref = reader.trailer.raw_get("/Root")
     root = edit.editable(root_ref)

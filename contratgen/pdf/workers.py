@@ -199,7 +199,8 @@ class _Worker:
             socket.unlink(missing_ok=True)
 
     def stop(self) -> None:
-        """Ask LibreOffice to quit cleanly, then make sure the whole group is gone."""
+        """Ask LibreOffice to quit cleanly (it writes its profile), then make sure the
+        whole group is gone."""
         process = self.process
         if process is not None and self.python is not None:
             try:
@@ -384,6 +385,8 @@ class Converter:
 
 
 def _shutdown(workers: list[_Worker], tmp: Path) -> None:
+    """Kill every worker (a clean quit makes LibreOffice write its profile, which is
+    thrown away with ``tmp``: 0.5-1.5 s at the end of every batch), then remove ``tmp``."""
     for worker in workers:
-        worker.stop()
+        worker.kill()
     shutil.rmtree(tmp, ignore_errors=True)
