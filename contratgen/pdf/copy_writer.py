@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject, NullObject, PdfObject
+from pypdf.generic import DictionaryObject, IndirectObject, NullObject, PdfObject, StreamObject
 
 _ZERO_ID = b"<" + b"0" * 32 + b">"
 
@@ -44,7 +45,8 @@ class CopyEdit:
         """An editor for ``raw`` (already opened by ``reader``), or None when its layout
         is not the simple one this copier handles."""
         try:
-            start = reader._startxref   # noqa: SLF001 - pypdf keeps it only there
+            tail = raw.rindex(b"startxref")
+            start = int(raw[tail + len(b"startxref"):].split(None, 1)[0])
             if reader.is_encrypted or raw[start:start + 4] != b"xref" \
                     or "/Prev" in reader.trailer or reader.xref_objStm \
                     or set(reader.xref) - {0, 65535}:   # 65535: the free object 0
@@ -52,7 +54,7 @@ class CopyEdit:
             offsets = {number: offset for number, offset in reader.xref[0].items()}
             if set(reader.xref.get(65535, {})) - {0}:
                 return None
-        except (AttributeError, KeyError, TypeError, ValueError):
+        except (IndexError, KeyError, TypeError, ValueError):
             return None
         for number, offset in offsets.items():
             if not raw.startswith(f"{number} 0 obj".encode(), offset):
@@ -73,12 +75,29 @@ class CopyEdit:
             return self._added[number - self._size]
         return self.reader.get_object(number)
 
-    def editable(self, reference: IndirectObject) -> PdfObject:
-        """The object behind ``reference``, to be modified in place and written anew."""
+    def editable(self, reference: IndirectObject) -> DictionaryObject:
+        """The dictionary behind ``reference`` (not a stream: :meth:`replace` those),
+        a copy to modify in place, written anew."""
         number = reference.idnum
         if number not in self._changed:
-            self._changed[number] = _copy(self.reader.get_object(number))
+            original = self.reader.get_object(number)
+            if not isinstance(original, DictionaryObject) or isinstance(original,
+                                                                        StreamObject):
+                raise TypeError(f"object {number} is not a dictionary")
+            copied = DictionaryObject()
+            copied.update(original)
+            self._changed[number] = copied
         return self._changed[number]
+
+    def length_of(self, reference: IndirectObject) -> IndirectObject | None:
+        """A stream's ``/Length`` when it is an indirect object, as LibreOffice wrote it
+        (pypdf's parsed stream no longer has the entry)."""
+        offset = self._offsets.get(reference.idnum)
+        if offset is None:
+            return None
+        head = self.raw[offset:self.raw.find(b"stream", offset)]
+        found = re.search(rb"/Length\s+(\d+)\s+0\s+R", head)
+        return IndirectObject(int(found.group(1)), 0, self) if found else None
 
     def replace(self, reference: IndirectObject, value: PdfObject) -> None:
         self._changed[reference.idnum] = value
@@ -124,15 +143,3 @@ class CopyEdit:
         at = data.rindex(b"/ID [")
         return data[:at] + data[at:].replace(_ZERO_ID, digest)
 
-
-def _copy(value: PdfObject) -> PdfObject:
-    """A shallow copy (a dictionary's entries, a stream's data too) to modify freely."""
-    if isinstance(value, DictionaryObject):
-        copied = value.__class__()
-        copied.update(value)
-        if hasattr(value, "_data"):    # a stream: the same bytes, decoded again if asked
-            copied._data = value._data   # noqa: SLF001 - pypdf has no public copy
-            if hasattr(value, "decoded_self"):
-                copied.decoded_self = None
-        return copied
-    return value

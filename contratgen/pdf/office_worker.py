@@ -173,15 +173,23 @@ class OfficeWorker:
             self.lease.release(discard=failed)
             self.lease = None
 
+    def request_stop(self) -> None:
+        """Ask LibreOffice to quit cleanly (it writes its kept profile, and the worker
+        reaps soffice: a killed one lingers as a zombie); :meth:`stop` waits for it."""
+        if self.process is not None and self.python is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+
     def stop(self) -> None:
-        """Ask LibreOffice to quit cleanly (it writes its profile), then make sure the
-        whole group is gone."""
+        """Quit cleanly (:meth:`request_stop`), then make sure the whole group is gone."""
         process = self.process
+        self.request_stop()
         if process is not None and self.python is not None:
             try:
-                process.stdin.close()
                 process.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
+            except subprocess.TimeoutExpired:
                 pass
         self.kill(failed=False)
 

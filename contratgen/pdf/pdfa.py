@@ -11,7 +11,7 @@ import hashlib
 import struct
 
 from pypdf import PdfWriter
-from pypdf.generic import IndirectObject, NameObject, StreamObject
+from pypdf.generic import DecodedStreamObject, IndirectObject, NameObject, StreamObject
 
 # the profile's "date and time this profile was first created": a fixed instant
 PROFILE_DATE = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
@@ -67,11 +67,14 @@ def fix_copied_intents(edit, root) -> int:
         new = fixed_profile(data)
         if new == data:
             continue
-        length = stream.raw_get("/Length") if "/Length" in stream else None
-        copy = edit.editable(reference)
-        copy.set_data(new)
-        if isinstance(length, IndirectObject):
-            edit.blank(length)
+        fresh = DecodedStreamObject()
+        fresh.update({key: value for key, value in stream.items()
+                      if key not in ("/Length", "/Filter", "/DecodeParms")})
+        fresh.set_data(new)
+        edit.replace(reference, fresh.flate_encode())
+        length = edit.length_of(reference)
+        if length is not None:
+            edit.blank(length)   # it said the old stream's length, which may vary
         fixed += 1
     return fixed
 

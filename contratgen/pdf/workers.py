@@ -213,8 +213,10 @@ class Converter:
 
 
 def _shutdown(workers: list[OfficeWorker], tmp: Path) -> None:
-    """Kill every worker (a clean quit makes LibreOffice write its profile, which is
-    thrown away with ``tmp``: 0.5-1.5 s at the end of every batch), then remove ``tmp``."""
+    """Stop every worker, all asked at once (a clean quit takes ~0.1 s now that the
+    profiles are kept, not deleted), then remove ``tmp``."""
     for worker in workers:
-        worker.kill(failed=False)
+        worker.request_stop()
+    for worker in workers:
+        worker.stop()
     shutil.rmtree(tmp, ignore_errors=True)
