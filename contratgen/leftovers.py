@@ -72,7 +72,9 @@ def _remove_run(run_dir: Path, owner: int) -> None:
         except (ProcessLookupError, PermissionError):
             pass
     for home in run_dir.glob("worker*"):
-        for socket in office_sockets(home / "profile", pipe_name(owner, home)):
+        kept = home / "profile-path"   # a kept profile (pdf/office_profile.py) is elsewhere
+        profile = Path(kept.read_text("utf-8")) if kept.is_file() else home / "profile"
+        for socket in office_sockets(profile, pipe_name(owner, home)):
             socket.unlink(missing_ok=True)
     shutil.rmtree(run_dir, ignore_errors=True)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, NameObject
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, create_string_object
 
 PRODUCER = "contratgen"
 PROVENANCE_KEY = "/ContratgenProvenance"
@@ -57,12 +57,15 @@ def read_metadata(reader: PdfReader) -> dict:
 
 def set_metadata(writer: PdfWriter, meta: PdfMeta, pdfa: bool) -> None:
     """Info dictionary and XMP from ``meta`` only: no clock, nothing left from LibreOffice."""
-    day = datetime.date(meta.created.year, meta.created.month, meta.created.day)
-    provenance = json.dumps(meta.provenance, sort_keys=True, ensure_ascii=False,
-                            separators=(",", ":"))
-    pdf_date = f"D:{day:%Y%m%d}000000+00'00'"
     writer.metadata = None
-    writer.add_metadata({
+    writer.add_metadata(info_entries(meta))
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp_stream(meta, pdfa))
+
+
+def info_entries(meta: PdfMeta) -> dict[str, str]:
+    """The document info dictionary's entries."""
+    pdf_date = f"D:{_day(meta):%Y%m%d}000000+00'00'"
+    return {
         "/Title": meta.title,
         "/Author": meta.author,
         "/Subject": meta.subject,
@@ -71,13 +74,33 @@ def set_metadata(writer: PdfWriter, meta: PdfMeta, pdfa: bool) -> None:
         "/Producer": PRODUCER,
         "/CreationDate": pdf_date,
         "/ModDate": pdf_date,
-        PROVENANCE_KEY: provenance,
-    })
+        PROVENANCE_KEY: _provenance(meta),
+    }
+
+
+def info_dictionary(meta: PdfMeta) -> DictionaryObject:
+    """:func:`info_entries` as a PDF dictionary (as pypdf's ``add_metadata`` makes it)."""
+    return DictionaryObject({NameObject(key): create_string_object(value)
+                             for key, value in info_entries(meta).items()})
+
+
+def xmp_stream(meta: PdfMeta, pdfa: bool) -> DecodedStreamObject:
+    """The XMP packet (``/Metadata`` of the catalog)."""
     stream = DecodedStreamObject()
     stream.update({NameObject("/Type"): NameObject("/Metadata"),
                    NameObject("/Subtype"): NameObject("/XML")})
-    stream.set_data(_xmp(meta, f"{day:%Y-%m-%d}T00:00:00+00:00", provenance, pdfa).encode())
-    writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    date = f"{_day(meta):%Y-%m-%d}T00:00:00+00:00"
+    stream.set_data(_xmp(meta, date, _provenance(meta), pdfa).encode())
+    return stream
+
+
+def _day(meta: PdfMeta) -> datetime.date:
+    return datetime.date(meta.created.year, meta.created.month, meta.created.day)
+
+
+def _provenance(meta: PdfMeta) -> str:
+    return json.dumps(meta.provenance, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _xmp(meta: PdfMeta, date: str, provenance: str, pdfa: bool) -> str:

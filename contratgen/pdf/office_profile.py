@@ -4,11 +4,29 @@ Templates are checked before LibreOffice sees them (:mod:`contratgen.render.temp
 no external relationship, no fetching field, no macro). The profile is the second
 wall, in case a check misses something: macros never run, links are never updated,
 linked images from a document are never fetched, and nothing calls home.
+
+Profiles are kept between runs (:func:`lease`): a LibreOffice starting on a profile it
+made before spends less time (its first start creates some 170 files and runs its
+graphics tests), and a run does not delete them at its end. Each lives in
+``$XDG_CACHE_HOME/contratgen/office/<LibreOffice build>/slot<N>`` (``CONTRATGEN_CACHE_DIR``
+moves it, ``CONTRATGEN_CACHE_DIR=off`` gives every worker a fresh profile, as before),
+used by one LibreOffice at a time: the slot's lock (``flock``) is held by the
+converter, the worker script and soffice — inherited — so it is free only once all of
+them are dead. LibreOffice rewrites ``registrymodifications.xcu`` as it pleases (at
+exit it drops settings it did not make), so :func:`lock_down` writes the settings anew
+before every start. A profile whose LibreOffice failed is deleted, not reused.
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
+
+SLOTS = 32   # profiles per LibreOffice build: more concurrent workers get fresh ones
 
 # (configuration node, property, type, value)
 SETTINGS = (
@@ -43,9 +61,79 @@ def registry_xml() -> str:
 
 
 def lock_down(profile: Path) -> None:
-    """Write the settings into a profile folder (``-env:UserInstallation``), once."""
+    """Write the settings into a profile folder (``-env:UserInstallation``), replacing
+    whatever LibreOffice left there: call it before every start."""
     target = Path(profile) / "user" / "registrymodifications.xcu"
-    if target.exists():
-        return
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(registry_xml(), "utf-8")
+    staged = target.with_name(target.name + ".new")
+    staged.write_text(registry_xml(), "utf-8")
+    staged.replace(target)
+
+
+@dataclass
+class Lease:
+    """A kept profile, locked for one LibreOffice: ``fd`` holds the lock (pass it on to
+    the processes that use the profile; :meth:`release` closes this copy)."""
+
+    path: Path
+    fd: int
+
+    def release(self, discard: bool = False) -> None:
+        """Let the profile go; ``discard`` deletes it first (its LibreOffice failed)."""
+        if self.fd < 0:
+            return
+        if discard:
+            shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self.fd)
+        self.fd = -1
+
+
+def lease(soffice: str) -> Lease | None:
+    """A kept profile no other LibreOffice uses, locked; None when the cache is off,
+    not writable, or every slot is taken (the caller then makes a fresh profile)."""
+    root = profiles_root(soffice)
+    if root is None:
+        return None
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    for slot in range(SLOTS):
+        try:
+            fd = os.open(root / f"slot{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        return Lease(root / f"slot{slot}", fd)
+    return None
+
+
+def profiles_root(soffice: str) -> Path | None:
+    """Where the kept profiles of this LibreOffice build are (None: do not keep any)."""
+    chosen = os.environ.get("CONTRATGEN_CACHE_DIR")
+    if chosen == "off":
+        return None
+    if chosen:
+        base = Path(chosen)
+    else:
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                 ".cache")
+        base = Path(cache) / "contratgen"
+    return base / "office" / _build_key(soffice)
+
+
+def _build_key(soffice: str) -> str:
+    """The LibreOffice build (its program folder and files): an upgrade gets new profiles."""
+    program = Path(os.path.realpath(soffice)).parent
+    marks = [str(program)]
+    for name in ("soffice.bin", "libmergedlo.so", "versionrc", "bootstraprc"):
+        try:
+            info = (program / name).stat()
+        except OSError:
+            continue
+        marks.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(marks).encode()).hexdigest()[:16]

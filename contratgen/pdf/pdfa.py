@@ -11,7 +11,7 @@ import hashlib
 import struct
 
 from pypdf import PdfWriter
-from pypdf.generic import NameObject, StreamObject
+from pypdf.generic import DecodedStreamObject, IndirectObject, NameObject, StreamObject
 
 # the profile's "date and time this profile was first created": a fixed instant
 PROFILE_DATE = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
@@ -48,6 +48,34 @@ def fix_output_intents(writer: PdfWriter) -> int:
         if new != data:
             stream.set_data(new)
             fixed += 1
+    return fixed
+
+
+def fix_copied_intents(edit, root) -> int:
+    """:func:`fix_output_intents` for a document rewritten by copying
+    (:class:`~contratgen.pdf.copy_writer.CopyEdit`): each fixed profile is a changed
+    object, and its former indirect ``/Length`` is dropped (it is written directly)."""
+    intents = root.get("/OutputIntents")
+    fixed = 0
+    for intent in (intents.get_object() if intents is not None else []):
+        reference = intent.get_object().raw_get("/DestOutputProfile") \
+            if "/DestOutputProfile" in intent.get_object() else None
+        stream = reference.get_object() if isinstance(reference, IndirectObject) else None
+        if not isinstance(stream, StreamObject):
+            continue
+        data = stream.get_data()
+        new = fixed_profile(data)
+        if new == data:
+            continue
+        fresh = DecodedStreamObject()
+        fresh.update({key: value for key, value in stream.items()
+                      if key not in ("/Length", "/Filter", "/DecodeParms")})
+        fresh.set_data(new)
+        edit.replace(reference, fresh.flate_encode())
+        length = edit.length_of(reference)
+        if length is not None:
+            edit.blank(length)   # it said the old stream's length, which may vary
+        fixed += 1
     return fixed
 
 

@@ -5,11 +5,12 @@ objects — an empty AcroForm ``/Sig`` widget per signatory, read back by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, \
-    NameObject, NumberObject, TextStringObject
+    IndirectObject, NameObject, NumberObject, PdfObject, TextStringObject
 
 FIELD_HEIGHT = 70.0  # pt: room for a handwritten or visible e-signature
 MIN_FIELD_HEIGHT = 24.0
@@ -48,6 +49,13 @@ def add_signature_field(writer: PdfWriter, page_index: int, name: str,
     """An empty, visible, printable /Sig widget (with an empty appearance,
     which PDF/A requires of every widget)."""
     page = writer.pages[page_index]
+    add_field(page, page.indirect_reference, writer.root_object, writer._add_object, name, rect)
+
+
+def add_field(page: DictionaryObject, page_ref: IndirectObject, root: DictionaryObject,
+              add: Callable[[PdfObject], IndirectObject], name: str, rect: Rect) -> None:
+    """The widget of :func:`add_signature_field` on ``page`` (whose reference is
+    ``page_ref``), listed in ``root``'s AcroForm; ``add`` makes a new indirect object."""
     width, height = rect[2] - rect[0], rect[3] - rect[1]
     appearance = DecodedStreamObject()
     appearance.update({
@@ -64,16 +72,15 @@ def add_signature_field(writer: PdfWriter, page_index: int, name: str,
         NameObject("/Subtype"): NameObject("/Widget"),
         NameObject("/F"): NumberObject(_PRINT_FLAG),
         NameObject("/Rect"): _numbers(rect),
-        NameObject("/P"): page.indirect_reference,
-        NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+        NameObject("/P"): page_ref,
+        NameObject("/AP"): DictionaryObject({NameObject("/N"): add(appearance)}),
     })
-    reference = writer._add_object(field)
+    reference = add(field)
 
     if "/Annots" in page:
         page[NameObject("/Annots")].get_object().append(reference)
     else:
         page[NameObject("/Annots")] = ArrayObject([reference])
-    root = writer.root_object
     if "/AcroForm" not in root:
         root[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject()})
     form = root["/AcroForm"].get_object()

@@ -2,7 +2,10 @@
 
 It runs under LibreOffice's Python (often not ours: on Debian ``/usr/bin/python3`` with
 ``python3-uno``), so it is kept self-contained and compatible with old Pythons. Arguments:
-soffice, profile URL, pipe name, and the pid of the process it works for.
+soffice, profile URL, pipe name, the pid of the process it works for, the file
+descriptor of the profile's lock (-1: none; soffice inherits it, so the profile stays
+locked until soffice is dead too) and the worker's folder (named on soffice's command
+line too, so :mod:`contratgen.leftovers` finds both processes of a killed run).
 
 It dies with that process however it dies: a thread waits on its pid (a pidfd, or a poll)
 and kills the worker's whole process group — itself, ``oosplash`` and ``soffice.bin`` —
@@ -80,14 +83,17 @@ def die_with_parent():
     except Exception:
         pass
 
-def main(soffice, profile_url, pipe, owner):
+def main(soffice, profile_url, pipe, owner, lock="-1", home=""):
     signal.signal(signal.SIGTERM, end_group)
     threading.Thread(target=watch, args=(int(owner),), daemon=True).start()
+    lock = int(lock)
     office = subprocess.Popen(
         [soffice, "--headless", "--invisible", "--nologo", "--nodefault",
          "--norestore", "--nolockcheck", "-env:UserInstallation=" + profile_url,
+         "-env:ContratgenWorker=" + home,
          "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, preexec_fn=die_with_parent)
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, preexec_fn=die_with_parent,
+        pass_fds=(lock,) if lock >= 0 else ())
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
@@ -137,5 +143,5 @@ def convert(desktop, job):
         except Exception:
             doc.dispose()
 
-main(*sys.argv[1:5])
+main(*sys.argv[1:7])
 """

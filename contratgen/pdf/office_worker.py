@@ -1,0 +1,208 @@
+"""One LibreOffice worker: a UNO script (:mod:`contratgen.pdf.uno_worker`) and its soffice,
+behind a private (or kept, :mod:`contratgen.pdf.office_profile`) profile, converting one
+file at a time; or, without UNO, one ``soffice --convert-to`` process per document.
+:class:`contratgen.pdf.workers.Converter` pools them, retries and reports."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+from ..leftovers import office_sockets, pipe_name
+from ..lifeline import die_with_parent
+from .office_profile import Lease, lease, lock_down
+from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
+
+_STARTUP_TIMEOUT = 60.0  # a cold start with a fresh profile takes 1-3 s
+_LOG_TAIL = 300  # characters of a worker's stderr quoted in an error
+
+
+class WorkerFailure(Exception):
+    """A single attempt failed; the worker is no longer trusted."""
+
+
+class OfficeWorker:
+    """One LibreOffice behind a private profile; converts one file at a time."""
+
+    def __init__(self, soffice: str, python: str | None, home: Path, timeout: float):
+        self.soffice, self.python, self.home, self.timeout = soffice, python, home, timeout
+        self.owner = os.getpid()   # the worker watches this pid and dies with it
+        self.process: subprocess.Popen | None = None
+        self.soffice_pid: int | None = None
+        self.lease: Lease | None = None   # a kept profile (office_profile.lease), or none
+        self._replies: queue.Queue = queue.Queue()
+
+    @property
+    def profile(self) -> Path:
+        return self.lease.path if self.lease is not None else self.home / "profile"
+
+    @property
+    def log(self) -> Path:
+        return self.home / "worker.log"
+
+    @property
+    def pipe(self) -> str:
+        return pipe_name(self.owner, self.home)
+
+    def _environment(self) -> dict[str, str]:
+        """LibreOffice's own temporary files go inside the worker's directory."""
+        scratch = self.home / "tmp"
+        scratch.mkdir(parents=True, exist_ok=True)
+        lock_down(self.profile)  # no macro, no link update, no linked image fetched
+        return {**os.environ, "TMPDIR": str(scratch)}
+
+    def convert(self, source: Path, target: Path, pdfa: bool) -> None:
+        """Write ``target``; raise WorkerFailure (and leave a dead worker) if not."""
+        if self.python is None:
+            self._convert_once(source, target, pdfa)
+        else:
+            self._convert_warm(source, target, pdfa)
+        if not target.is_file() or target.stat().st_size == 0:
+            self.kill()
+            raise WorkerFailure("LibreOffice produced no output")
+
+    def _convert_warm(self, source: Path, target: Path, pdfa: bool) -> None:
+        if self.process is None:
+            self._start()
+        job = {"in": str(source), "out": str(target), "filter": export_filter(pdfa)}
+        try:
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            self.kill()
+            raise WorkerFailure(f"LibreOffice crashed{self._log_tail()}") from None
+        answer = self._next_reply(self.timeout)
+        if not answer.get("ok"):
+            self.kill()
+            raise WorkerFailure(answer.get("error", "LibreOffice failed"))
+
+    def _start(self) -> None:
+        self._let_profile_go(failed=False)
+        shutil.rmtree(self.home, ignore_errors=True)
+        self.home.mkdir(parents=True)
+        self.lease = lease(self.soffice)   # a failed LibreOffice's profile was deleted
+        self.profile.mkdir(parents=True, exist_ok=True)
+        (self.home / "profile-path").write_text(str(self.profile), "utf-8")  # leftovers
+        lock = self.lease.fd if self.lease is not None else -1
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [self.python, "-I", "-c", _UNO_WORKER, self.soffice,
+                 self.profile.as_uri(), self.pipe, str(self.owner), str(lock),
+                 str(self.home)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                env=self._environment(), text=True,
+                pass_fds=(lock,) if lock >= 0 else (),  # the profile's lock lives with them
+                start_new_session=True,  # own process group, killed as one
+            )
+        self._replies = queue.Queue()
+        threading.Thread(
+            target=pump, args=(self.process.stdout, self._replies), daemon=True
+        ).start()
+        ready = self._next_reply(max(self.timeout, _STARTUP_TIMEOUT), starting=True)
+        self.soffice_pid = ready.get("soffice_pid")
+
+    def _next_reply(self, timeout: float, starting: bool = False) -> dict:
+        what = "starting LibreOffice" if starting else "converting"
+        try:
+            line = self._replies.get(timeout=timeout)
+        except queue.Empty:
+            self.kill()
+            raise WorkerFailure(f"timed out after {timeout:g} s {what}") from None
+        if line is None:
+            self.kill()
+            raise WorkerFailure(f"LibreOffice crashed while {what}{self._log_tail()}")
+        return json.loads(line)
+
+    def _convert_once(self, source: Path, target: Path, pdfa: bool) -> None:
+        """Fallback without UNO: one ``soffice --convert-to`` process per document."""
+        self.profile.mkdir(parents=True, exist_ok=True)
+        export = cli_export(pdfa)
+        command = [self.soffice, "--headless", "--invisible", "--nologo", "--norestore",
+                   "--nolockcheck", f"-env:UserInstallation={self.profile.as_uri()}",
+                   "--convert-to", export, "--outdir", str(target.parent), str(source)]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                env=self._environment(), start_new_session=True,
+                preexec_fn=die_with_parent,  # the CLI engine has no watching script
+            )
+        try:
+            status = self.process.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise WorkerFailure(f"timed out after {self.timeout:g} s converting") from None
+        self.kill()  # reaps anything the launcher left behind
+        produced = target.parent / (source.stem + ".pdf")
+        if status != 0:
+            raise WorkerFailure(f"soffice exited with status {status}{self._log_tail()}")
+        if produced != target and produced.exists():
+            produced.replace(target)
+
+    def _log_tail(self) -> str:
+        try:
+            text = self.log.read_text(errors="replace").strip()
+        except OSError:
+            return ""
+        return f": {text[-_LOG_TAIL:]}" if text else ""
+
+    def kill(self, failed: bool = True) -> None:
+        """Kill the worker and everything it started (its process group). After a
+        failure (the default) its kept profile is deleted, not reused."""
+        process, self.process, self.soffice_pid = self.process, None, None
+        if process is None:
+            self._let_profile_go(failed)
+            return
+        kill_group(process.pid)
+        try:
+            if process.stdin:
+                process.stdin.close()
+        except OSError:  # broken pipe on flush: it is dead anyway
+            pass
+        process.wait()  # stdout is closed by its reader thread at end of file
+        for socket in office_sockets(self.profile, self.pipe):  # a killed soffice leaves them
+            socket.unlink(missing_ok=True)
+        self._let_profile_go(failed)
+
+    def _let_profile_go(self, failed: bool) -> None:
+        if self.lease is not None:
+            self.lease.release(discard=failed)
+            self.lease = None
+
+    def request_stop(self) -> None:
+        """Ask LibreOffice to quit cleanly (it writes its kept profile, and the worker
+        reaps soffice: a killed one lingers as a zombie); :meth:`stop` waits for it."""
+        if self.process is not None and self.python is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        """Quit cleanly (:meth:`request_stop`), then make sure the whole group is gone."""
+        process = self.process
+        self.request_stop()
+        if process is not None and self.python is not None:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill(failed=False)
+
+
+def pump(stream, replies: queue.Queue) -> None:
+    with stream:
+        for line in stream:
+            replies.put(line)
+    replies.put(None)  # end of file: the worker died
+
+
+def kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
