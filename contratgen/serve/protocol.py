@@ -86,8 +86,8 @@ def peer_uid(sock: socket.socket) -> int | None:
     return uid
 
 
-_CONVERSION_CODE = ("pdf/workers.py", "pdf/uno_worker.py", "pdf/office_profile.py",
-                    "pdf/soffice.py")
+_CONVERSION_CODE = ("pdf/workers.py", "pdf/office_worker.py", "pdf/uno_worker.py",
+                    "pdf/office_profile.py", "pdf/soffice.py")
 
 
 def identity() -> dict:
