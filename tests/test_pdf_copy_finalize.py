@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from contratgen.build import prepare, render_document
+from contratgen.pipeline import prepare, render_document
 from contratgen.pdf import copy_writer
 from contratgen.pdf.finalize import finalize, read_pdf_info
 from contratgen.pdf.metadata import PdfMeta
