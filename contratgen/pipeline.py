@@ -126,7 +126,7 @@ class PdfPlan:
 
     number: str                       # the document number (names the conversion)
     input_path: str                   # the client file, for messages
-    template: str                     # the template, where a missing signature block is
+    template: tuple                   # (file, line, col): where a missing signature bookmark is
     meta: object                      # pdf.metadata.PdfMeta
     slots: tuple                      # pdf.signature_fields.SignatureSlot, provider then client
     annexes: tuple                    # pdf.annexes.Annex, in client.yaml's order
@@ -137,12 +137,11 @@ class PdfPlan:
 def pdf_plan(prepared: Prepared, pdfa: bool = False) -> PdfPlan:
     """The plan of a prepared document's PDF; the annexes are vetted now (located errors)."""
     from .pdf import annex_guard, annexes as pdf_annexes, metadata, signature_fields
-    from .render.context import document_title, labels
+    from .render.context import document_title
     from .render.package import language_tag
     doc, lang, source = prepared.client.document, prepared.lang, prepared.source
-    anchor = labels(lang)["agreed"]
-    slots = (signature_fields.SignatureSlot("provider_signature", anchor, "left"),
-             signature_fields.SignatureSlot("client_signature", anchor, "right"))
+    slots = (signature_fields.SignatureSlot("provider_signature"),   # the templates' bookmarks
+             signature_fields.SignatureSlot("client_signature"))
     annexes = tuple(pdf_annexes.Annex(a.title, path)
                     for a, path in zip(prepared.client.annexes, prepared.annexes))
     title = document_title(prepared.client, lang)
@@ -157,7 +156,10 @@ def pdf_plan(prepared: Prepared, pdfa: bool = False) -> PdfPlan:
             ("annexes", i, "path"), f"annex '{prepared.client.annexes[i].path}' {message}",
             code) for i, message, code in vetted])
     places = tuple(source.where(("annexes", i, "path")) for i in range(len(annexes)))
-    return PdfPlan(doc.number, str(prepared.path), str(prepared.template), meta, slots, annexes,
+    template = (str(prepared.template), 0, 0)
+    if doc.template:   # the client file chose it: say so at its line
+        template = (source.file, *source.where(("document", "template")))
+    return PdfPlan(doc.number, str(prepared.path), template, meta, slots, annexes,
                    tuple((source.file, line, col) for line, col in places), pdfa)
 
 
@@ -174,7 +176,8 @@ def finalize(plan: PdfPlan, raw: bytes) -> bytes:
         return pdf_finalize.finalize(raw, plan.meta, list(plan.slots), list(plan.annexes),
                                      pdfa=plan.pdfa)
     except signature_fields.AnchorNotFound as exc:
-        raise UserError([Diagnostic(plan.template, 0, 0, ERROR, str(exc),
+        file, line, col = plan.template
+        raise UserError([Diagnostic(file, line, col, ERROR, str(exc),
                                     "template.signature")]) from None
     except pdf_annexes.AnnexUnreadable as exc:
         index = next((i for i, a in enumerate(plan.annexes) if str(a.path) in str(exc)), None)

@@ -37,8 +37,8 @@ META = PdfMeta(
     provenance=PROVENANCE,
 )
 SLOTS = (
-    SignatureSlot("provider_signature", "Bon pour accord", "left"),
-    SignatureSlot("client_signature", "Bon pour accord", "right"),
+    SignatureSlot("provider_signature"),
+    SignatureSlot("client_signature"),
 )
 
 
@@ -187,11 +187,15 @@ def test_annex_that_is_not_a_pdf_names_the_file(converted, tmp_path):
         finalize(converted[0], META, SLOTS, annexes=[Annex("Notes", bogus)])
 
 
-def test_template_without_signature_block_raises_anchor_not_found(converted):
-    english = (SignatureSlot("provider_signature", "Agreed and accepted", "left"),)
+def test_a_pdf_without_the_signature_bookmarks_is_refused_naming_them(office):
+    raw = office.convert(contract_docx(bookmarks=False))
+    with pytest.raises(AnchorNotFound, match="'provider_signature' and 'client_signature'"):
+        finalize(raw, META, SLOTS)
 
-    with pytest.raises(AnchorNotFound, match="Agreed and accepted"):
-        finalize(converted[0], META, english)
+
+def test_a_slot_whose_bookmark_is_absent_is_refused_by_name(converted):
+    with pytest.raises(AnchorNotFound, match="no bookmark 'witness_signature'"):
+        finalize(converted[0], META, SLOTS + (SignatureSlot("witness_signature"),))
 
 
 def test_pdfa_output_keeps_pdfa_identification(tmp_path):

@@ -24,8 +24,8 @@ pytestmark = needs_libreoffice
 META = PdfMeta(title="Contrat CT-2026-0042", author="Atelier Dupont", subject="Contrat",
                keywords="billing", created=datetime.date(2026, 11, 22),
                provenance={"document": "CT-2026-0042"}, language="fr-FR")
-SLOTS = (SignatureSlot("provider_signature", "Bon pour accord", "left"),
-         SignatureSlot("client_signature", "Bon pour accord", "right"))
+SLOTS = (SignatureSlot("provider_signature"),
+         SignatureSlot("client_signature"))
 SAMPLE = FIXTURES.parent.parent / "samples" / "contract-b2b.yaml"
 
 

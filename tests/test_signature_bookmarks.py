@@ -184,23 +184,42 @@ def without_client_bookmark(target: Path) -> None:
             out.writestr(item, data)
 
 
-def test_a_letterhead_without_bookmarks_is_warned_of_the_text_fallback(tmp_path):
+def test_a_letterhead_without_a_bookmark_is_warned_that_a_pdf_build_refuses_it(tmp_path):
     target = tmp_path / "contract.docx"
     without_client_bookmark(target)
     found = [d for d in lint_template(prepare_template(target), "contract")
              if d.code == "template.bookmark"]
     assert [d.severity for d in found] == ["warning"]
-    assert "client_signature" in found[0].message and "text fallback" in found[0].message
+    assert "client_signature" in found[0].message and "PDF build refuses" in found[0].message
 
 
-def test_with_a_bookmark_missing_the_fields_fall_back_to_the_text_of_the_blocks(tmp_path):
+def test_a_pdf_build_with_a_bookmark_missing_is_a_located_error_and_writes_nothing(tmp_path):
     (tmp_path / "tpl").mkdir()
     without_client_bookmark(tmp_path / "tpl" / "contract.docx")
-    build_pdfs(["contract-b2b.yaml"], tmp_path / "tpl", tmp_path / "out")
-    pdf = (tmp_path / "out" / "CT-2026-0042.pdf").read_bytes()
-    assert set(destinations(PdfReader(io.BytesIO(pdf)), SIGNATURE_BOOKMARKS)) == \
-        {"provider_signature"}
-    assert_each_field_over_its_block(pdf, "Jeanne Dupont", "Paul Martin")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(SAMPLES / "contract-b2b.yaml"), "-o",
+                                       str(out), "--format", "pdf", "--templates",
+                                       str(tmp_path / "tpl")])
+    assert result.exit_code == 1
+    assert "contract.docx: error: the template has no bookmark 'client_signature'" in \
+        result.output and "[template.signature]" in result.output
+    assert not out.exists() or list(out.glob("*.pdf")) == []
+
+
+def test_a_template_chosen_by_the_client_file_is_refused_at_its_line(tmp_path):
+    without_client_bookmark(tmp_path / "letterhead.docx")
+    text = (SAMPLES / "contract-b2b.yaml").read_text(encoding="utf-8")
+    text = text.replace("document:\n", "document:\n  template: letterhead.docx\n", 1)
+    (tmp_path / "client.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "client.yaml"), "-o",
+                                       str(tmp_path / "out"), "--format", "pdf"])
+    assert result.exit_code == 1
+    line = text.splitlines().index("  template: letterhead.docx") + 1
+    assert f"client.yaml:{line}:13: error: the template has no bookmark 'client_signature'" \
+        in result.output
+    docx_only = CliRunner().invoke(main, ["build", str(tmp_path / "client.yaml"), "-o",
+                                          str(tmp_path / "docx"), "--format", "docx"])
+    assert docx_only.exit_code == 0, docx_only.output   # a DOCX has no signature field
 
 
 def test_blocks_on_different_pages_get_their_fields_on_their_pages(tmp_path):

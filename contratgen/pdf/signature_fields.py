@@ -28,8 +28,6 @@ class AnchorNotFound(Exception):
 @dataclass(frozen=True)
 class SignatureSlot:
     field_name: str  # "provider_signature", "client_signature": also the template's bookmark
-    anchor: str  # the "Bon pour accord" line ("Agreed and accepted" in English): fallback
-    column: str  # "left" (provider) or "right" (client): fallback
 
 
 NO_SIGNATURES: tuple[SignatureSlot, ...] = ()   # a letter: signed by its sender only

@@ -9,8 +9,10 @@ high. It runs to the right margin, or stops short of another signature destinati
 that stands beside it on the same page (two blocks side by side), so blocks stacked
 one under the other, side by side or on different pages all get their own field.
 
-A letterhead without the bookmarks, or with only one of them (``contratgen lint
---templates`` warns), falls back to the text heuristics of ``signature_text.py``.
+A letterhead without the bookmarks, or with only one of them, is refused by a PDF build
+with a located error naming the bookmark to add (``contratgen lint --templates`` warns of
+it beforehand; a DOCX-only build does not need them). There is no guessing from the
+PDF's text: a guess put both fields at 0:0 when a letterhead stacked the blocks.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from .signature_fields import COLUMN_GUTTER, FIELD_HEIGHT, MIN_FIELD_HEIGHT, PAGE_MARGIN, \
-    Placement, SignatureSlot
-from .signature_text import place_by_text
+    AnchorNotFound, Placement, SignatureSlot
 
 _ABOVE = 2.0  # pt between the destination's top and the field's
 
@@ -39,15 +40,20 @@ class Destination:
 
 
 def place_fields(reader: PdfReader, slots: Sequence[SignatureSlot]) -> list[Placement]:
-    """A placement for each slot: at the bookmarks when the PDF has them all, else every
-    field found by the text of its signature block (the fallback for letterheads without
-    the bookmarks: a field at its bookmark could not know how wide a neighbour found by
-    its text is)."""
+    """A placement for each slot, at its bookmark's destination; :class:`AnchorNotFound`
+    naming every bookmark the template lacks."""
     if not slots:
         return []
     found = destinations(reader, [slot.field_name for slot in slots])
-    if len(found) < len(slots):
-        return place_by_text(reader, slots)
+    missing = [slot.field_name for slot in slots if slot.field_name not in found]
+    if missing:
+        names = " and ".join(f"'{name}'" for name in missing)
+        raise AnchorNotFound(
+            f"the template has no bookmark {names} where the signature goes: the PDF's "
+            "signature field cannot be placed. In Word or LibreOffice, put the cursor in "
+            "the empty paragraph under each signature block and insert a bookmark named "
+            "provider_signature (the provider's) or client_signature (the client's): "
+            "Insert > Bookmark (docs/TEMPLATES.md)")
     return [_at(reader, found[slot.field_name], found.values()) for slot in slots]
 
 
@@ -62,7 +68,7 @@ def destinations(reader: PdfReader, names: Sequence[str]) -> dict[str, Destinati
     found = {}
     try:
         named = reader.named_destinations
-    except (PdfReadError, KeyError, TypeError, ValueError):  # a damaged name tree: use the text
+    except (PdfReadError, KeyError, TypeError, ValueError):  # a damaged name tree
         return {}
     for key, dest in sorted(named.items()):
         name = wanted.get(str(key).lstrip("/"))

@@ -82,18 +82,18 @@ def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
 
 
 def _bookmarks(template: PreparedTemplate) -> list[Diagnostic]:
-    """A signed document's template should carry a bookmark per signature field; without
-    it the PDF step falls back to finding the "Bon pour accord" lines in the PDF text."""
+    """A signed document's template carries a bookmark per signature field; without it
+    the DOCX builds, and a PDF build refuses the template (the field has no place)."""
     data = dict(template.entries).get("word/document.xml")
     names = set()
     if data is not None:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
         names = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
     return [Diagnostic(f"{template.path}:word/document.xml", 0, 0, WARNING,
-                       f"no bookmark '{name}': the PDF's signature field is placed by the "
-                       "text fallback (the \"Bon pour accord\" line, provider left, client "
-                       "right); add the bookmark in the empty paragraph where the signature "
-                       "goes (Insert > Bookmark, see docs/TEMPLATES.md)", "template.bookmark")
+                       f"no bookmark '{name}': a PDF build refuses this template (its "
+                       "signature field would have no place); add the bookmark in the empty "
+                       "paragraph where the signature goes (Insert > Bookmark, see "
+                       "docs/TEMPLATES.md)", "template.bookmark")
             for name in SIGNATURE_BOOKMARKS if name not in names]
 
 
