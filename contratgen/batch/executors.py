@@ -210,8 +210,10 @@ def dask_cluster(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future],
     except ImportError:
         raise ExternalError("--scheduler needs Dask: pip install 'contratgen[dask]'") from None
     try:
+        # results come from the worker that built them, not through the scheduler (which
+        # still serves any it could not reach directly)
         client = Client(config.scheduler, timeout=SCHEDULER_TIMEOUT, set_as_default=False,
-                        heartbeat_interval="2s")
+                        heartbeat_interval="2s", direct_to_workers=True)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ExternalError(f"cannot reach the Dask scheduler at {config.scheduler}: "
                             f"{exc}") from None
