@@ -123,3 +123,19 @@ def test_a_param_marked_required_must_be_written_even_with_a_default(write, tmp_
     given = write("d.yaml", MINIMAL + "library: firm\nclauses:\n  - billing\n"
                             "  - {id: confidentiality, params: {years: 3}}\n")
     assert "pendant 3 ans après sa cessation" in docx_text(render_document(prepare(given)))
+
+
+def test_a_batch_lists_each_library_folder_once_a_build_every_time(tmp_path):
+    """Within held_listings (a batch), a library is the one listed at its first use; a
+    build outside it sees every edit."""
+    from contratgen.library.loader import held_listings, load_library
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    clause = ("id: {id}\nversion: 1\ncategory: other\ntitle: {{fr: T, en: T}}\n"
+              "documents: [contract]\nparties: [business]\ntext: {{fr: Texte., en: Text.}}\n")
+    (lib / "a.yaml").write_text(clause.format(id="a"))
+    with held_listings():
+        assert set(load_library([lib])[0].clauses) == {"a"}
+        (lib / "b.yaml").write_text(clause.format(id="b"))
+        assert set(load_library([lib])[0].clauses) == {"a"}   # as the batch found it
+    assert set(load_library([lib])[0].clauses) == {"a", "b"}

@@ -23,6 +23,7 @@ from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..output import name_key, remove_stale_temporaries, synced_at_end, write_atomic, \
     write_outputs
+from ..library.loader import held_listings
 from ..load.source import load_bytes
 from .executors import ClusterLost, WorkersFailed, executor
 from .inputs import BatchConfig, current_key, expand_inputs, forget_digests, parse_shard, \
@@ -212,7 +213,7 @@ def run_batch(config: BatchConfig, kind: Optional[Documents] = None,
         try:
             # outputs renamed into place one by one, flushed together at the end; the
             # final manifest is written (and flushed) only after them
-            with synced_at_end():
+            with synced_at_end(), held_listings():
                 _run(config, inputs, previous, batch, kind)
             batch.status = RunStatus.COMPLETE
         finally:

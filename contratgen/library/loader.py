@@ -5,9 +5,10 @@ template run in the sandbox) is ``texts.py``.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from pydantic import ValidationError
 
@@ -98,14 +99,39 @@ def clause_files(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
 
 def load_library(dirs: Sequence[Path]) -> tuple[Library, list[Diagnostic]]:
     """Load clause directories in order; a later directory overrides earlier ids."""
-    key = tuple((str(Path(d).resolve()), _mtimes(Path(d))) for d in dirs)
-    return _load_library_cached(key)
+    return _load_library_cached(tuple(_folder_key(Path(d)) for d in dirs))
+
+
+_HELD: dict[str, tuple] | None = None   # folder → its listing, while a batch holds them
+
+
+@contextmanager
+def held_listings() -> Iterator[None]:
+    """For a batch: each library folder is listed (names, sizes, dates) once, at its
+    first use, instead of for every document — the library as it is when the batch
+    reaches it, as the batch's manifest key says (``batch.inputs.forget_digests``)."""
+    global _HELD
+    previous, _HELD = _HELD, {}
+    try:
+        yield
+    finally:
+        _HELD = previous
+
+
+def _folder_key(directory: Path) -> tuple:
+    held = _HELD
+    if held is None:
+        return str(directory.resolve()), _mtimes(directory)
+    key = held.get(str(directory))
+    if key is None:
+        key = held[str(directory)] = (str(directory.resolve()), _mtimes(directory))
+    return key
 
 
 def _mtimes(directory: Path) -> tuple:
     try:
-        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                            for p in directory.glob("*.yaml")))
+        return tuple(sorted((p.name, st.st_mtime_ns, st.st_size)
+                            for p in directory.glob("*.yaml") for st in (p.stat(),)))
     except OSError:
         return ()
 
