@@ -133,18 +133,25 @@ def _weight_quickly(value: Any, limit: int) -> int:
                 else:
                     stack.extend(part)
             continue
-        total += size_of(item)
-        if isinstance(item, (list, tuple, set, frozenset)):
-            kinds = set(map(type, item))
-            if kinds <= _FLAT:
-                if str in kinds:
-                    total += sum(map(len, (v for v in item if type(v) is str)))
-                continue
-            stack.extend(v for v in item if type(v) not in _FLAT or type(v) is str)
-        elif isinstance(item, dict):
-            stack.extend(itertools.chain(item.keys(), item.values()))
-        elif isinstance(item, Namespace):
-            stack.append(object.__getattribute__(item, "_Namespace__attrs"))
+        total += _opened(item, stack)
+    return total
+
+
+def _opened(item: Any, stack: list) -> int:
+    """What one item weighs by itself (with the texts of a flat list); what it holds is
+    pushed on ``stack`` (the one step both walks share)."""
+    total = size_of(item)
+    if isinstance(item, (list, tuple, set, frozenset)):
+        kinds = set(map(type, item))           # at C speed: most lists are flat
+        if kinds <= _FLAT:
+            if str in kinds:
+                total += sum(map(len, (v for v in item if type(v) is str)))
+            return total
+        stack.extend(v for v in item if type(v) not in _FLAT or type(v) is str)
+    elif isinstance(item, dict):
+        stack.extend(itertools.chain(item.keys(), item.values()))
+    elif isinstance(item, Namespace):
+        stack.append(object.__getattribute__(item, "_Namespace__attrs"))
     return total
 
 
@@ -153,18 +160,7 @@ def weight_in_order(value: Any, limit: int = MAX_SIZE) -> int:
     total, stack = 0, [value]
     while stack and total <= limit:
         item = stack.pop()
-        total += size_of(item)
-        if isinstance(item, (list, tuple, set, frozenset)):
-            kinds = set(map(type, item))           # at C speed: most lists are flat
-            if kinds <= _FLAT:
-                if str in kinds:
-                    total += sum(map(len, (v for v in item if type(v) is str)))
-                continue
-            stack.extend(v for v in item if type(v) not in _FLAT or type(v) is str)
-        elif isinstance(item, dict):
-            stack.extend(itertools.chain(item.keys(), item.values()))
-        elif isinstance(item, Namespace):
-            stack.append(object.__getattribute__(item, "_Namespace__attrs"))
+        total += _opened(item, stack)
     return total
 
 
