@@ -8,6 +8,7 @@ number gives one diagnostic.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stdnum import bic as std_bic, iban as std_iban
 from stdnum.eu import vat as std_vat
@@ -30,6 +31,7 @@ _WHY = {InvalidChecksum: "wrong check digit", InvalidLength: "wrong length",
         InvalidFormat: "wrong format", InvalidComponent: "unknown country or component"}
 
 
+@lru_cache(maxsize=4096)   # a pure check: the same parties recur in a whole batch
 def invalid(module, value: str) -> str | None:
     """Why ``value`` is not a valid number for a python-stdnum ``module``; None if valid."""
     try:
