@@ -71,6 +71,12 @@ class Level(StrEnum):
     WARNING = "warning"
     PRINTED = "printed"   # a text contratgen prints; fails only when it cannot be printed
 
+    @property
+    def severity(self) -> Severity:
+        """What a diagnostic of this rule is when the rule does not say: a text that
+        cannot be printed stops the document."""
+        return WARNING if self is Level.WARNING else ERROR
+
 
 class Applies(StrEnum):
     """Who a rule applies to, in the words of LEGAL_FR.md (``check --rules`` prints them)."""
@@ -160,7 +166,7 @@ class Finder:
         if self.rule.source and self.rule.source != "—":
             message = f"{message} ({self.rule.source})"
         return self.prepared.source.diagnostic(tuple(path), message, self.rule.id,
-                                               severity or Severity(self.rule.severity),
+                                               severity or self.rule.severity.severity,
                                                key=key)
 
     def at_field(self, path: Sequence, message: str, severity: str | None = None) -> Diagnostic:
