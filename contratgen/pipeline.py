@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import assemble
 from .assemble import in_client_file
@@ -33,6 +33,11 @@ from .output import name_key, safe_name, write_outputs
 from .render import front, docx as docx_render
 from .render.clauses import clause_articles, document_context
 from .render.i18n import phrase
+
+if TYPE_CHECKING:   # the PDF stage is imported only when a PDF is asked
+    from .pdf.annexes import Annex
+    from .pdf.metadata import PdfMeta
+    from .pdf.signature_fields import SignatureSlot
 
 __all__ = ["Options", "Prepared", "PdfPlan", "Outputs", "prepare", "render_document", "pdf_plan",
            "convert", "finalize", "to_pdf", "produce", "write", "build", "check"]
@@ -126,11 +131,11 @@ class PdfPlan:
 
     number: str                       # the document number (names the conversion)
     input_path: str                   # the client file, for messages
-    template: tuple                   # (file, line, col): where a missing signature bookmark is
-    meta: object                      # pdf.metadata.PdfMeta
-    slots: tuple                      # pdf.signature_fields.SignatureSlot, provider then client
-    annexes: tuple                    # pdf.annexes.Annex, in client.yaml's order
-    annex_places: tuple               # (file, line, col) of each annex's path in client.yaml
+    template: tuple[str, int, int]    # where a missing signature bookmark is reported
+    meta: PdfMeta
+    slots: tuple[SignatureSlot, ...]  # provider then client: the templates' bookmarks
+    annexes: tuple[Annex, ...]        # in client.yaml's order
+    annex_places: tuple[tuple[str, int, int], ...]   # each annex path's place in client.yaml
     pdfa: bool = False
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import __version__
+from ..assemble import dependencies
 from ..document import Options
 from ..diagnostics import UserError
 from ..load.salvage import parse_partial
@@ -156,7 +157,6 @@ def input_key(path: Path, source: Source, raw_sha256: str, options: Options,
     formats and options. The files are the prepared document's own (``client``), found
     by the build's rules (:func:`contratgen.assemble.dependencies`); without a client the
     file is parsed for them, so the batch can compute the key without building."""
-    from ..assemble import dependencies
     if client is None:
         client = parse_partial(source).client
     if client is None:   # does not even parse: its bytes are all it depends on
