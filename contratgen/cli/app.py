@@ -16,7 +16,7 @@ from .. import __version__
 from ..diagnostics import ExternalError, UserError
 from .errors import print_diagnostics
 from .errors import Failed
-from .rates import rates_option, selected_rates
+from .options import document_options, options_from
 
 FORMATS = click.Choice(["docx", "pdf", "both"])
 
@@ -26,22 +26,7 @@ def _os_error(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
-def _options(library, templates, strict, allow_outside_paths):
-    from ..document import Options
-    return Options(library_dirs=tuple(Path(d) for d in library),
-                   templates_dir=Path(templates) if templates else None, strict=strict,
-                   allow_outside_paths=allow_outside_paths, rates=selected_rates())
-
-
-def common(f):
-    f = click.option("--library", multiple=True, type=click.Path(file_okay=False),
-                     help="A clause library folder, layered over the shipped one.")(f)
-    f = click.option("--templates", type=click.Path(file_okay=False),
-                     help="A folder with quote.docx and contract.docx to use instead.")(f)
-    f = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
-    f = click.option("--allow-outside-paths", is_flag=True,
-                     help="Allow library/template/annex paths outside the input's folder.")(f)
-    return rates_option(f)
+common = document_options("A folder with quote.docx and contract.docx to use instead.")
 
 
 class Contratgen(click.Group):
@@ -79,7 +64,7 @@ def main():
 def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_paths):
     """Build each FILE into <number>.docx / .pdf in the output folder."""
     from ..pipeline import build as build_one
-    options = _options(library, templates, strict, allow_outside_paths)
+    options = options_from(library, templates, strict, allow_outside_paths)
     formats = resolve_formats(fmt)
     failed = 0
     converter = None
@@ -123,7 +108,7 @@ def check(files, list_rules, library, templates, strict, allow_outside_paths):
     if not files:
         raise click.UsageError("give at least one FILE (or --rules)")
     from ..pipeline import check as check_one
-    options = _options(library, templates, strict, allow_outside_paths)
+    options = options_from(library, templates, strict, allow_outside_paths)
     failed = 0
     for name in files:
         try:
@@ -264,7 +249,7 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
             raise Failed(1)
         return
     from ..batch import BatchConfig, run_batch
-    options = _options(library, templates, strict, allow_outside_paths)
+    options = options_from(library, templates, strict, allow_outside_paths)
     config = BatchConfig(
         inputs=tuple(inputs), out_dir=Path(out_dir), jobs=jobs or os.cpu_count() or 1,
         shard=shard, report=Path(report) if report else None,

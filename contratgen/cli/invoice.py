@@ -11,13 +11,7 @@ import click
 
 from ..diagnostics import UserError
 from .errors import print_diagnostics
-
-
-def _options(library, templates, strict, allow_outside_paths):
-    from ..document import Options
-    return Options(library_dirs=tuple(Path(d) for d in library),
-                   templates_dir=Path(templates) if templates else None, strict=strict,
-                   allow_outside_paths=allow_outside_paths)
+from .options import document_options, options_from
 
 
 @click.command()
@@ -28,13 +22,7 @@ def _options(library, templates, strict, allow_outside_paths):
               help="docx, pdf (Factur-X) or both (default: both when LibreOffice is "
                    "available).")
 @click.option("--number", default=None, metavar="N", help="Build only the invoice N.")
-@click.option("--library", multiple=True, type=click.Path(file_okay=False),
-              help="A clause library folder, layered over the shipped one.")
-@click.option("--templates", type=click.Path(file_okay=False),
-              help="A folder with invoice.docx to use instead.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--allow-outside-paths", is_flag=True,
-              help="Allow library/template/annex paths outside the input's folder.")
+@document_options("A folder with invoice.docx to use instead.", rates=False)
 @click.option("--penalties", "claimed", default=None, metavar="INVOICE",
               help="Build instead the penalty invoice of INVOICE: its late interest and "
                    "recovery indemnity on --on, outside the scope of VAT.")
@@ -51,7 +39,7 @@ def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outsi
     from .errors import Failed
     from .options import resolve_formats
     from ..invoicing.pipeline import build_invoices
-    options = _options(library, templates, strict, allow_outside_paths)
+    options = options_from(library, templates, strict, allow_outside_paths)
     formats = resolve_formats(fmt)
     if claimed is not None:   # the penalty invoice of one late invoice (docs/COLLECTION.md)
         from .remind import penalty_invoice

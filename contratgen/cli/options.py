@@ -1,9 +1,39 @@
-"""Options shared by the commands: which formats a build writes.
+"""Options shared by the commands: which formats a build writes, and the options of every
+command that builds documents (library, templates, strictness, paths, rates).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from .errors import Failed
+from .rates import rates_option, selected_rates
+
+
+def document_options(templates_help: str, rates: bool = True):
+    """``--library``, ``--templates`` (``templates_help`` says which files it holds),
+    ``--strict``, ``--allow-outside-paths`` and (``rates``) ``--rates``, in that order."""
+    def decorate(f):
+        if rates:
+            f = rates_option(f)
+        f = click.option("--allow-outside-paths", is_flag=True,
+                         help="Allow library/template/annex paths outside the input's "
+                              "folder.")(f)
+        f = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
+        f = click.option("--templates", type=click.Path(file_okay=False),
+                         help=templates_help)(f)
+        return click.option("--library", multiple=True, type=click.Path(file_okay=False),
+                            help="A clause library folder, layered over the shipped one.")(f)
+    return decorate
+
+
+def options_from(library, templates, strict, allow_outside_paths):
+    """The pipeline's :class:`~contratgen.document.Options` from those options (the
+    ``--rates`` table when the command takes it)."""
+    from ..document import Options
+    return Options(library_dirs=tuple(Path(d) for d in library),
+                   templates_dir=Path(templates) if templates else None, strict=strict,
+                   allow_outside_paths=allow_outside_paths, rates=selected_rates())
 
 
 def resolve_formats(fmt: str | None) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .rates import rates_option, selected_rates
+from .options import document_options, options_from
 from .errors import print_diagnostics
 
 DEFAULT_PORT = 8765
@@ -47,23 +47,13 @@ def _converter():
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="The port on 127.0.0.1 (0: any free port).")
-@click.option("--library", multiple=True, type=click.Path(file_okay=False),
-              help="A clause library folder, layered over the shipped one.")
-@click.option("--templates", type=click.Path(file_okay=False),
-              help="A folder with quote.docx and contract.docx to use instead.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--allow-outside-paths", is_flag=True,
-              help="Allow library/template/annex paths outside the input's folder.")
-@rates_option
+@document_options("A folder with quote.docx and contract.docx to use instead.")
 def preview_command(file, port, library, templates, strict, allow_outside_paths):
     """Show FILE's pages, totals and diagnostics on a local page that follows your edits.
 
     The page is served on 127.0.0.1 only; stop with Ctrl-C."""
-    from ..document import Options
     from ..preview import PreviewSession
-    options = Options(library_dirs=tuple(Path(d) for d in library),
-                      templates_dir=Path(templates) if templates else None, strict=strict,
-                      allow_outside_paths=allow_outside_paths, rates=selected_rates())
+    options = options_from(library, templates, strict, allow_outside_paths)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     converter, missing = _converter()
     session = PreviewSession(Path(file), options, port, converter, _report(file), missing)

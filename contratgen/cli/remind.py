@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from .rates import rates_option, selected_rates
+from .options import document_options, options_from
+from .rates import selected_rates
 from ..diagnostics import ExternalError, UserError
 from .errors import print_diagnostics
 
@@ -31,26 +32,16 @@ from .errors import print_diagnostics
               type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default=None,
               help="docx, pdf or both (default: both when LibreOffice is available).")
-@click.option("--library", multiple=True, type=click.Path(file_okay=False),
-              help="A clause library folder, layered over the shipped one.")
-@click.option("--templates", type=click.Path(file_okay=False),
-              help="A folder with letter.docx to use instead.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--allow-outside-paths", is_flag=True,
-              help="Allow library/template/annex paths outside the input's folder.")
-@rates_option
+@document_options("A folder with letter.docx to use instead.")
 def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templates, strict,
            allow_outside_paths):
     """Write the letter of LEVEL for invoice NUMBER of FILE into
     <NUMBER>-<LEVEL>.docx / .pdf."""
-    from ..document import Options
     from ..output import remove_stale_temporaries, safe_name, write_files
     from .options import resolve_formats
     from ..collection.letter_doc import letter_files
     from ..collection.letters import prepare_letter
-    options = Options(library_dirs=tuple(Path(d) for d in library),
-                      templates_dir=Path(templates) if templates else None, strict=strict,
-                      allow_outside_paths=allow_outside_paths, rates=selected_rates())
+    options = options_from(library, templates, strict, allow_outside_paths)
     day = on.date() if on else datetime.date.today()
     formats = resolve_formats(fmt)
     converter = None
