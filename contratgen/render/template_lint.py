@@ -84,11 +84,8 @@ def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
 def _bookmarks(template: PreparedTemplate) -> list[Diagnostic]:
     """A signed document's template carries a bookmark per signature field; without it
     the DOCX builds, and a PDF build refuses the template (the field has no place)."""
-    data = dict(template.entries).get("word/document.xml")
-    names = set()
-    if data is not None:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        names = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
+    root = _part(template, "word/document.xml")
+    names = set() if root is None else {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
     return [Diagnostic(f"{template.path}:word/document.xml", 0, 0, WARNING,
                        f"no bookmark '{name}': a PDF build refuses this template (its "
                        "signature field would have no place); add the bookmark in the empty "
@@ -97,11 +94,18 @@ def _bookmarks(template: PreparedTemplate) -> list[Diagnostic]:
             for name in SIGNATURE_BOOKMARKS if name not in names]
 
 
-def _paragraphs(template: PreparedTemplate, part: str) -> list[str]:
+def _part(template: PreparedTemplate, part: str):
+    """The parsed XML of one part of the template (no entities, no network), or None."""
     data = dict(template.entries).get(part)
     if data is None:
+        return None
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def _paragraphs(template: PreparedTemplate, part: str) -> list[str]:
+    root = _part(template, part)
+    if root is None:
         return []
-    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     return [_SPACES.sub(" ", "".join(t.text or "" for t in p.iter(f"{W}t"))).strip()
             for p in root.iter(f"{W}p")]
 
@@ -133,11 +137,8 @@ def _slots(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
 
 
 def _styles(template: PreparedTemplate) -> list[Diagnostic]:
-    data = dict(template.entries).get("word/styles.xml")
-    ids = set()
-    if data is not None:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        ids = {s.get(f"{W}styleId") for s in root.iter(f"{W}style")}
+    root = _part(template, "word/styles.xml")
+    ids = set() if root is None else {s.get(f"{W}styleId") for s in root.iter(f"{W}style")}
     return [Diagnostic(f"{template.path}:word/styles.xml", 0, 0, ERROR,
                        f"style '{style}' is missing: the clause articles use it (add a "
                        "paragraph style with this name in Word)", "template.style")
