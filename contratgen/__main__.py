@@ -1,4 +1,4 @@
 """``python -m contratgen``: the same command line as ``contratgen``."""
-from .cli import main
+from .cli import run
 
-main(prog_name="contratgen")
+run()
