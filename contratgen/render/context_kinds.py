@@ -7,18 +7,17 @@ contexts ``invoicing``, ``collection`` build have exactly these fields.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
 from markupsafe import Markup
 
-from .context_records import CONTEXT_NAMES, Record, doc, top_names
+from .context_records import CONTEXT_NAMES, Record, doc, record, top_names
 
 
 # --- invoice --------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class InvoiceTranche(Record):
     """The tranche of the contract's schedule this invoice bills."""
     number: int = doc("1, 2, …")
@@ -27,7 +26,7 @@ class InvoiceTranche(Record):
     amount: str = doc("money")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InvoiceLine(Record):
     """One line of `invoice.lines`."""
     number: int = doc("1, 2, …")
@@ -41,7 +40,7 @@ class InvoiceLine(Record):
     total_ht_value: Decimal = doc("the amount")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TaxLine(Record):
     """One VAT line (`invoice.taxes`, `invoice.vat_invoiced`, `invoice.vat_remaining`)."""
     rate: str = doc("`20 %`")
@@ -54,7 +53,7 @@ class TaxLine(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PrecedingInvoice(Record):
     """An advance invoice a final invoice deducts."""
     number: str = doc("`FA-2026-0107`")
@@ -63,14 +62,14 @@ class PrecedingInvoice(Record):
     vat: str = doc("money VAT")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InvoiceNote(Record):
     """A mandatory mention of the invoice (also in the CII XML)."""
     code: str = doc("the UNTDID 4451 subject code (`PMT`, `PMD`, `AAB`…)")
     text: str = doc("the mention")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Invoice(Record):
     """The invoice (`templates/invoice.docx`); `labels` are the invoice labels."""
     number: str = doc("`FA-2026-0131`")
@@ -105,7 +104,7 @@ class Invoice(Record):
     bank: Optional[str] = doc("the bank details line, or none")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InvoiceNames(Record):
     """The names an invoice template adds."""
     invoice: Invoice = doc("the invoice")
@@ -113,7 +112,7 @@ class InvoiceNames(Record):
 
 # --- letter -------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class LetterInvoice(Record):
     """The unpaid invoice a letter is about (the amounts of `dues --json`)."""
     number: str = doc("`FA-2026-0131`")
@@ -130,7 +129,7 @@ class LetterInvoice(Record):
     claimable: str = doc("money: outstanding + interest + indemnity")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resolutory(Record):
     """The contract's resolutory clause (C. civ. 1225)."""
     number: int = doc("its article number")
@@ -138,7 +137,7 @@ class Resolutory(Record):
     notice_days: Optional[int] = doc("its notice period, or none")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Letter(Record):
     """A payment reminder or formal notice (`templates/letter.docx`); `labels` are the
     collection labels."""
@@ -164,7 +163,7 @@ class Letter(Record):
     contract_is_quote: bool = doc("true when the deal is an accepted quote")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LetterNames(Record):
     """The names a letter template adds."""
     letter: Letter = doc("the letter")
@@ -174,7 +173,7 @@ class LetterNames(Record):
 
 # --- instalment agreement -------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class AgreementInvoice(Record):
     """One invoice of the debt."""
     number: str = doc("`FA-2026-0131`")
@@ -183,7 +182,7 @@ class AgreementInvoice(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Instalment(Record):
     """One instalment of `agreement.plan`."""
     number: int = doc("1, 2, …")
@@ -193,7 +192,7 @@ class Instalment(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Agreement(Record):
     """An instalment agreement's debt and plan (`templates/installment_agreement.docx`);
     `labels` are the collection labels."""
@@ -219,7 +218,7 @@ class Agreement(Record):
     business: bool = doc("true when the debtor is a business")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AgreementNames(Record):
     """The names an instalment agreement's template adds."""
     agreement: Agreement = doc("the debt and the plan")

@@ -12,76 +12,26 @@ exists, sits next to it with a ``_value`` suffix. Optional values are ``None`` w
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from operator import attrgetter
-from typing import Any, Mapping, Optional, get_args, get_origin, get_type_hints
+from typing import Mapping, Optional
 
 from markupsafe import Markup
 
+from .record import Record, as_context, doc, names_of, record
 
-def doc(text: str) -> Any:
-    """A record field with its description (docs/TEMPLATES.md prints it)."""
-    return field(metadata={"doc": text})
-
-
-class Record:
-    """A part of the template context (a frozen dataclass)."""
-    __slots__ = ()
-
-
-def names_of(cls: type) -> tuple[str, ...]:
-    """A record's field names, in order."""
-    return tuple(f.name for f in fields(cls))
-
-
-def _nests(hint: Any) -> bool:
-    """Whether a field of this type may hold a record or a tuple (converted by as_context)."""
-    if isinstance(hint, type):
-        return issubclass(hint, (Record, tuple))
-    return get_origin(hint) is tuple or any(_nests(arg) for arg in get_args(hint))
-
-
-_PLANS: dict[type, tuple] = {}
-
-
-def _plan(cls: type) -> tuple:
-    names = names_of(cls)
-    hints = get_type_hints(cls)
-    getter = attrgetter(*names) if len(names) > 1 else lambda r: (getattr(r, names[0]),)
-    plan = _PLANS[cls] = (names, getter, tuple(i for i, name in enumerate(names)
-                                               if _nests(hints[name])))
-    return plan
-
-
-def as_context(record: Record) -> dict[str, Any]:
-    """A record as the mapping templates read: nested records become dicts, tuples lists.
-
-    Hand-written rather than ``dataclasses.asdict`` (which deep-copies every value): the
-    fields are read at once and only those whose type may nest are looked at."""
-    names, getter, nested = _PLANS.get(type(record)) or _plan(type(record))
-    values = getter(record)
-    if nested:
-        values = list(values)
-        for i in nested:
-            value = values[i]
-            if isinstance(value, Record):
-                values[i] = as_context(value)
-            elif type(value) is tuple:
-                values[i] = [as_context(v) if isinstance(v, Record) else v for v in value]
-    return dict(zip(names, values))
+__all__ = ["Record", "as_context", "doc", "names_of", "record", "CONTEXT_NAMES", "top_names"]
 
 
 # --- document -----------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class Accepted(Record):
     """The client's signature, once ``document.accepted`` records it."""
     date: str = doc("`5 mars 2026`")
     place: Optional[str] = doc("`Lyon`, as written")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Performance(Record):
     """When and where the work is done (`document.performance` in client.yaml)."""
     start: Optional[str] = doc("`1er avril 2026`; none when given relative to acceptance")
@@ -90,7 +40,7 @@ class Performance(Record):
     site: Optional[str] = doc("the place of performance, as written, or none")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Document(Record):
     """The document itself."""
     type: str = doc("`contract`, `quote` or `installment_agreement`")
@@ -122,7 +72,7 @@ class Document(Record):
 
 # --- parties ------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class Signatory(Record):
     """Who signs for the party."""
     name: Optional[str] = doc("`Jeanne Dupont`; a sole trader's own name; none when "
@@ -131,7 +81,7 @@ class Signatory(Record):
     title: Optional[str] = doc("`Gérante` or none")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Insurance(Record):
     """The provider's professional insurance."""
     insurer: str = doc("the insurer's name")
@@ -140,7 +90,7 @@ class Insurance(Record):
     territory: str = doc("where the cover applies")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Party(Record):
     """A party: `provider` and `client` have the same fields (the provider also has
     `insurance`)."""
@@ -166,14 +116,14 @@ class Party(Record):
     signatory: Signatory = doc("who signs")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Provider(Party):
     insurance: Optional[Insurance] = doc("provider only: none, or the insurance below")
 
 
 # --- lines, totals, schedule ----------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class Item(Record):
     """One line of `items`, in order."""
     description: str = doc("as written")
@@ -186,7 +136,7 @@ class Item(Record):
     total_ht_value: Decimal = doc("the amount")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VatLine(Record):
     """One line of `vat_lines`: one per rate, by increasing rate."""
     rate: str = doc("`5,5 %`")
@@ -196,7 +146,7 @@ class VatLine(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Totals(Record):
     """The document's totals."""
     ht: str = doc("money excluding VAT")
@@ -209,7 +159,7 @@ class Totals(Record):
                          "(no \"zéro centimes\")")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EarlyPayment(Record):
     """The discount for early payment."""
     rate: str = doc("`2 %`")
@@ -217,14 +167,14 @@ class EarlyPayment(Record):
     rate_value: Decimal = doc("the rate")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Escrow(Record):
     """Funds held by a third party until an event."""
     holder: str = doc("who holds the funds")
     release: str = doc("`à la livraison finale`")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Payment(Record):
     """The payment terms."""
     currency: str = doc("`EUR`")
@@ -258,7 +208,7 @@ class Payment(Record):
     bic: Optional[str] = doc("the provider's BIC or none")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Tranche(Record):
     """One tranche of `schedule`, in order; they sum exactly to `totals.ttc`."""
     number: int = doc("1, 2, …")
@@ -271,7 +221,7 @@ class Tranche(Record):
                    "`à la commande`, `le 15 janvier 2027`, `30 jours après la signature`")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Deposit(Record):
     """The first tranche when it is due at signature or order."""
     amount: str = doc("money")
@@ -281,7 +231,7 @@ class Deposit(Record):
     label: str = doc("the tranche's label")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ClauseRow(Record):
     """One selected clause of `clauses`, in order."""
     number: int = doc("its article number")
@@ -292,13 +242,13 @@ class ClauseRow(Record):
     hash: str = doc("short hash of the text")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Annex(Record):
     """One of `annexes`: a PDF appended to the PDF output."""
     title: str = doc("as written")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Signature(Record):
     """The client's place and date of signature."""
     client_place: str = doc("`Lyon` once `document.accepted` records it, else "
@@ -308,7 +258,7 @@ class Signature(Record):
     blank: str = doc("`………………………`: a line the client fills by hand")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Vat(Record):
     """The VAT regime and what the totals print."""
     regime: str = doc("`standard` / `franchise` / `reverse_charge` / `exempt`")
@@ -323,7 +273,7 @@ class Vat(Record):
 
 # --- the whole ------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class Context(Record):
     """What every template and clause text sees (quotes, contracts, instalment agreements;
     invoices and letters add their own names)."""
@@ -357,7 +307,7 @@ class Context(Record):
     mentions_heading: str = doc("the heading above the mentions")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Slots(Record):
     """Ready-made Word paragraphs the renderer fills in (templates only): put each tag
     alone in its paragraph (`{{p articles }}`)."""
