@@ -93,8 +93,12 @@ def _numeric(annotation: Any) -> bool:
 
 
 class Model(BaseModel):
+    # defer_build: a model's validator is built when it first validates, not when its
+    # module is imported; a build never validates most of the ~40 (the ledger's, the
+    # rates file's, a cached library's clause specs), and a parent builds its children's
+    # schemas once, inside its own.
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
-                              arbitrary_types_allowed=False)
+                              arbitrary_types_allowed=False, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod
