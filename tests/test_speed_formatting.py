@@ -1,14 +1,21 @@
-"""The table-driven money and memoized dates say exactly what Babel says."""
+"""The table-driven formats (money, numbers, percents, rates, dates, durations) say exactly
+what Babel says, and a build needs no Babel once the tables are on disk."""
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
+import subprocess
+import sys
+
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.units import format_unit
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from contratgen.domain import formatting
+from conftest import ROOT, SAMPLES
+from contratgen.domain import format_tables, formatting
 from contratgen.load.source import WrittenDecimal
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -36,9 +43,79 @@ def test_money_of_a_yaml_number_is_babels():
     assert formatting.money(value, "fr") == format_currency(value, "EUR", locale="fr_FR")
 
 
-def test_the_table_is_in_use_for_both_languages():
-    assert formatting._money_table("fr", "EUR") is not None
-    assert formatting._money_table("en", "EUR") is not None
+@pytest.mark.parametrize("lang", sorted(LOCALES))
+def test_every_table_is_made_for_both_languages(lang):
+    made = format_tables.tables(lang, "EUR")
+    assert all(made[name] is not None for name in ("money", "number", "percent", "rate",
+                                                   "months", "days")), made
+    assert made == format_tables._make(lang, "EUR")   # the kept tables are Babel's today
+
+
+NUMBERS = st.one_of(
+    st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=3,
+                allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=Decimal("-1e4"), max_value=Decimal("1e4"), places=6,
+                allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-10**7, max_value=10**7).map(lambda n: Decimal(n).scaleb(-3)),
+    st.sampled_from([Decimal("0"), Decimal("-0"), Decimal("0.000"), Decimal("1E+3"),
+                     Decimal("2.50"), Decimal("0.0005"), Decimal("14.5"), Decimal("5.5")]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(NUMBERS, st.sampled_from(sorted(LOCALES)))
+def test_numbers_percents_and_rates_are_babels(value, lang):
+    locale = LOCALES[lang]
+    head, _, tail = format_tables_pattern(lang).rpartition("0")
+    assert formatting.number(value, lang) == format_decimal(value, "#,##0.##########",
+                                                            locale=locale)
+    value = Decimal(value)
+    assert formatting.percent(value, lang) == format_percent(value / 100,
+                                                             f"{head}0.###{tail}", locale=locale)
+    assert formatting.rate(value, lang) == format_percent(value / 100, f"{head}0.00#{tail}",
+                                                          locale=locale)
+
+
+def format_tables_pattern(lang):
+    from babel import Locale
+    return Locale.parse(LOCALES[lang]).percent_formats[None].pattern
+
+
+@pytest.mark.parametrize("lang", sorted(LOCALES))
+def test_durations_are_babels_in_and_beyond_the_table(lang):
+    for count in [*range(0, format_tables.DAYS_TABLED + 1), 401, 999, 1000, 3650]:
+        assert formatting.days(count, lang) == format_unit(
+            count, "duration-day", length="long", locale=LOCALES[lang]), count
+
+
+def test_a_layout_never_shows_what_babel_would_round():
+    table = format_tables.tables("fr", "EUR")["money"]
+    assert format_tables.lay_out(Decimal("12.345"), table) is None
+    assert format_tables.lay_out(Decimal("-0.00"), table) is None
+    assert format_tables.lay_out(Decimal("NaN"), table) is None
+    assert formatting.money(Decimal("12.345"), "fr") == format_currency(
+        Decimal("12.345"), "EUR", locale="fr_FR")
+
+
+def test_a_build_with_the_tables_on_disk_imports_no_babel(tmp_path):
+    env_code = ("import sys, runpy\n"
+                "sys.argv = ['contratgen', 'build', sys.argv[1], '--format', 'docx', '-o', "
+                "sys.argv[2]]\n"
+                "try:\n"
+                "    runpy.run_module('contratgen', run_name='__main__')\n"
+                "except SystemExit as exc:\n"
+                "    assert not exc.code, exc.code\n"
+                "print(sorted(m for m in sys.modules if m.split('.')[0] == 'babel'))\n")
+    import os
+    env = dict(os.environ, CONTRATGEN_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, "-c", env_code, str(SAMPLES / "contract-b2b.yaml"),
+                            str(tmp_path / f"out{n}")], capture_output=True, text=True,
+                           cwd=ROOT, env=env, timeout=120) for n in (1, 2)]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    assert "'babel'" in runs[0].stdout                      # the first build made the tables
+    assert runs[1].stdout.strip().splitlines()[-1] == "[]"   # the second needed no Babel
+    first = (tmp_path / "out1" / "CT-2026-0042.docx").read_bytes()
+    assert first == (tmp_path / "out2" / "CT-2026-0042.docx").read_bytes()
 
 
 @settings(max_examples=1000, deadline=None)

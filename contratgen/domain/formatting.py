@@ -1,7 +1,9 @@
 """Locale-aware formatting: Babel for numbers, money and dates; num2words for words.
 
 No locale rule is written by hand here: French groups with U+202F and puts U+00A0
-before the euro sign because Babel's ``fr_FR`` data says so.
+before the euro sign because Babel's ``fr_FR`` data says so. The usual cases are laid out
+from tables made from Babel's own output and kept on disk (:mod:`.format_tables`); the
+others are asked of Babel, imported only then.
 """
 from __future__ import annotations
 
@@ -9,78 +11,38 @@ import datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.numbers import format_currency, format_decimal, format_percent
-from babel.units import format_unit
 from num2words import CONVERTER_CLASSES
 
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-# parsed once: Babel re-parses a locale given as a string on every call
-_PARSED = {lang: Locale.parse(name) for lang, name in LOCALES.items()}
+from .format_tables import DAYS_TABLED, LOCALES, NUMBER, date_text, lay_out, tables
 
 
 @lru_cache(maxsize=None)
-def _percent_pattern(lang: str) -> str:
-    # the locale's own pattern ("#,##0 %" in fr), with up to two decimals
-    pattern = _PARSED[lang].percent_formats[None].pattern
-    head, sep, tail = pattern.rpartition("0")
-    return f"{head}0.###{tail}"
+def _locale(lang: str):
+    """Babel's locale, for what the tables do not cover (Babel is imported only then)."""
+    from babel import Locale
+    return Locale.parse(LOCALES[lang])
 
 
 def money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
-    """``1234.5`` → ``1 234,50 €`` (fr) / ``€1,234.50`` (en). An amount already to the
-    cent is laid out from a table made from Babel's own output (:func:`_money_table`;
-    tests compare both over many values); any other goes to Babel, which rounds."""
-    table = _money_table(lang, currency)
-    if table is not None and isinstance(amount, Decimal) and \
-            amount.is_finite() and -2 <= amount.as_tuple().exponent <= 0 and amount:
-        positive, negative, digits = table
-        text = f"{abs(amount):,.2f}".translate(digits)
-        return (negative if amount < 0 else positive).replace("\x00", text)
-    return format_currency(amount, currency, locale=_PARSED[lang])
-
-
-_PROBE = Decimal("1234567.89")
-_CHECKS = ("0.01", "0.5", "1", "9.99", "12.3", "999.99", "1000", "10000.01", "123456789.12",
-           "1000000", "-0.01", "-12.5", "-1000", "-1234567.89")
-
-
-@lru_cache(maxsize=None)
-def _money_table(lang: str, currency: str):
-    """(positive pattern, negative pattern, digit translation) read from Babel's output
-    for a probe amount, or None if the table would not give Babel's text back."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-    locale = _PARSED[lang]
-    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
-    shown = f"{_PROBE:,.2f}".translate(str.maketrans({",": group, ".": decimal}))
-    positive = format_currency(_PROBE, currency, locale=locale)
-    negative = format_currency(-_PROBE, currency, locale=locale)
-    if positive.count(shown) != 1 or negative.count(shown) != 1 or "\x00" in positive + negative:
-        return None
-    table = (positive.replace(shown, "\x00"), negative.replace(shown, "\x00"),
-             str.maketrans({",": group, ".": decimal}))
-    for check in map(Decimal, _CHECKS):
-        positive_, negative_, digits = table
-        text = f"{abs(check):,.2f}".translate(digits)
-        mine = (negative_ if check < 0 else positive_).replace("\x00", text)
-        if mine != format_currency(check, currency, locale=locale):
-            return None
-    return table
-
-
-@lru_cache(maxsize=None)
-def _precise_money_pattern(lang: str) -> str:
-    # the locale's own currency pattern ("#,##0.00 ¤" in fr), with up to 4 more decimals
-    return _PARSED[lang].currency_formats["standard"].pattern.replace("0.00", "0.00####", 1)
+    """``1234.5`` → ``1 234,50 €`` (fr) / ``€1,234.50`` (en). An amount to the cent is laid
+    out from a table made from Babel's own output (:mod:`.format_tables`); any other goes
+    to Babel, which rounds."""
+    text = lay_out(amount, tables(lang, currency).get("money"))
+    if text is not None:
+        return text
+    from babel.numbers import format_currency
+    return format_currency(amount, currency, locale=_locale(lang))
 
 
 def unit_money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
     """A unit price as given: ``0,425 €`` stays ``0,425 €`` (a total is always to the cent)."""
     if Decimal(amount) == Decimal(amount).quantize(Decimal("0.01")):
         return money(amount, lang, currency)
-    return format_currency(amount, currency, _precise_money_pattern(lang),
-                           locale=_PARSED[lang], currency_digits=False)
+    from babel.numbers import format_currency
+    locale = _locale(lang)
+    # the locale's own currency pattern ("#,##0.00 ¤" in fr), with up to 4 more decimals
+    pattern = locale.currency_formats["standard"].pattern.replace("0.00", "0.00####", 1)
+    return format_currency(amount, currency, pattern, locale=locale, currency_digits=False)
 
 
 def percent(value: Decimal, lang: str) -> str:
@@ -90,23 +52,31 @@ def percent(value: Decimal, lang: str) -> str:
 
 @lru_cache(maxsize=1024)   # the same few rates (VAT, tranches) in every document of a batch
 def _percent(value: str, lang: str) -> str:
-    return format_percent(Decimal(value) / 100, _percent_pattern(lang), locale=_PARSED[lang])
-
-
-@lru_cache(maxsize=None)
-def _rate_pattern(lang: str) -> str:
-    head, sep, tail = _PARSED[lang].percent_formats[None].pattern.rpartition("0")
-    return f"{head}0.00#{tail}"
+    return _percent_like(Decimal(value), lang, "percent", "0.###")
 
 
 def rate(value: Decimal, lang: str) -> str:
     """An interest rate as the arrêtés and the ECB publish it, with at least two
     decimals: ``14.5`` → ``14,50 %`` (fr) / ``14.50%`` (en)."""
-    return format_percent(Decimal(value) / 100, _rate_pattern(lang), locale=_PARSED[lang])
+    return _percent_like(Decimal(value), lang, "rate", "0.00#")
+
+
+def _percent_like(value: Decimal, lang: str, name: str, decimals: str) -> str:
+    text = lay_out(value, tables(lang, "EUR").get(name))
+    if text is not None:
+        return text
+    from babel.numbers import format_percent
+    # the locale's own pattern ("#,##0 %" in fr), with these decimals
+    head, _, tail = _locale(lang).percent_formats[None].pattern.rpartition("0")
+    return format_percent(value / 100, f"{head}{decimals}{tail}", locale=_locale(lang))
 
 
 def number(value: Decimal | int, lang: str) -> str:
-    return format_decimal(value, "#,##0.##########", locale=_PARSED[lang])  # as given
+    text = lay_out(value, tables(lang, "EUR").get("number"))
+    if text is not None:
+        return text
+    from babel.numbers import format_decimal
+    return format_decimal(value, NUMBER, locale=_locale(lang))  # as given
 
 
 def date(value: datetime.date, lang: str) -> str:
@@ -119,7 +89,10 @@ def date(value: datetime.date, lang: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _date(value: datetime.date, lang: str) -> str:
-    text = _babel_date(value, "long", locale=_PARSED[lang])
+    text = date_text(value, tables(lang, "EUR").get("months"))
+    if text is None:
+        from babel.dates import format_date
+        text = format_date(value, "long", locale=_locale(lang))
     if lang == "fr" and value.day == 1:  # French writes the first of the month "1er"
         text = "1er" + text[1:]
     return text
@@ -153,7 +126,11 @@ def amount_in_words(amount: Decimal, lang: str, currency: str = "EUR") -> str:
 _AND = {"fr": " et ", "en": ", "}   # num2words' own separators between units and cents
 
 
-@lru_cache(maxsize=1024)
 def days(count: int, lang: str) -> str:
-    """``1 jour``, ``30 jours``, ``1 day``: Babel's plural rules (memoized by count)."""
-    return format_unit(count, "duration-day", length="long", locale=_PARSED[lang])
+    """``1 jour``, ``30 jours``, ``1 day``: Babel's plural rules (tabled up to
+    :data:`DAYS_TABLED` days)."""
+    tabled = tables(lang, "EUR").get("days")
+    if tabled is not None and type(count) is int and 0 <= count <= DAYS_TABLED:
+        return tabled[count]
+    from babel.units import format_unit
+    return format_unit(count, "duration-day", length="long", locale=_locale(lang))
