@@ -10,8 +10,6 @@ run forever, 185 MB each. Two means, both Linux-only and harmless elsewhere:
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import select
 import signal
@@ -30,6 +28,8 @@ def die_with_parent(sig: int = signal.SIGKILL) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
+        import ctypes   # here: a build that never starts a child does not load ctypes
+        import ctypes.util
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         return libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
     except (OSError, AttributeError):
