@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from typing import get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, \
-    ValidationInfo, field_validator
+    model_validator
 
 from .source import as_written_number, written_text
 
@@ -100,20 +100,34 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
                               arbitrary_types_allowed=False, defer_build=True)
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _numbers_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+    def _numbers_as_written(cls, data: Any) -> Any:
         """``copies: 010`` is ten, never YAML 1.1's octal eight (a text field keeps the
-        characters written; see :func:`text_value`)."""
-        if isinstance(value, int) and written_text(value) is not None:
-            key = (cls, info.field_name)
-            numeric = _NUMERIC_FIELDS.get(key)
-            if numeric is None:   # a field's annotation does not change: asked once
-                field = cls.model_fields.get(info.field_name)
-                numeric = _NUMERIC_FIELDS[key] = field is not None and _numeric(field.annotation)
-            if numeric:
-                return as_written_number(value)
-        return value
+        characters written; see :func:`text_value`).
+
+        One validator for the model's mapping rather than one wrapped around each of its
+        fields: a model's schema is built with every process's first validation, and the
+        wrapper around every field was a sixth of that."""
+        if not isinstance(data, dict):
+            return data
+        changed = None
+        for name, value in data.items():
+            if isinstance(value, int) and written_text(value) is not None \
+                    and _is_numeric(cls, name):
+                if changed is None:
+                    changed = dict(data)
+                changed[name] = as_written_number(value)
+        return data if changed is None else changed
+
+
+def _is_numeric(model: type, name: str) -> bool:
+    key = (model, name)
+    numeric = _NUMERIC_FIELDS.get(key)
+    if numeric is None:   # a field's annotation does not change: asked once
+        field = model.model_fields.get(name) if isinstance(name, str) else None
+        numeric = _NUMERIC_FIELDS[key] = field is not None and _numeric(field.annotation)
+    return numeric
 
 
 _NUMERIC_FIELDS: dict[tuple[type, str], bool] = {}   # (model, field) → _numeric(annotation)
