@@ -29,10 +29,29 @@ def _os_error(exc: OSError) -> str:
 common = document_options("A folder with quote.docx and contract.docx to use instead.")
 
 
+# Commands whose module is imported only when they run (or --help lists them): a build
+# does not pay for the code of remind, serve or preview. name → (module, attribute)
+LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
+        "preview": (".preview", "preview_command"), "diff": (".diff", "diff"),
+        "remind": (".remind", "remind"), "serve": (".serve", "serve_command")}
+
+
 class Contratgen(click.Group):
     """The one place where errors become exit codes, as click's ``Command.main`` does for
     its own: a user's mistake (``UserError``) prints its located diagnostics and exits 1;
-    a missing or failed component (``ExternalError``) or an unwritable output exits 3."""
+    a missing or failed component (``ExternalError``) or an unwritable output exits 3.
+
+    The commands of :data:`LAZY` are loaded when asked for (click's lazy group pattern)."""
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx, name):
+        if name in LAZY and name not in self.commands:
+            from importlib import import_module
+            module, attribute = LAZY[name]
+            self.add_command(getattr(import_module(module, __package__), attribute), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -270,15 +289,7 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
 
 
 from .rates import rates_command  # noqa: E402
-from .dues import dues_command  # noqa: E402
 main.add_command(rates_command)
-main.add_command(dues_command)
-from .invoice import invoice as _invoice  # noqa: E402
-main.add_command(_invoice)
-from .preview import preview_command; main.add_command(preview_command)  # noqa: E402,E702
-from .diff import diff as diff_command; main.add_command(diff_command)  # noqa: E402,E702
-from .remind import remind as _remind; main.add_command(_remind)  # noqa: E402,E702
-from .serve import serve_command; main.add_command(serve_command)  # noqa: E402,E702
 from .options import resolve_formats
 
 if __name__ == "__main__":  # pragma: no cover
