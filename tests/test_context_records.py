@@ -166,3 +166,33 @@ def test_a_letter_context_is_what_the_records_document(level):
 
 def test_every_kind_the_linter_knows_has_its_records():
     assert set(KIND_RECORDS) == {"invoice", "letter", "installment_agreement"}
+
+
+# --- records made by record(): frozen, compared, hashed and printed by their fields -------
+
+def test_records_compare_hash_and_print_by_their_fields():
+    import dataclasses
+    from contratgen.render.context_records import Accepted, Performance, as_context
+    a, b = Accepted("5 mars 2026", "Lyon"), Accepted("5 mars 2026", "Lyon")
+    assert a == b and hash(a) == hash(b) and {a, b} == {a}
+    assert a != Accepted("5 mars 2026", None) and a != ("5 mars 2026", "Lyon")
+    assert Accepted("x", None) != Performance("x", None, None, None)   # another record type
+    assert repr(a) == "Accepted(date='5 mars 2026', place='Lyon')"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.date = "6 mars 2026"
+    assert not hasattr(a, "__dict__")   # slots
+    assert as_context(a) == {"date": "5 mars 2026", "place": "Lyon"}
+
+
+def test_as_context_converts_exactly_the_fields_that_may_nest():
+    from contratgen.render.context_records import Context
+    from contratgen.render.record import _plan_of
+    names, _, nested = _plan_of(Context)
+    hints = get_type_hints(Context)
+
+    def may_nest(hint):
+        if isinstance(hint, type):
+            return issubclass(hint, (Record, tuple))
+        return get_origin(hint) is tuple or any(may_nest(arg) for arg in get_args(hint))
+    assert {names[i] for i in nested} == {n for n in names if may_nest(hints[n])}
+    assert {"document", "totals", "clauses", "vat_lines"} <= {names[i] for i in nested}

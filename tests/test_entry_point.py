@@ -17,7 +17,9 @@ PROBE = ("import gc, sys, click\n"
          "from contratgen.cli import main, run\n"
          "@main.command('probe')\n"
          "def probe():\n"
-         "    click.echo(repr(gc.get_threshold()) + ' ' + repr(gc.isenabled()))\n"
+         "    import os\n"
+         "    click.echo(repr(gc.get_threshold()) + ' ' + repr(gc.isenabled()) + ' '\n"
+         "               + os.environ.get('PYDANTIC_DISABLE_PLUGINS', '-'))\n"
          "sys.argv = ['contratgen', 'probe']\n"
          "run()\n")
 
@@ -32,11 +34,22 @@ def test_the_console_script_is_run():
     assert project["project"]["scripts"]["contratgen"] == "contratgen.cli:run"
 
 
-def test_a_command_runs_with_the_collector_on_and_the_raised_thresholds():
+def _probe(**env):
+    import os
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+                          timeout=60, cwd=ROOT, env={**environment, **env})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"{THRESHOLDS!r} True"
+    return done.stdout.strip()
+
+
+def test_a_command_runs_with_the_collector_on_and_the_raised_thresholds():
+    assert _probe().startswith(f"{THRESHOLDS!r} True ")
+
+
+def test_pydantic_plugins_are_off_unless_the_environment_says_otherwise():
+    assert _probe().endswith(" __all__")
+    assert _probe(PYDANTIC_DISABLE_PLUGINS="logfire").endswith(" logfire")
 
 
 def test_a_build_writes_its_file_and_exits_0(tmp_path):
