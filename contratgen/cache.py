@@ -66,6 +66,25 @@ def code_digest(*modules: str) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=None)
+def installed(package: str) -> str:
+    """What a value computed with an installed package depends on, found without
+    importing it: the bytes of its ``__init__.py`` (which holds its version), or ``"-"``
+    when it is not installed. Asking ``importlib.metadata`` instead scans every
+    installed distribution's metadata: ~10 ms of a single build."""
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return "-"
+    try:
+        return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
+    except OSError:
+        return os.urandom(16).hex()   # unreadable: a key of this process only
+
+
 def _path(namespace: str, entry: str, ext: str) -> Optional[Path]:
     root = cache_root()
     return None if root is None else root / namespace / f"{entry}.{ext}"

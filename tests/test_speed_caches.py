@@ -187,3 +187,17 @@ def test_keys_are_unambiguous():
     assert cache.key("ab", "c") != cache.key("a", "bc")
     assert cache.key(b"x") == cache.key("x")
 
+
+
+def test_an_installed_package_is_keyed_by_its_init_without_being_imported():
+    import hashlib
+    import importlib.util
+    from contratgen import cache
+    origin = importlib.util.find_spec("docxtpl").origin
+    assert cache.installed("docxtpl") == hashlib.sha256(open(origin, "rb").read()).hexdigest()
+    assert cache.installed("no_such_package_for_contratgen") == "-"
+    probe = ("import sys\nfrom contratgen import cache\ncache.installed('docxtpl')\n"
+             "print('docxtpl' in sys.modules, 'importlib.metadata' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.split() == ["False", "False"], done.stderr

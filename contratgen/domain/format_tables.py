@@ -47,14 +47,14 @@ def _babel_key() -> str:
     spec = importlib.util.find_spec("babel")
     if spec is None or not spec.origin:
         return "no-babel"
-    parts = [open(spec.origin, "rb").read()]
+    parts = [cache.installed("babel")]
     data = os.path.join(os.path.dirname(spec.origin), "locale-data")
     for name in sorted({"root", *LOCALES, *LOCALES.values()}):
         try:
             stat = os.stat(os.path.join(data, f"{name}.dat"))
         except OSError:
             continue
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return cache.key(*parts)
 
 

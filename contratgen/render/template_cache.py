@@ -29,13 +29,9 @@ def cache_dir() -> Optional[Path]:
 
 @lru_cache(maxsize=1)
 def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
     import jinja2
     from .. import __version__
-    try:
-        docxtpl = version("docxtpl")
-    except PackageNotFoundError:
-        docxtpl = "?"
+    docxtpl = cache.installed("docxtpl")   # docxtpl is imported only on a miss
     return f"{_FORMAT}|{cache.PYTHON}|{jinja2.__version__}|{docxtpl}|{__version__}"
 
 
