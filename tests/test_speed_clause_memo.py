@@ -8,6 +8,7 @@ import copy
 import datetime
 import json
 import random
+import threading
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
@@ -260,3 +261,24 @@ def test_a_single_render_does_no_analysis(clause, monkeypatch):
     assert calls == []
     render_text(probe, "fr", {"x": "a"})
     assert len(calls) == 1
+
+
+def test_threads_rendering_at_once_each_get_their_own_text(clause, monkeypatch):
+    monkeypatch.setattr(text_memo, "ENTRIES", 8)
+    memo = text_memo.TextMemo(entries=8)
+    monkeypatch.setattr("contratgen.library.texts.MEMO", memo)
+    probe = clause("{{ x }}-{{ d.y }}")
+    failures = []
+
+    def work(seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(400):
+            x, y = str(rng.randrange(12)), rng.randrange(3)
+            if render_text(probe, "fr", {"x": x, "d": {"y": y}}) != f"{x}-{y}":
+                failures.append((x, y))
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == [] and len(memo) <= 8

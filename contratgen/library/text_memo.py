@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime
 import io
 import pickle
+import threading
 from collections import OrderedDict
 from decimal import Decimal
 from typing import Any, Mapping
@@ -106,9 +107,9 @@ def reads(env: jinja2.Environment, text: str) -> tuple[Path, ...] | None:
         return None
     try:
         tree = env.parse(text)
+        names = meta.find_undeclared_variables(tree)
     except (jinja2.TemplateError, SyntaxError, RecursionError, MemoryError):
         return None
-    names = meta.find_undeclared_variables(tree)
     found: set[Path] = set()
     todo: list[nodes.Node] = [tree]
     while todo:
@@ -177,6 +178,7 @@ class TextMemo:
         self.entries, self.plans = entries, plans
         self._texts: OrderedDict[tuple, str] = OrderedDict()
         self._plans: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()   # a batch may render in threads
         self.enabled = True
 
     def key(self, env: jinja2.Environment, text: str, scope: Mapping[str, Any]) -> tuple | None:
@@ -184,31 +186,37 @@ class TextMemo:
         if not self.enabled or type(scope) is not dict:
             return None
         which = (env, text)
-        plan = self._plans.get(which)
-        if plan is None:                     # its first render: no analysis yet
-            self._store(self._plans, which, _ONCE, self.plans)
-            return None
+        with self._lock:
+            plan = self._plans.get(which)
+            if plan is None:                     # its first render: no analysis yet
+                self._store(self._plans, which, _ONCE, self.plans)
+                return None
         if plan is _ONCE:
             found = reads(env, text)
-            plan = self._plans[which] = _NEVER if found is None else found
+            plan = _NEVER if found is None else found
+            with self._lock:
+                self._plans[which] = plan
         if plan is _NEVER:
             return None
         values = key_of(plan, scope)
         return None if values is None else (which, values)
 
     def get(self, key: tuple) -> str | None:
-        found = self._texts.get(key)
-        if found is not None:
-            self._texts.move_to_end(key)
-        return found
+        with self._lock:
+            found = self._texts.get(key)
+            if found is not None:
+                self._texts.move_to_end(key)
+            return found
 
     def put(self, key: tuple, rendered: str) -> None:
         if len(rendered) <= MAX_TEXT:
-            self._store(self._texts, key, rendered, self.entries)
+            with self._lock:
+                self._store(self._texts, key, rendered, self.entries)
 
     def clear(self) -> None:
-        self._texts.clear()
-        self._plans.clear()
+        with self._lock:
+            self._texts.clear()
+            self._plans.clear()
 
     @staticmethod
     def _store(table: OrderedDict, key: tuple, value: Any, limit: int) -> None:
