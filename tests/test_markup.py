@@ -1,3 +1,6 @@
+from hypothesis import given, settings, strategies as st
+
+from contratgen.library import markup
 from contratgen.library.markup import parse
 
 
@@ -44,3 +47,20 @@ def test_stray_asterisks_are_those_parse_would_print(text, stray):
     assert stray_asterisks(text) == stray
     printed = "".join(b.text for b in parse(text))
     assert printed.count("*") == len(stray) + text.count("\\*")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab *-\\\n\t\ue000é"), max_size=40), st.booleans())
+def test_inline_without_an_asterisk_is_what_the_split_gives(text, bold):
+    # the shortcut for a text with no asterisk against the general path
+    runs = []
+    for part in markup._INLINE.split(text):
+        if not part:
+            continue
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            runs.append(markup.Run(part[2:-2], bold=True))
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            runs.append(markup.Run(part[1:-1], bold=bold, italic=True))
+        else:
+            runs.append(markup.Run(part, bold=bold))
+    assert markup.inline(text, bold) == tuple(runs)

@@ -571,6 +571,20 @@ def test_siret_of_another_company_is_an_error(tmp_path):
                                                    "legal.identifiers").message
 
 
+
+def test_identifier_checks_memoized_answer_each_document_for_its_own_numbers(tmp_path):
+    # the same numbers recur in a batch (memoized checks): a match, then a mismatch of
+    # the same VAT number and SIRET with another SIREN, then the match again
+    good = client_yaml(provider=PROVIDER + GOOD_IDS,
+                       client=CLIENT + "  vat_number: FR96552100554\n")
+    bad = client_yaml(client=CLIENT + "  vat_number: FR44732829320\n"
+                                      '  siret: "73282932000074"\n')
+    for _ in range(2):
+        assert not of(diagnostics(tmp_path, good), "legal.identifiers")
+        messages = [d.message for d in of(diagnostics(tmp_path, bad), "legal.identifiers")]
+        assert any("is not the one of SIREN 552100554" in m for m in messages)
+        assert any("does not start with its SIREN" in m for m in messages)
+
 # --- legal.penalty-clause-consumer -----------------------------------------------------
 
 def test_penalty_larger_than_the_total_against_a_consumer_is_a_warning(tmp_path):

@@ -75,8 +75,8 @@ def lay_out(value: Decimal | int, table: Optional[tuple]) -> Optional[str]:
     if table is None:
         return None
     positive, negative, group, point, low, high = table
-    if type(value) is int:
-        value = Decimal(value)
+    if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
+        value = Decimal(int(value))
     elif not isinstance(value, Decimal) or not value.is_finite():
         return None
     if not value and value.is_signed():

@@ -7,7 +7,9 @@ others are asked of Babel, imported only then.
 """
 from __future__ import annotations
 
+import copy
 import datetime
+from collections import OrderedDict
 from decimal import Decimal
 from functools import lru_cache
 
@@ -58,6 +60,11 @@ def _percent(value: str, lang: str) -> str:
 def rate(value: Decimal, lang: str) -> str:
     """An interest rate as the arrêtés and the ECB publish it, with at least two
     decimals: ``14.5`` → ``14,50 %`` (fr) / ``14.50%`` (en)."""
+    return _rate(str(value), lang)
+
+
+@lru_cache(maxsize=1024)   # the same few legal rates in every document of a batch
+def _rate(value: str, lang: str) -> str:
     return _percent_like(Decimal(value), lang, "rate", "0.00#")
 
 
@@ -111,19 +118,41 @@ def amount_in_words(amount: Decimal, lang: str, currency: str = "EUR") -> str:
     (major_one, major_many), (minor_one, minor_many) = converter.CURRENCY_FORMS[currency][:2]
     parts = []
     if units or not cents_:
-        words = converter.to_cardinal(units)
+        words = cardinal(units, lang)
         name = major_one if units <= 1 else major_many   # "zéro euro", "un euro"
         if lang == "fr" and words.split()[-1] in ("million", "millions", "milliard",
                                                     "milliards"):
             name = "d'" + name                           # "un million d'euros"
         parts.append(f"{words} {name}")
     if cents_:
-        parts.append(f"{converter.to_cardinal(cents_)} "
+        parts.append(f"{cardinal(cents_, lang)} "
                      f"{minor_one if cents_ == 1 else minor_many}")
     return _AND[lang].join(parts)
 
 
 _AND = {"fr": " et ", "en": ", "}   # num2words' own separators between units and cents
+_SMALL = 10 ** 15                   # amounts below: num2words' converter without its larger names
+
+
+@lru_cache(maxsize=None)
+def _converter(lang: str, small: bool):
+    """num2words' converter for ``lang``; for numbers below :data:`_SMALL`, a copy whose
+    table of names stops there. Its ``splitnum`` walks that table from the largest name
+    down, skipping every name larger than the number (228 in French, up to 10^600): the
+    names it skips are gone, the words are the same (tests compare both), in a tenth of
+    the time."""
+    converter = CONVERTER_CLASSES[lang]
+    if not small:
+        return converter
+    trimmed = copy.copy(converter)
+    trimmed.cards = OrderedDict((value, word) for value, word in converter.cards.items()
+                                if value < _SMALL)
+    return trimmed
+
+
+def cardinal(value: int, lang: str) -> str:
+    """``6199`` → ``six mille cent quatre-vingt-dix-neuf``: num2words' cardinal."""
+    return _converter(lang, 0 <= value < _SMALL).to_cardinal(value)
 
 
 def days(count: int, lang: str) -> str:

@@ -5,6 +5,7 @@ Pure functions on the client model, read by the renderer and by the legal rules 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 # legal_form values of a sole trader (entrepreneur individuel), compared normalised
@@ -31,6 +32,7 @@ def printed_form(legal_form: str | None) -> str | None:
     return "EI" if normalised_form(legal_form) in _REGIMES else legal_form
 
 
+@lru_cache(maxsize=1024)   # a pure function of the two texts; the same parties recur
 def display_name(name: str, legal_form: str | None) -> str:
     """The name with its legal form; a sole trader shows "EI" (décret 2022-725)."""
     if not legal_form:

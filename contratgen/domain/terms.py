@@ -11,6 +11,7 @@ rules that check them and the renderer that prints them alike.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional
 
 from stdnum.eu import vat as stdvat
@@ -49,6 +50,7 @@ def applied_penalty_rate(client: ClientFile, rates: Rates) -> Optional[Decimal]:
     return late_rate(None if rate in (None, "legal_default") else rate, business, rates)
 
 
+@lru_cache(maxsize=1024)   # a pure function of the number; the same parties recur in a batch
 def eu_country(vat_number: Optional[str]) -> Optional[str]:
     """The EU Member State of an intra-EU VAT number other than France (``"de"``), else
     None: the party is then established in another Member State (Rome I, Brussels I bis)."""

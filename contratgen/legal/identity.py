@@ -41,6 +41,17 @@ def invalid(module, value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)   # pure, as invalid(): called only on a number it found valid
+def compact(module, value: str) -> str:
+    """python-stdnum's compact form of a valid number."""
+    return module.compact(value)
+
+
+@lru_cache(maxsize=4096)
+def _vat_siren(vat: str) -> str:
+    return std_tva.to_siren(vat)
+
+
 @rule("legal.seller-identity", ERROR, "all", "C. com. R123-237, R123-238",
       "SIREN (valid check digit), registry (RCS city or RM), registered address; for "
       "companies legal form and capital",
@@ -120,15 +131,15 @@ def identifiers(doc: Finder):
             if why:
                 bad.add(name)
                 yield doc.at((role, name), f"{role} {label} '{value}' is not valid ({why})")
-        siren = std_siren.compact(p.siren) if p.siren and not invalid(std_siren, p.siren) \
+        siren = compact(std_siren, p.siren) if p.siren and not invalid(std_siren, p.siren) \
             else None
         if siren and p.siret and "siret" not in bad \
-                and std_siret.compact(p.siret)[:9] != siren:
+                and compact(std_siret, p.siret)[:9] != siren:
             yield doc.at((role, "siret"), f"{role} SIRET '{p.siret}' does not start with its "
                                           f"SIREN {siren}")
         # compact() raises on what validate() refused: only a valid number is compared
-        vat = p.vat_number and "vat_number" not in bad and std_vat.compact(p.vat_number)
+        vat = p.vat_number and "vat_number" not in bad and compact(std_vat, p.vat_number)
         if siren and vat and vat.startswith("FR") \
-                and std_tva.to_siren(vat) != siren:
+                and _vat_siren(vat) != siren:
             yield doc.at((role, "vat_number"), f"{role} VAT number '{p.vat_number}' is not "
                                                f"the one of SIREN {siren}")

@@ -47,6 +47,8 @@ def literal(value: str) -> str:
 
 
 def inline(text: str, bold: bool = False) -> tuple[Run, ...]:
+    if "*" not in text:   # no run to find (what the split would give, without the scan)
+        return (Run(text, bold=bold),) if text else ()
     runs = []
     for part in _INLINE.split(text):
         if not part:

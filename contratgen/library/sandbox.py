@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import operator
 import string
+from decimal import Decimal
 from typing import Any
 
 import jinja2
@@ -32,6 +33,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from .budget import (MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_DIGITS, MAX_ITERATIONS,
                      MAX_SIZE, Budget, LimitExceeded, budget, bounded_range, budgeted,
@@ -94,6 +96,9 @@ class _BoundedCodeGenerator(CodeGenerator):
         self.write(")")
 
 
+# printed values refuse_heavy has nothing to weigh (it weighs containers only)
+_UNWEIGHED = frozenset({str, Markup, int, float, bool, Decimal, type(None)})
+
 _GROWING = frozenset({"append", "extend", "insert", "update", "add", "setdefault",
                       "__setitem__"})
 
@@ -124,7 +129,8 @@ class BoundedSandbox(SandboxedEnvironment):
         then = options.pop("finalize", None)
 
         def finalize(value: Any) -> Any:   # every {{ … }}: no huge list printed
-            refuse_heavy(value)
+            if type(value) not in _UNWEIGHED:   # a text or a number holds no list
+                refuse_heavy(value)
             return then(value) if then is not None else value
         super().__init__(undefined=jinja2.StrictUndefined, finalize=finalize, **options)
         self.filters = MeteredFilters()

@@ -18,6 +18,7 @@ from ..load.fields import FORBIDDEN
 from . import markup
 from .noting import NotingUndefined
 from .sandbox import BoundedSandbox, budget
+from .text_memo import TextMemo
 from .spec import LANGS, Clause, Part
 
 MAX_OUTPUT = 100_000  # characters a clause may render to
@@ -61,6 +62,8 @@ class ClauseTextError(Exception):
         super().__init__(message)
         self.line, self.needle = line, needle
 
+
+MEMO = TextMemo()   # rendered texts by the values they read (text_memo.py)
 
 _COMPILED = "clauses"   # the cache namespace of compiled clause texts (contratgen/cache.py)
 
@@ -112,6 +115,11 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     :class:`ClauseTextError` with its line. ``noting`` (lint): undefined names are noted
     (:func:`contratgen.library.noting.noted`) instead of raised."""
     source = clause.text_of(part, lang)
+    key = None if noting else MEMO.key(ENVS[lang], source, context)
+    if key is not None:
+        found = MEMO.get(key)
+        if found is not None:
+            return found
     filename = f"<clause {clause.id} {part} {lang}>"
     template = _compile(lang, source, filename, noting)
     out: list[str] = []
@@ -143,6 +151,8 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     if bad:  # e.g. "{{ '\\ud800' }}": XML cannot hold it, Word would not open the file
         raise ClauseTextError(f"the text renders a forbidden character "
                               f"(U+{ord(bad.group()):04X})", None)
+    if key is not None:
+        MEMO.put(key, text)
     return text
 
 

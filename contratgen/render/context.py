@@ -6,6 +6,7 @@ template nor a clause text ever formats a number or a date itself.
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from typing import Any
 
 from stdnum import iban as stdiban
@@ -28,6 +29,7 @@ def _or_none(value, fn):
     return None if value is None else fn(value)
 
 
+@lru_cache(maxsize=1024)   # stdnum's layout: a pure function of the identifier
 def _grouped(value: str | None, module) -> str | None:
     if not value:
         return None
