@@ -5,7 +5,8 @@ A :class:`RatesTable` is a value passed down explicitly (``Options.rates``): an 
 never changes the shipped table, so two documents of one batch never see each other's
 rates. :func:`rates_for` gives the :class:`Rates` of one half-year.
 """
-from __future__ import annotations
+# Annotations are evaluated when the class is made (no `from __future__ import annotations`):
+# pydantic would otherwise compile each of them from its text, for every model, in every process.
 
 import datetime
 import hashlib

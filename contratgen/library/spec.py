@@ -1,6 +1,7 @@
 """The clause spec: what a clause_library/<id>.yaml file holds (pydantic models), the
 loaded :class:`Clause` and :class:`Library`, and the values a clause param accepts."""
-from __future__ import annotations
+# Annotations are evaluated when the class is made (no `from __future__ import annotations`):
+# pydantic would otherwise compile each of them from its text, for every model, in every process.
 
 import datetime
 import hashlib

@@ -1,5 +1,6 @@
 """The field types every input record uses: text, money, percents, days, the frozen base."""
-from __future__ import annotations
+# Annotations are evaluated when the class is made (no `from __future__ import annotations`):
+# pydantic would otherwise compile each of them from its text, for every model, in every process.
 
 import re
 import unicodedata

@@ -1,5 +1,6 @@
 """What follows the signature: the invoicing ledger, and the debt an instalment agreement settles."""
-from __future__ import annotations
+# Annotations are evaluated when the class is made (no `from __future__ import annotations`):
+# pydantic would otherwise compile each of them from its text, for every model, in every process.
 
 import datetime
 from decimal import Decimal

@@ -4,7 +4,8 @@ Validation reports *all* problems of a file at once, each located at its YAML no
 (see :func:`parse_client`). Legal checks come later, in ``rules``; this module only
 says whether the file is well-formed.
 """
-from __future__ import annotations
+# Annotations are evaluated when the class is made (no `from __future__ import annotations`):
+# pydantic would otherwise compile each of them from its text, for every model, in every process.
 
 import datetime
 from decimal import Decimal
