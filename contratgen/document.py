@@ -6,10 +6,11 @@ the renderer, the PDF finalizer and the batch; nothing here computes or reads fi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Optional
 
+from .record import Record, record
 from . import __version__
 from .diagnostics import Diagnostic
 from .library.spec import Clause, Library
@@ -19,8 +20,8 @@ from .domain.rates import Rates, RatesTable
 from .load.source import Source
 
 
-@dataclass(frozen=True)
-class Options:
+@record
+class Options(Record):
     """What the command line says about how to build (the same for every input of a run)."""
 
     library_dirs: tuple[Path, ...] = ()       # --library, layered over the shipped library
@@ -30,16 +31,16 @@ class Options:
     rates: Optional[RatesTable] = None        # --rates FILE overlaid on the shipped table
 
 
-@dataclass(frozen=True)
-class SelectedClause:
+@record
+class SelectedClause(Record):
     clause: Clause
     params: dict
     number: int
     index: int          # position in client.yaml's clauses list
 
 
-@dataclass(frozen=True)
-class Prepared:
+@record
+class Prepared(Record):
     """A validated, computed, checked document, ready to render."""
 
     path: Path

@@ -17,10 +17,11 @@ Each stage returns a new value; a user's mistake is a located
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from .record import Record, record
 from . import assemble
 from .assemble import in_client_file
 from .collection.agreement import document_extra, with_agreement_clauses
@@ -124,8 +125,8 @@ def render_document(prepared: Prepared) -> bytes:
 
 # --- convert → finalize ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PdfPlan:
+@record
+class PdfPlan(Record):
     """What finalizing a document's PDF needs, decided at prepare time: small and picklable,
     so a batch finalizes in a worker without reading or preparing the input again."""
 
@@ -200,8 +201,8 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
 
 # --- the whole document -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Outputs:
+@record
+class Outputs(Record):
     prepared: Prepared
     files: dict           # extension → bytes, every one complete before anything is written
 

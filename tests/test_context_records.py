@@ -186,8 +186,8 @@ def test_records_compare_hash_and_print_by_their_fields():
 
 def test_as_context_converts_exactly_the_fields_that_may_nest():
     from contratgen.render.context_records import Context
-    from contratgen.render.record import _plan_of
-    names, _, nested = _plan_of(Context)
+    from contratgen.render.record import _nested
+    names, nested = names_of(Context), _nested(Context)
     hints = get_type_hints(Context)
 
     def may_nest(hint):

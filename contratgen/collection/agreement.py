@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..record import Record, record
 from ..domain import formatting as fmt
 from ..load.ledger import Debt, InstalmentPlan
 from ..load.model import ClauseRef, ClientFile
@@ -25,8 +25,8 @@ CLAUSES = ("debt_acknowledgement", "installment_plan", "acceleration", "limitati
 MONTHS = {"month": 1, "quarter": 3}
 
 
-@dataclass(frozen=True)
-class Planned:
+@record
+class Planned(Record):
     number: int
     date: datetime.date
     amount: Decimal

@@ -7,10 +7,10 @@ cent (the last tranche takes the remainder).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Sequence, Union
 
+from ..record import Record, record
 from ..load.model import ClientFile, DaysAfter, Item, Tranche as TrancheInput
 
 CENT = Decimal("0.01")
@@ -22,22 +22,22 @@ def cents(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Line:
+@record
+class Line(Record):
     item: Item
     gross: Decimal   # quantity × unit price, before discount, rounded
     total_ht: Decimal  # after discount, rounded
 
 
-@dataclass(frozen=True)
-class VatLine:
+@record
+class VatLine(Record):
     rate: Decimal
     base: Decimal
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class Tranche:
+@record
+class Tranche(Record):
     number: int
     label: str
     percent: Decimal   # as given, or computed from the amount (2 decimals)
@@ -46,8 +46,8 @@ class Tranche:
     source_index: int
 
 
-@dataclass(frozen=True)
-class Computed:
+@record
+class Computed(Record):
     lines: tuple[Line, ...]
     vat_lines: tuple[VatLine, ...]
     total_ht: Decimal

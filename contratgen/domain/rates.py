@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +21,7 @@ from typing import Annotated, Iterable, Optional, Sequence
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
+from ..record import Record, record
 from .. import cache
 from ..diagnostics import Diagnostic, UserError
 from ..load.fields import Model, Money, Percent, Text, number_value
@@ -81,8 +82,8 @@ def half_bounds(half: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 7, 1), datetime.date(year, 12, 31)
 
 
-@dataclass(frozen=True)
-class Rates:
+@record
+class Rates(Record):
     """The rates of one half-year."""
     half: str                 # "2026-H1"
     half_start: datetime.date
@@ -109,8 +110,8 @@ class Rates:
         return self.penalty_floor_multiple * self.legal_other
 
 
-@dataclass(frozen=True)
-class RatesTable:
+@record
+class RatesTable(Record):
     """The rates table in force: legal interest per half-year, ECB rates by date."""
     legal: tuple[LegalRow, ...]          # sorted by half-year, one row each
     ecb: tuple[EcbRow, ...]              # sorted by date, one row each

@@ -12,8 +12,8 @@ printed, a dash is never a bullet and its newlines are line breaks inside the pa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from ..record import Record, record
 
 LINE_BREAK = "\ue001"   # a line break inside a paragraph (from customer text)
 _DASH = "\ue002"         # a customer's dash, which no line may start a list item with
@@ -21,15 +21,15 @@ _NEWLINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*\s](?:[^*]*[^*\s])?\*)")
 
 
-@dataclass(frozen=True)
-class Run:
+@record
+class Run(Record):
     text: str
     bold: bool = False
     italic: bool = False
 
 
-@dataclass(frozen=True)
-class Block:
+@record
+class Block(Record):
     kind: str            # "paragraph" or "item"
     runs: tuple[Run, ...]
 

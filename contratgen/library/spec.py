@@ -6,13 +6,14 @@ loaded :class:`Clause` and :class:`Library`, and the values a clause param accep
 import datetime
 import hashlib
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Mapping, Optional
 
 from pydantic import Field, field_validator
 
+from ..record import Record, record
 from ..diagnostics import StrEnum
 from ..load.fields import Model, Text, number_value, text_value
 from ..load.source import Source, written_text
@@ -121,8 +122,8 @@ class Part(StrEnum):
         """The path of this text in the clause file."""
         return ("text", lang) if self is Part.TEXT else ("annex", "text", lang)
 
-@dataclass(frozen=True)
-class Clause:
+@record
+class Clause(Record):
     spec: ClauseSpec
     source: Source = field(repr=False)
     raw: str = field(repr=False)          # the file's text, for locating template errors
@@ -156,8 +157,8 @@ class Clause:
         return file_line, col
 
 
-@dataclass(frozen=True)
-class Library:
+@record
+class Library(Record):
     clauses: Mapping[str, Clause]
     dirs: tuple[Path, ...]
 

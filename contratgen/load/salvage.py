@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import copy
 import datetime
-from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from pydantic import ValidationError
 
+from ..record import Record, record
 from ..diagnostics import Diagnostic, UserError
 from .model import ClientFile, parse_client
 from .source import Source
@@ -34,8 +34,8 @@ DECISIVE = {("document", "type"), ("document", "context"), ("document", "nature"
 AMOUNT_RULES = ("legal.schedule-total", "legal.penalty-clause-consumer")
 
 
-@dataclass(frozen=True)
-class Partial:
+@record
+class Partial(Record):
     client: Optional[ClientFile]       # None: nothing could be checked beyond the schema
     diagnostics: tuple[Diagnostic, ...]  # the schema errors of the file as written
     replaced: tuple[tuple, ...]        # the paths of the fields removed or replaced

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
+from ..record import Record, record
 from ..diagnostics import ERROR, Diagnostic, UserError
 
 from .yaml_loader import Loader as _Loader
@@ -82,8 +83,8 @@ def as_written_number(value: Any) -> Any:
                      f"another base): write the number plainly, or quote it if it is text")
 
 
-@dataclass(frozen=True)
-class Source:
+@record
+class Source(Record):
     """A YAML document as data, with the position of each node."""
 
     file: str

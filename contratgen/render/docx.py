@@ -19,6 +19,7 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
+from ..record import Record, record
 from ..diagnostics import Diagnostic, ERROR, UserError
 from ..library.markup import LINE_BREAK, Block
 from ..load.fields import FORBIDDEN as _FORBIDDEN
@@ -199,8 +200,8 @@ def _paragraph(block: Block) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>'
 
 
-@dataclass(frozen=True)
-class Article:
+@record
+class Article(Record):
     number: int
     title: str
     blocks: tuple[Block, ...]
@@ -243,8 +244,8 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
     return fragment("".join(parts))
 
 
-@dataclass(frozen=True)
-class Notice:
+@record
+class Notice(Record):
     """A mandatory text printed from data (contratgen/data/mentions.yaml), in a paragraph
     style of the template (``Notice``, ``NoticeBox``, ``FairNotice``, ``Statement``)."""
     style: str

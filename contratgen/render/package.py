@@ -13,9 +13,9 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from ..record import Record, record
 from .template_guard import parse_xml
 from .xml_escape import escape, quoteattr
 
@@ -25,8 +25,8 @@ _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationsh
                "custom-properties")
 
 
-@dataclass(frozen=True)
-class DocProperties:
+@record
+class DocProperties(Record):
     title: str
     author: str
     subject: str
@@ -91,8 +91,8 @@ def _with_language(styles: bytes, lang: str) -> bytes:
                   styles)
 
 
-@dataclass(frozen=True)
-class _Deflated:
+@record
+class _Deflated(Record):
     """One zip member, compressed once: the template's unchanged parts are compressed
     once per process, not once per document (it was a quarter of the render time)."""
     name: bytes

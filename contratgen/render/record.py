@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from typing import Any, Callable
+from dataclasses import field, fields
+from typing import Any
+
+from ..record import Record, names_of, record as _record, values_of
+
+__all__ = ["Record", "as_context", "doc", "names_of", "record"]
 
 
 def doc(text: str) -> Any:
@@ -19,41 +22,9 @@ def doc(text: str) -> Any:
 
 
 def record(cls: type) -> type:
-    """A record class: a frozen dataclass with slots.
-
-    Its ``__repr__``, ``__eq__`` and ``__hash__`` are :class:`Record`'s, one of each for
-    every record, rather than three generated (and compiled) for each class: making those
-    was two thirds of this module's import, paid by every process that builds a document."""
-    return dataclass(frozen=True, slots=True, repr=False, eq=False)(cls)
-
-
-class Record:
-    """A part of the template context (a frozen dataclass, made by :func:`record`)."""
-    __slots__ = ()
-
-    def _values(self) -> tuple:
-        return _plan_of(type(self))[1](self)
-
-    def __repr__(self) -> str:
-        pairs = ", ".join(f"{name}={value!r}"
-                          for name, value in zip(names_of(type(self)), self._values()))
-        return f"{type(self).__name__}({pairs})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash((type(self), self._values()))
-
-
-def names_of(cls: type) -> tuple[str, ...]:
-    """A record's field names, in order."""
-    return _plan_of(cls)[0]
-
-
-_PLANS: dict[type, tuple] = {}
+    """A record class of the template context: a :func:`contratgen.record.record` with
+    slots."""
+    return _record(cls, slots=True)
 
 
 def _nests(cls: type, annotation: Any) -> bool:
@@ -74,15 +45,15 @@ def _nests(cls: type, annotation: Any) -> bool:
     return False
 
 
-def _plan_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple], tuple[int, ...]]:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        declared = fields(cls)
-        names = tuple(f.name for f in declared)
-        getter = attrgetter(*names) if len(names) > 1 else lambda r: (getattr(r, names[0]),)
-        plan = _PLANS[cls] = (names, getter, tuple(i for i, f in enumerate(declared)
-                                                   if _nests(cls, f.type)))
-    return plan
+_NESTED: dict[type, tuple[int, ...]] = {}
+
+
+def _nested(cls: type) -> tuple[int, ...]:
+    found = _NESTED.get(cls)
+    if found is None:
+        found = _NESTED[cls] = tuple(i for i, f in enumerate(fields(cls))
+                                     if _nests(cls, f.type))
+    return found
 
 
 def as_context(record: Record) -> dict[str, Any]:
@@ -90,8 +61,11 @@ def as_context(record: Record) -> dict[str, Any]:
 
     Hand-written rather than ``dataclasses.asdict`` (which deep-copies every value): the
     fields are read at once and only those whose type may nest are looked at."""
-    names, getter, nested = _PLANS.get(type(record)) or _plan_of(type(record))
-    values = getter(record)
+    kind = type(record)
+    nested = _NESTED.get(kind)
+    if nested is None:
+        nested = _nested(kind)
+    names, values = names_of(kind), values_of(record)
     if nested:
         values = list(values)
         for i in nested:
