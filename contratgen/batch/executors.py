@@ -87,7 +87,7 @@ def local_threads(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future]
     (each job built whole: prepared once, converted by the shared pool, finalized)."""
     converter = _new_converter(config.jobs, config.pdfa)
     converter.warm_up()   # LibreOffice starts while the first documents are prepared
-    in_flight = 2 * config.jobs + 1   # a DOCX always ready when a LibreOffice is free
+    in_flight = 3 * config.jobs + 1   # each LibreOffice's queue full, a DOCX ready for it
     threads = ThreadPoolExecutor(in_flight, thread_name_prefix="contratgen-batch")
 
     def pipeline(job: Job) -> Result:
