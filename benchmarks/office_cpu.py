@@ -35,6 +35,13 @@ TICK = os.sysconf("SC_CLK_TCK")
 VARIANTS: dict[str, tuple] = {
     "security settings only": (office_profile.SECURITY_SETTINGS, None),
     "shipped (+ lean)": (office_profile.SETTINGS, None),
+    "shipped + no undo, no locking": (office_profile.SETTINGS + (
+        ("/org.openoffice.Office.Common/Undo", "Steps", "int", "0"),
+        ("/org.openoffice.Office.Common/Misc", "UseLocking", "boolean", "false"),
+        ("/org.openoffice.Office.Common/Misc", "UseDocumentSystemFileLocking", "boolean",
+         "false"),
+        ("/org.openoffice.Office.Common/Misc", "UseDocumentOOoLockFile", "boolean", "false"),
+    ), None),
 }
 
 
