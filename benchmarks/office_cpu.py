@@ -35,13 +35,11 @@ TICK = os.sysconf("SC_CLK_TCK")
 VARIANTS: dict[str, tuple] = {
     "security settings only": (office_profile.SECURITY_SETTINGS, None),
     "shipped (+ lean)": (office_profile.SETTINGS, None),
-    "shipped + no undo, no locking": (office_profile.SETTINGS + (
-        ("/org.openoffice.Office.Common/Undo", "Steps", "int", "0"),
-        ("/org.openoffice.Office.Common/Misc", "UseLocking", "boolean", "false"),
-        ("/org.openoffice.Office.Common/Misc", "UseDocumentSystemFileLocking", "boolean",
-         "false"),
-        ("/org.openoffice.Office.Common/Misc", "UseDocumentOOoLockFile", "boolean", "false"),
-    ), None),
+    "shipped, malloc tcache": (office_profile.SETTINGS, None,
+                               "glibc.malloc.tcache_count=2000"),
+    "shipped, malloc tcache+pad": (office_profile.SETTINGS, None,
+                                   "glibc.malloc.tcache_count=2000:glibc.malloc.top_pad="
+                                   "67108864:glibc.malloc.trim_threshold=268435456"),
 }
 
 
@@ -68,8 +66,11 @@ def run_variant(extra: tuple, docs: list[bytes]) -> tuple[float, float, list]:
     from pypdf import PdfReader
     from contratgen.pdf import office_worker
     saved, saved_filter = office_profile.SETTINGS, office_worker.export_filter
-    settings, export = extra
+    settings, export, tunables = (*extra, None)[:3]
     office_profile.SETTINGS = tuple(settings)
+    saved_tunables = os.environ.pop("GLIBC_TUNABLES", None)
+    if tunables:
+        os.environ["GLIBC_TUNABLES"] = tunables
     if export is not None:
         office_worker.export_filter = lambda pdfa: export
     try:
@@ -85,6 +86,9 @@ def run_variant(extra: tuple, docs: list[bytes]) -> tuple[float, float, list]:
             print(f"    (soffice.bin alone {office:.1f} ms CPU/doc)")
     finally:
         office_profile.SETTINGS, office_worker.export_filter = saved, saved_filter
+        os.environ.pop("GLIBC_TUNABLES", None)
+        if saved_tunables is not None:
+            os.environ["GLIBC_TUNABLES"] = saved_tunables
     seen = []
     for pdf in pdfs:
         reader = PdfReader(io.BytesIO(pdf))

@@ -58,10 +58,10 @@ class WorkersFailed(ExternalError):
     code = "batch.workers"
 
 
-def _new_converter(workers: int, pdfa: bool):
+def _new_converter(workers: int, pdfa: bool, warm: bool = False):
     from ..pdf.workers import Converter, ConverterMissing
     try:
-        return Converter(workers=workers, pdfa=pdfa)
+        return Converter(workers=workers, pdfa=pdfa, warm=warm)
     except ConverterMissing as exc:
         raise ExternalError(str(exc)) from None
 
@@ -85,8 +85,8 @@ def in_process(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], i
 def local_threads(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], int]]:
     """``-j N`` with PDF: N LibreOffice workers, the rest of the pipeline on threads here
     (each job built whole: prepared once, converted by the shared pool, finalized)."""
-    converter = _new_converter(config.jobs, config.pdfa)
-    converter.warm_up()   # LibreOffice starts while the first documents are prepared
+    # LibreOffice starts now, while the first documents are prepared
+    converter = _new_converter(config.jobs, config.pdfa, warm=True)
     in_flight = 3 * config.jobs + 1   # each LibreOffice's queue full, a DOCX ready for it
     threads = ThreadPoolExecutor(in_flight, thread_name_prefix="contratgen-batch")
 
@@ -122,9 +122,8 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
     from concurrent.futures import ProcessPoolExecutor
     from ..pdf.workers import ConversionFailed, ConverterMissing
     pdf = "pdf" in config.formats
-    converter = _new_converter(config.jobs, config.pdfa) if pdf else None
-    if converter is not None:
-        converter.warm_up()   # LibreOffice starts while the pool renders the first DOCX
+    # LibreOffice starts now, while the pool renders the first DOCX
+    converter = _new_converter(config.jobs, config.pdfa, warm=True) if pdf else None
     leftovers.remove_dead_runs()   # what batches killed before us left
     # the forkserver's socket folder (pymp-…) is named by multiprocessing: record it, so
     # a later run removes it if this one is killed

@@ -75,11 +75,12 @@ class Converter:
     Up to ``workers`` LibreOffice processes are started on demand and kept warm
     until :meth:`close`. ``pdfa=True`` exports PDF/A-2b. ``engine`` is "auto"
     (warm UNO workers when a UNO-capable Python exists), "uno" or "cli" (one
-    soffice process per document).
+    soffice process per document). ``warm=True`` starts every LibreOffice at once
+    (:meth:`warm_up`), before the leftovers of killed runs are looked for.
     """
 
     def __init__(self, workers: int = 1, timeout: float = 120.0, pdfa: bool = False,
-                 *, soffice: str | None = None, engine: str = "auto"):
+                 *, soffice: str | None = None, engine: str = "auto", warm: bool = False):
         if workers < 1:
             raise ValueError("workers must be at least 1")
         if engine not in ("auto", "uno", "cli"):
@@ -95,7 +96,6 @@ class Converter:
         self.engine = "uno" if python else "cli"
         self.workers, self.timeout, self.pdfa = workers, timeout, pdfa
         self._python = python
-        remove_dead_runs()  # what converters killed before us left (processes, files)
         self._tmp = Path(tempfile.mkdtemp(prefix=run_prefix()))
         self._all: list[OfficeWorker] = []
         self._depth = QUEUE_DEPTH if self.engine == "uno" else 1
@@ -107,6 +107,9 @@ class Converter:
         self._closed = False
         self._starting: list[threading.Thread] = []   # warm_up's
         self._finalizer = weakref.finalize(self, _shutdown, self._all, self._tmp)
+        if warm:
+            self.warm_up()
+        remove_dead_runs()  # what converters killed before us left (processes, files)
 
     def __enter__(self) -> Converter:
         return self
