@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..leftovers import office_sockets, pipe_name
 from ..lifeline import die_with_parent
-from .office_profile import Lease, lease, lock_down
+from .office_profile import Lease, lease, lock_down, start_settings
 from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
 
 _STARTUP_TIMEOUT = 60.0  # a cold start with a fresh profile takes 1-3 s
@@ -119,7 +119,8 @@ class OfficeWorker:
         """LibreOffice's own temporary files go inside the worker's directory."""
         scratch = self.home / "tmp"
         scratch.mkdir(parents=True, exist_ok=True)
-        lock_down(self.profile)  # no macro, no link update, no linked image fetched
+        # no macro, no link update, no linked image fetched; no first-start work
+        lock_down(self.profile, start_settings(self.soffice))
         return {**os.environ, "TMPDIR": str(scratch)}
 
     def convert(self, source: Path, target: Path, pdfa: bool) -> None:
