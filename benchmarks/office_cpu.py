@@ -35,11 +35,8 @@ TICK = os.sysconf("SC_CLK_TCK")
 VARIANTS: dict[str, tuple] = {
     "security settings only": (office_profile.SECURITY_SETTINGS, None),
     "shipped (+ lean)": (office_profile.SETTINGS, None),
-    "shipped, malloc tcache": (office_profile.SETTINGS, None,
-                               "glibc.malloc.tcache_count=2000"),
-    "shipped, malloc tcache+pad": (office_profile.SETTINGS, None,
-                                   "glibc.malloc.tcache_count=2000:glibc.malloc.top_pad="
-                                   "67108864:glibc.malloc.trim_threshold=268435456"),
+    # e.g. glibc's malloc tuned (a third item: GLIBC_TUNABLES for LibreOffice) did not
+    # help: "tuned malloc": (office_profile.SETTINGS, None, "glibc.malloc.tcache_count=2000")
 }
 
 

@@ -2,7 +2,8 @@
 
 Starting LibreOffice costs about a second and a half; converting one contract
 once it runs costs about a tenth of that. So a :class:`Converter` keeps up to
-``workers`` LibreOffice processes alive and hands them documents one at a time.
+``workers`` LibreOffice processes alive and hands them documents, two at a time
+(each converts one while the next waits in its pipe).
 
 Each worker is a short script (:mod:`contratgen.pdf.uno_worker`) run by a Python that has
 LibreOffice's UNO bridge — on Debian ``/usr/bin/python3`` with ``python3-uno``,
