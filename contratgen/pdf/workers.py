@@ -1,7 +1,8 @@
 """DOCX → PDF with LibreOffice, through a small pool of warm workers.
 
-Starting LibreOffice costs about a second and a half; converting one contract
-once it runs costs about a tenth of that. So a :class:`Converter` keeps up to
+Starting LibreOffice costs a few tenths of a second (more on a new profile), and
+loading its Writer the first document pays again; converting one contract once it
+runs costs about a tenth of a second. So a :class:`Converter` keeps up to
 ``workers`` LibreOffice processes alive and hands them documents, two at a time
 (each converts one while the next waits in its pipe).
 
