@@ -48,8 +48,10 @@ class CrashOn:
     """Kills LibreOffice whenever it has a document with these bytes open: a document
     that crashes LibreOffice every time it is converted. ``kills`` counts them."""
 
-    def __init__(self, converter: Converter, docx: bytes):
+    def __init__(self, converter: Converter, docx: bytes, queued: int = 2):
         self.converter, self.docx, self.kills = converter, docx, 0
+        self.queued = queued                  # the first kill waits for this many in flight
+        self.in_flight_at_kills: list[int] = []
         self.converting = threading.Event()   # LibreOffice has it open (once at least)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -73,7 +75,12 @@ class CrashOn:
             for pid in office_processes(self.converter):
                 if any(self._is_crasher(path) for path in opened_by(pid)):
                     self.converting.set()
-                    time.sleep(0.2)   # the neighbour is queued meanwhile
+                    (worker,) = self.converter._all
+                    waited = time.monotonic()
+                    while not self.kills and worker.in_flight < self.queued and \
+                            time.monotonic() - waited < 10:
+                        time.sleep(0.01)   # the neighbour is being queued behind it
+                    self.in_flight_at_kills.append(worker.in_flight)
                     os.killpg(os.getpgid(pid), signal.SIGKILL)
                     self.kills += 1
                     break
@@ -128,7 +135,8 @@ def test_a_document_crashing_libreoffice_fails_alone_and_its_queued_neighbour_is
         assert "crasher" in str(outcome["crasher"]) and "failed twice" in str(
             outcome["crasher"])
         assert "Le voisin innocent" in text_of(outcome["neighbour"])
-        assert crash.kills == 2    # with its neighbour queued, then alone
+        assert crash.kills == 2
+        assert crash.in_flight_at_kills == [2, 1]   # with its neighbour queued, then alone
         assert converter.restarts == 2
         assert "Après" in text_of(converter.convert(contract_docx(title="Après"), "after"))
 
