@@ -3,6 +3,9 @@
     python benchmarks/bench_batch.py                 # DOCX: 500 documents, memory: 2000
     python benchmarks/bench_batch.py --pdf           # + PDF: 40 documents
     python benchmarks/bench_batch.py --profile       # + the top costs of one document
+    python benchmarks/bench_batch.py --pdf-only --profile --before ../old-checkout
+                                  # the PDF figure only, the previous version's in the same
+                                  # run, and the profile of the PDF path (+ finalize)
 
 DOCX: the naive loop is what a script would do per document — the same validated input
 and the same context, then ``DocxTemplate(path)``, ``render``, ``save`` — against
@@ -153,16 +156,29 @@ def peak_memory_mb(folder: Path, out: Path) -> float:
     return int(kilobytes) / 1024   # VmHWM is in kB
 
 
-def profile(files: list[Path], top: int) -> None:
-    """The per-document path (prepare + render), profiled; caches warm, as in a batch."""
+def profile(files: list[Path], top: int, pdf: bool = False) -> None:
+    """The per-document path (prepare + render; with ``pdf``, + pdf_plan + finalize of
+    PDFs LibreOffice converted beforehand, outside the profile), profiled; caches warm,
+    as in a batch."""
+    from contratgen.pipeline import finalize, pdf_plan
     render_document(prepare(files[0]))
+    raws = {}
+    if pdf:
+        from contratgen.pdf.workers import Converter
+        with Converter(workers=2, warm=True) as converter:
+            raws = dict(zip(files, (pdf for _, pdf in converter.convert_many(
+                (path.name, render_document(prepare(path))) for path in files))))
     profiler = cProfile.Profile()
     profiler.enable()
     for path in files:
-        render_document(prepare(path))
+        prepared = prepare(path)
+        render_document(prepared)
+        if pdf:
+            finalize(pdf_plan(prepared), raws[path])
     profiler.disable()
     stats = pstats.Stats(profiler, stream=sys.stdout)
-    print(f"\nprofile of {len(files)} documents (prepare + render_document), by own time:")
+    what = "prepare + render_document" + (" + pdf_plan + finalize" if pdf else "")
+    print(f"\nprofile of {len(files)} documents ({what}), by own time:")
     stats.sort_stats("tottime").print_stats(top)
     print("by cumulative time:")
     stats.sort_stats("cumulative").print_stats(top)
@@ -207,6 +223,8 @@ def main() -> None:
             pdf_benchmark(files, work, say, args.pdf_each_n, args.before)
             if not args.no_results:
                 say(f"(appended to {append_results(lines, _args_for_results(args))})")
+            if args.profile:
+                profile(files[:200], args.top, pdf=True)
             return
         folder = write_contracts(work / "clients", args.n)
         files = sorted(folder.glob("*.yaml"))
@@ -252,7 +270,7 @@ def main() -> None:
         if not args.no_results:
             say(f"(appended to {append_results(lines, _args_for_results(args))})")
         if args.profile:
-            profile(files[:200], args.top)
+            profile(files[:200 if not args.pdf else min(args.pdf_n, 200)], args.top, args.pdf)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
