@@ -69,7 +69,8 @@ def _new_converter(workers: int, pdfa: bool, warm: bool = False):
 @contextmanager
 def in_process(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], int]]:
     """``-j 1``: everything here, one document at a time."""
-    converter = _new_converter(1, config.pdfa) if "pdf" in config.formats else None
+    # LibreOffice starts now, while the first document is prepared
+    converter = _new_converter(1, config.pdfa, warm=True) if "pdf" in config.formats else None
     try:
         def submit(job: Job) -> Future:
             future: Future = Future()
