@@ -3,6 +3,9 @@
     python benchmarks/bench_batch.py                 # DOCX: 500 documents, memory: 2000
     python benchmarks/bench_batch.py --pdf           # + PDF: 40 documents
     python benchmarks/bench_batch.py --profile       # + the top costs of one document
+    python benchmarks/bench_batch.py --pdf-only --profile --before ../old-checkout
+                                  # the PDF figure only, the previous version's in the same
+                                  # run, and the profile of the PDF path (+ finalize)
 
 DOCX: the naive loop is what a script would do per document — the same validated input
 and the same context, then ``DocxTemplate(path)``, ``render``, ``save`` — against
@@ -25,6 +28,7 @@ import contextlib
 import cProfile
 import os
 import pstats
+import resource
 import shutil
 import subprocess
 import sys
@@ -102,9 +106,10 @@ def batch_ms(folder: Path, out: Path, jobs: int, formats: tuple[str, ...]) -> fl
     return elapsed * 1000 / count
 
 
-def naive_pdf(files: list[Path], work: Path, each_n: int | None = None) -> float:
+def naive_pdf(files: list[Path], work: Path, each_n: int | None = None) -> float | None:
     """ms/doc: one ``soffice --convert-to pdf`` process per document (a warm profile),
-    over the first ``each_n`` documents (every DOCX is written for the other baselines)."""
+    over the first ``each_n`` documents (every DOCX is written for the other baselines;
+    ``each_n`` 0: only them, None returned)."""
     from contratgen.pdf.workers import find_soffice
     soffice = find_soffice()
     docx_dir, pdf_dir, profile = work / "docx", work / "pdf", work / "profile"
@@ -117,8 +122,10 @@ def naive_pdf(files: list[Path], work: Path, each_n: int | None = None) -> float
     command = [soffice, "--headless", "--norestore", "--nolockcheck",
                f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
                "--outdir", str(pdf_dir)]
+    if each_n == 0:
+        return None
     subprocess.run(command + [str(sources[0])], capture_output=True, check=True)  # profile
-    timed = sources[:each_n or len(sources)]
+    timed = sources[:len(sources) if each_n is None else each_n]
     started = time.perf_counter()
     for source in timed:
         subprocess.run(command + [str(source)], capture_output=True, check=True)
@@ -149,16 +156,29 @@ def peak_memory_mb(folder: Path, out: Path) -> float:
     return int(kilobytes) / 1024   # VmHWM is in kB
 
 
-def profile(files: list[Path], top: int) -> None:
-    """The per-document path (prepare + render), profiled; caches warm, as in a batch."""
+def profile(files: list[Path], top: int, pdf: bool = False) -> None:
+    """The per-document path (prepare + render; with ``pdf``, + pdf_plan + finalize of
+    PDFs LibreOffice converted beforehand, outside the profile), profiled; caches warm,
+    as in a batch."""
+    from contratgen.pipeline import finalize, pdf_plan
     render_document(prepare(files[0]))
+    raws = {}
+    if pdf:
+        from contratgen.pdf.workers import Converter
+        with Converter(workers=2, warm=True) as converter:
+            raws = dict(zip(files, (pdf for _, pdf in converter.convert_many(
+                (path.name, render_document(prepare(path))) for path in files))))
     profiler = cProfile.Profile()
     profiler.enable()
     for path in files:
-        render_document(prepare(path))
+        prepared = prepare(path)
+        render_document(prepared)
+        if pdf:
+            finalize(pdf_plan(prepared), raws[path])
     profiler.disable()
     stats = pstats.Stats(profiler, stream=sys.stdout)
-    print(f"\nprofile of {len(files)} documents (prepare + render_document), by own time:")
+    what = "prepare + render_document" + (" + pdf_plan + finalize" if pdf else "")
+    print(f"\nprofile of {len(files)} documents ({what}), by own time:")
     stats.sort_stats("tottime").print_stats(top)
     print("by cumulative time:")
     stats.sort_stats("cumulative").print_stats(top)
@@ -178,6 +198,11 @@ def main() -> None:
     parser.add_argument("--no-results", action="store_true", help="do not append RESULTS.md")
     parser.add_argument("--profile", action="store_true", help="profile one document's path")
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--pdf-only", action="store_true",
+                        help="only the PDF benchmark (no DOCX, single build or memory run)")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="a checkout of an earlier contratgen: its batch -j 2 --format pdf "
+                             "measured in the same run, interleaved with ours")
     parser.add_argument("--quick", action="store_true",
                         help="a few documents of each kind, so CI sees the benchmark run")
     args = parser.parse_args()
@@ -191,6 +216,16 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="contratgen-bench-"))
     try:
+        if args.pdf_only:
+            folder = write_contracts(work / "clients", args.pdf_n)
+            files = sorted(folder.glob("*.yaml"))
+            prepare(files[0])
+            pdf_benchmark(files, work, say, args.pdf_each_n, args.before)
+            if not args.no_results:
+                say(f"(appended to {append_results(lines, _args_for_results(args))})")
+            if args.profile:
+                profile(files[:200], args.top, pdf=True)
+            return
         folder = write_contracts(work / "clients", args.n)
         files = sorted(folder.glob("*.yaml"))
         prepare(files[0])   # library and template caches: both sides start warm
@@ -223,7 +258,7 @@ def main() -> None:
         say(f"single build --format docx  {single:6.0f} ms, python -c pass {empty:4.0f} ms: "
             f"{single / empty:.1f}x   (target <= 12x)")
         if args.pdf:
-            pdf_benchmark(files[:args.pdf_n], work, say, args.pdf_each_n)
+            pdf_benchmark(files[:args.pdf_n], work, say, args.pdf_each_n, args.before)
         if args.memory_n:
             small_n = max(args.memory_n // 10, 1)
             small = peak_memory_mb(write_contracts(work / "memory-small", small_n),
@@ -233,14 +268,82 @@ def main() -> None:
             say(f"memory, batch -j 1 --format docx: peak RSS {small:.0f} MB at {small_n}, "
                 f"{big:.0f} MB at {args.memory_n}: {big / small:.2f}x   (target <= 1.10x)")
         if not args.no_results:
-            say(f"(appended to {append_results(lines, vars(args))})")
+            say(f"(appended to {append_results(lines, _args_for_results(args))})")
         if args.profile:
-            profile(files[:200], args.top)
+            profile(files[:200 if not args.pdf else min(args.pdf_n, 200)], args.top, args.pdf)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def pdf_benchmark(pdf_files: list[Path], work: Path, say, each_n: int) -> None:
+def _args_for_results(args) -> dict:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+
+
+BEFORE_CHILD = """
+import contextlib, os, sys, time
+from pathlib import Path
+from contratgen.batch import BatchConfig, run_batch
+from contratgen.pipeline import prepare
+folder, out = Path(sys.argv[1]), Path(sys.argv[2])
+prepare(sorted(folder.glob("*.yaml"))[0])   # caches warm, as in the parent
+config = BatchConfig(inputs=(str(folder),), out_dir=out, jobs=2, formats=("pdf",))
+import resource
+n = len(list(folder.glob("*.yaml")))
+cpu = lambda who: (lambda r: r.ru_utime + r.ru_stime)(resource.getrusage(who))
+before = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+started = time.perf_counter()
+with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), \\
+        contextlib.redirect_stderr(quiet):
+    code = run_batch(config)
+elapsed = time.perf_counter() - started
+print(code, elapsed * 1000 / n, (cpu(resource.RUSAGE_SELF) - before[0]) * 1000 / n,
+      (cpu(resource.RUSAGE_CHILDREN) - before[1]) * 1000 / n)
+"""
+
+
+def before_batch_ms(checkout: Path, folder: Path, out: Path) -> tuple[float, float, float]:
+    """ms/doc of batch -j 2 --format pdf with an earlier checkout, timed inside a child
+    process (its imports and caches warmed before the clock starts, as ours are), and
+    the CPU ms/doc of its own process and of LibreOffice (its children)."""
+    run = subprocess.run([sys.executable, "-c", BEFORE_CHILD, str(folder), str(out)],
+                         capture_output=True, text=True, cwd=checkout,
+                         env=dict(os.environ, PYTHONPATH=str(checkout)))
+    code, *figures = run.stdout.split()[-4:] if run.stdout.split() else ("?",)
+    if code != "0":
+        raise SystemExit(f"the earlier batch failed: {run.stderr[-2000:]}")
+    return tuple(float(f) for f in figures)
+
+
+def cpu_ms(who) -> float:
+    usage = resource.getrusage(who)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+class WorkerClock:
+    """When each LibreOffice worker of a batch became ready, after the batch started."""
+
+    def __init__(self):
+        self.ready: list[float] = []
+        self.started = 0.0
+
+    @contextlib.contextmanager
+    def watching(self):
+        from contratgen.pdf import office_worker
+        original = office_worker.OfficeWorker._start
+        clock = self
+
+        def timed(worker):
+            original(worker)
+            clock.ready.append(time.perf_counter() - clock.started)
+        office_worker.OfficeWorker._start = timed
+        try:
+            yield
+        finally:
+            office_worker.OfficeWorker._start = original
+
+
+def pdf_benchmark(pdf_files: list[Path], work: Path, say, each_n: int,
+                  before: Path | None = None) -> None:
     from contratgen.pdf.workers import find_soffice
     pdf_folder = work / "pdf-clients"
     pdf_folder.mkdir()
@@ -250,13 +353,45 @@ def pdf_benchmark(pdf_files: list[Path], work: Path, say, each_n: int) -> None:
     sources = sorted((work / "naive-pdf" / "docx").glob("*.docx"))
     one_call = best_of(2, lambda i: one_soffice_call_ms(find_soffice(), sources,
                                                         work / "naive-pdf"))
-    pooled = best_of(2, lambda i: batch_ms(pdf_folder, work / f"batch-pdf{i}", 2, ("pdf",)))
+    clock = WorkerClock()
+
+    cpu = []   # (own, LibreOffice) CPU ms/doc of our runs
+
+    def ours(i: int) -> float:
+        clock.ready.clear()
+        own, children = cpu_ms(resource.RUSAGE_SELF), cpu_ms(resource.RUSAGE_CHILDREN)
+        clock.started = time.perf_counter()
+        with clock.watching():
+            wall = batch_ms(pdf_folder, work / f"batch-pdf{i}", 2, ("pdf",))
+        cpu.append(((cpu_ms(resource.RUSAGE_SELF) - own) / len(pdf_files),
+                    (cpu_ms(resource.RUSAGE_CHILDREN) - children) / len(pdf_files)))
+        return wall
+    if before is None:
+        pooled = best_of(2, ours)
+    else:
+        runs = {"ours": [], "before": []}
+        for i in range(2):   # interleaved: the machine's load falls on both alike
+            os.sync()
+            runs["before"].append(before_batch_ms(before, pdf_folder, work / f"before-pdf{i}"))
+            os.sync()
+            runs["ours"].append(ours(i))
+        pooled, earlier = min(runs["ours"]), min(r[0] for r in runs["before"])
+        earlier_cpu = min(r[1] for r in runs["before"]), min(r[2] for r in runs["before"])
     say(f"PDF, {len(pdf_files)} documents:")
-    say(f"  one soffice per document  {one_each:8.1f} ms/doc  (conversion only, first "
-        f"{min(each_n, len(pdf_files))})")
+    if one_each is not None:
+        say(f"  one soffice per document  {one_each:8.1f} ms/doc  (conversion only, first "
+            f"{min(each_n, len(pdf_files))})")
     say(f"  one soffice call, N files {one_call:8.1f} ms/doc  (conversion only)")
-    say(f"  batch -j 2 --format pdf   {pooled:8.1f} ms/doc  (render+convert+finalize)")
-    say(f"  per-document / ours       {one_each / pooled:8.1f}x   (target >= 10x)")
+    if before is not None:
+        say(f"  batch -j 2, before        {earlier:8.1f} ms/doc  ({before}; "
+            f"{earlier / one_call:.2f}x one call; CPU/doc: {earlier_cpu[0]:.1f} ms ours, "
+            f"{earlier_cpu[1]:.1f} ms LibreOffice)")
+    say(f"  batch -j 2 --format pdf   {pooled:8.1f} ms/doc  (render+convert+finalize; CPU/doc: "
+        f"{min(c[0] for c in cpu):.1f} ms ours, {min(c[1] for c in cpu):.1f} ms LibreOffice)")
+    say(f"  LibreOffice workers ready {', '.join(f'{t:.2f}' for t in sorted(clock.ready))} s "
+        "after the batch started (last run)")
+    if one_each is not None:
+        say(f"  per-document / ours       {one_each / pooled:8.1f}x   (target >= 10x)")
     say(f"  ours / one call           {pooled / one_call:8.2f}x   (target <= 0.75x)")
 
 

@@ -58,10 +58,10 @@ class WorkersFailed(ExternalError):
     code = "batch.workers"
 
 
-def _new_converter(workers: int, pdfa: bool):
+def _new_converter(workers: int, pdfa: bool, warm: bool = False):
     from ..pdf.workers import Converter, ConverterMissing
     try:
-        return Converter(workers=workers, pdfa=pdfa)
+        return Converter(workers=workers, pdfa=pdfa, warm=warm)
     except ConverterMissing as exc:
         raise ExternalError(str(exc)) from None
 
@@ -69,7 +69,8 @@ def _new_converter(workers: int, pdfa: bool):
 @contextmanager
 def in_process(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], int]]:
     """``-j 1``: everything here, one document at a time."""
-    converter = _new_converter(1, config.pdfa) if "pdf" in config.formats else None
+    # LibreOffice starts now, while the first document is prepared
+    converter = _new_converter(1, config.pdfa, warm=True) if "pdf" in config.formats else None
     try:
         def submit(job: Job) -> Future:
             future: Future = Future()
@@ -85,9 +86,9 @@ def in_process(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], i
 def local_threads(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Future], int]]:
     """``-j N`` with PDF: N LibreOffice workers, the rest of the pipeline on threads here
     (each job built whole: prepared once, converted by the shared pool, finalized)."""
-    converter = _new_converter(config.jobs, config.pdfa)
-    converter.warm_up()   # LibreOffice starts while the first documents are prepared
-    in_flight = 2 * config.jobs + 1   # a DOCX always ready when a LibreOffice is free
+    # LibreOffice starts now, while the first documents are prepared
+    converter = _new_converter(config.jobs, config.pdfa, warm=True)
+    in_flight = 3 * config.jobs + 1   # each LibreOffice's queue full, a DOCX ready for it
     threads = ThreadPoolExecutor(in_flight, thread_name_prefix="contratgen-batch")
 
     def pipeline(job: Job) -> Result:
@@ -122,9 +123,8 @@ def local_processes(config: BatchConfig) -> Iterator[tuple[Callable[[Job], Futur
     from concurrent.futures import ProcessPoolExecutor
     from ..pdf.workers import ConversionFailed, ConverterMissing
     pdf = "pdf" in config.formats
-    converter = _new_converter(config.jobs, config.pdfa) if pdf else None
-    if converter is not None:
-        converter.warm_up()   # LibreOffice starts while the pool renders the first DOCX
+    # LibreOffice starts now, while the pool renders the first DOCX
+    converter = _new_converter(config.jobs, config.pdfa, warm=True) if pdf else None
     leftovers.remove_dead_runs()   # what batches killed before us left
     # the forkserver's socket folder (pymp-…) is named by multiprocessing: record it, so
     # a later run removes it if this one is killed

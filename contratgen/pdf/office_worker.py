@@ -4,6 +4,7 @@ file at a time; or, without UNO, one ``soffice --convert-to`` process per docume
 :class:`contratgen.pdf.workers.Converter` pools them, retries and reports."""
 from __future__ import annotations
 
+import collections
 import json
 import os
 import queue
@@ -11,11 +12,12 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 from ..leftovers import office_sockets, pipe_name
 from ..lifeline import die_with_parent
-from .office_profile import Lease, lease, lock_down
+from .office_profile import Lease, lease, lock_down, start_settings
 from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
 
 _STARTUP_TIMEOUT = 60.0  # a cold start with a fresh profile takes 1-3 s
@@ -26,8 +28,64 @@ class WorkerFailure(Exception):
     """A single attempt failed; the worker is no longer trusted."""
 
 
+class Ticket:
+    """One document sent to a warm worker: its reply line once it comes (None: the
+    worker died first). ``head_since``: when it became the one LibreOffice is converting
+    (the worker answers in order), from which its timeout counts."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.line: str | None = None
+        self.head_since: float | None = None
+
+    def answer(self, line: str | None) -> None:
+        self.line = line
+        self.done.set()
+
+
+class _Generation:
+    """What one started worker process answers: its ready line, then one reply per
+    ticket, in the order they were sent. Its reader fails the tickets left when the
+    process ends; a restarted worker has a new generation, so nothing is mixed up."""
+
+    def __init__(self):
+        self.ready: queue.Queue = queue.Queue()
+        self.tickets: collections.deque[Ticket] = collections.deque()
+        self.lock = threading.Lock()
+        self.ended = threading.Event()   # its output closed: the worker exited
+
+    def read(self, stream) -> None:
+        with stream:
+            first = True
+            for line in stream:
+                if first:
+                    self.ready.put(line)
+                    first = False
+                    continue
+                with self.lock:
+                    ticket = self.tickets.popleft() if self.tickets else None
+                    if self.tickets:
+                        self.tickets[0].head_since = time.monotonic()
+                if ticket is not None:
+                    ticket.answer(line)
+        self.ready.put(None)   # end of file: the worker died
+        self.ended.set()
+        with self.lock:
+            left, self.tickets = list(self.tickets), collections.deque()
+        for ticket in left:
+            ticket.answer(None)
+
+    def add(self, ticket: Ticket) -> None:
+        with self.lock:
+            if not self.tickets:
+                ticket.head_since = time.monotonic()
+            self.tickets.append(ticket)
+
+
 class OfficeWorker:
-    """One LibreOffice behind a private profile; converts one file at a time."""
+    """One LibreOffice behind a private profile. Warm, it takes a document while it
+    converts another (:meth:`send`, then :meth:`wait`): the next job is in its pipe when
+    it finishes the current one; it still converts one at a time."""
 
     def __init__(self, soffice: str, python: str | None, home: Path, timeout: float):
         self.soffice, self.python, self.home, self.timeout = soffice, python, home, timeout
@@ -35,7 +93,9 @@ class OfficeWorker:
         self.process: subprocess.Popen | None = None
         self.soffice_pid: int | None = None
         self.lease: Lease | None = None   # a kept profile (office_profile.lease), or none
-        self._replies: queue.Queue = queue.Queue()
+        self.failures = 0                 # processes killed after a failure
+        self._generation = _Generation()
+        self._lock = threading.RLock()    # starting, sending, killing
 
     @property
     def profile(self) -> Path:
@@ -49,11 +109,18 @@ class OfficeWorker:
     def pipe(self) -> str:
         return pipe_name(self.owner, self.home)
 
+    @property
+    def in_flight(self) -> int:
+        """Documents sent to this worker and not answered yet."""
+        with self._generation.lock:
+            return len(self._generation.tickets)
+
     def _environment(self) -> dict[str, str]:
         """LibreOffice's own temporary files go inside the worker's directory."""
         scratch = self.home / "tmp"
         scratch.mkdir(parents=True, exist_ok=True)
-        lock_down(self.profile)  # no macro, no link update, no linked image fetched
+        # no macro, no link update, no linked image fetched; no first-start work
+        lock_down(self.profile, start_settings(self.soffice))
         return {**os.environ, "TMPDIR": str(scratch)}
 
     def convert(self, source: Path, target: Path, pdfa: bool) -> None:
@@ -61,25 +128,57 @@ class OfficeWorker:
         if self.python is None:
             self._convert_once(source, target, pdfa)
         else:
-            self._convert_warm(source, target, pdfa)
+            self.wait(self.send(source, target, pdfa))
+        self.check_output(target)
+
+    def check_output(self, target: Path) -> None:
         if not target.is_file() or target.stat().st_size == 0:
             self.kill()
             raise WorkerFailure("LibreOffice produced no output")
 
-    def _convert_warm(self, source: Path, target: Path, pdfa: bool) -> None:
-        if self.process is None:
-            self._start()
+    def ensure_started(self) -> None:
+        with self._lock:
+            if self.process is None:
+                self._start()
+
+    def send(self, source: Path, target: Path, pdfa: bool) -> Ticket:
+        """Queue one conversion on this (warm) worker, started if need be."""
         job = {"in": str(source), "out": str(target), "filter": export_filter(pdfa)}
-        try:
-            self.process.stdin.write(json.dumps(job) + "\n")
-            self.process.stdin.flush()
-        except OSError:
+        ticket = Ticket()
+        with self._lock:
+            if self.process is None:
+                self._start()
+            self._generation.add(ticket)
+            try:
+                self.process.stdin.write(json.dumps(job) + "\n")
+                self.process.stdin.flush()
+            except OSError:
+                self.kill()
+                raise WorkerFailure(f"LibreOffice crashed{self._log_tail()}") from None
+        return ticket
+
+    def wait(self, ticket: Ticket) -> None:
+        """The reply to ``ticket``; WorkerFailure (the worker killed) if it failed,
+        crashed, or took longer than the timeout once LibreOffice started on it."""
+        while not ticket.done.wait(self._left(ticket)):
+            if ticket.head_since is not None and \
+                    time.monotonic() - ticket.head_since >= self.timeout:
+                self.kill()
+                raise WorkerFailure(f"timed out after {self.timeout:g} s converting")
+        if ticket.line is None:
             self.kill()
-            raise WorkerFailure(f"LibreOffice crashed{self._log_tail()}") from None
-        answer = self._next_reply(self.timeout)
+            raise WorkerFailure(f"LibreOffice crashed while converting{self._log_tail()}")
+        answer = json.loads(ticket.line)
         if not answer.get("ok"):
             self.kill()
             raise WorkerFailure(answer.get("error", "LibreOffice failed"))
+
+    def _left(self, ticket: Ticket) -> float:
+        """How long to wait before looking at ``ticket``'s clock again."""
+        since = ticket.head_since
+        if since is None:   # queued behind another: its own clock has not started
+            return min(self.timeout, 1.0)
+        return max(self.timeout - (time.monotonic() - since), 0.0) + 0.001
 
     def _start(self) -> None:
         self._let_profile_go(failed=False)
@@ -99,24 +198,20 @@ class OfficeWorker:
                 pass_fds=(lock,) if lock >= 0 else (),  # the profile's lock lives with them
                 start_new_session=True,  # own process group, killed as one
             )
-        self._replies = queue.Queue()
-        threading.Thread(
-            target=pump, args=(self.process.stdout, self._replies), daemon=True
-        ).start()
-        ready = self._next_reply(max(self.timeout, _STARTUP_TIMEOUT), starting=True)
-        self.soffice_pid = ready.get("soffice_pid")
-
-    def _next_reply(self, timeout: float, starting: bool = False) -> dict:
-        what = "starting LibreOffice" if starting else "converting"
+        self._generation = generation = _Generation()
+        threading.Thread(target=generation.read, args=(self.process.stdout,),
+                         daemon=True).start()
         try:
-            line = self._replies.get(timeout=timeout)
+            line = generation.ready.get(timeout=max(self.timeout, _STARTUP_TIMEOUT))
         except queue.Empty:
             self.kill()
-            raise WorkerFailure(f"timed out after {timeout:g} s {what}") from None
+            raise WorkerFailure(f"timed out after {max(self.timeout, _STARTUP_TIMEOUT):g} s "
+                                "starting LibreOffice") from None
         if line is None:
             self.kill()
-            raise WorkerFailure(f"LibreOffice crashed while {what}{self._log_tail()}")
-        return json.loads(line)
+            raise WorkerFailure(f"LibreOffice crashed while starting LibreOffice"
+                                f"{self._log_tail()}")
+        self.soffice_pid = json.loads(line).get("soffice_pid")
 
     def _convert_once(self, source: Path, target: Path, pdfa: bool) -> None:
         """Fallback without UNO: one ``soffice --convert-to`` process per document."""
@@ -136,7 +231,7 @@ class OfficeWorker:
         except subprocess.TimeoutExpired:
             self.kill()
             raise WorkerFailure(f"timed out after {self.timeout:g} s converting") from None
-        self.kill()  # reaps anything the launcher left behind
+        self.kill(failed=False)  # reaps anything the launcher left behind
         produced = target.parent / (source.stem + ".pdf")
         if status != 0:
             raise WorkerFailure(f"soffice exited with status {status}{self._log_tail()}")
@@ -153,10 +248,15 @@ class OfficeWorker:
     def kill(self, failed: bool = True) -> None:
         """Kill the worker and everything it started (its process group). After a
         failure (the default) its kept profile is deleted, not reused."""
-        process, self.process, self.soffice_pid = self.process, None, None
-        if process is None:
-            self._let_profile_go(failed)
-            return
+        with self._lock:
+            process, self.process, self.soffice_pid = self.process, None, None
+            if process is None:
+                self._let_profile_go(failed)
+                return
+            self.failures += failed
+            self._kill_process(process, failed)
+
+    def _kill_process(self, process: subprocess.Popen, failed: bool) -> None:
         kill_group(process.pid)
         try:
             if process.stdin:
@@ -184,21 +284,17 @@ class OfficeWorker:
 
     def stop(self) -> None:
         """Quit cleanly (:meth:`request_stop`), then make sure the whole group is gone."""
-        process = self.process
+        process, generation = self.process, self._generation
         self.request_stop()
         if process is not None and self.python is not None:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
+            # woken by its end of file, not by polling (Popen.wait polls every 50 ms;
+            # LibreOffice quits in ~80 ms)
+            if generation.ended.wait(10):
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
         self.kill(failed=False)
-
-
-def pump(stream, replies: queue.Queue) -> None:
-    with stream:
-        for line in stream:
-            replies.put(line)
-    replies.put(None)  # end of file: the worker died
 
 
 def kill_group(pgid: int) -> None:
