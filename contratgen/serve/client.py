@@ -137,4 +137,4 @@ def converter_for_cli(workers: int = 1, pdfa: bool = False):
         place = runtime_place()
         if usable(ping(place)):
             return RemoteConverter(place, workers=workers, pdfa=pdfa)
-    return pdf_workers.Converter(workers=workers, pdfa=pdfa)
+    return pdf_workers.Converter(workers=workers, pdfa=pdfa, warm=True)
