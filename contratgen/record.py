@@ -22,7 +22,9 @@ def record(cls: Optional[type] = None, *, slots: bool = False) -> Any:
     def make(target: type) -> type:
         if not issubclass(target, Record):
             raise TypeError(f"{target.__name__} must derive from Record")
-        return dataclass(frozen=True, slots=slots, repr=False, eq=False)(target)
+        made = dataclass(frozen=True, slots=slots, repr=False, eq=False)(target)
+        made._record_plan = Plan(made)   # a class attribute: no slot, no field
+        return made
     return make if cls is None else make(cls)
 
 
@@ -30,11 +32,11 @@ class Record:
     """The base of a :func:`record` class (adds no attribute: ``__slots__`` is empty)."""
     __slots__ = ()
 
-    def _compared(self) -> tuple:
-        return _plan_of(type(self)).compared(self)
+    # each record class has ``_record_plan`` (a Plan), set by record(); not annotated
+    # here, so that it is no field and no type hint of the records
 
     def __repr__(self) -> str:
-        plan = _plan_of(type(self))
+        plan = self._record_plan
         pairs = ", ".join(f"{name}={value!r}" for name, value in zip(plan.shown,
                                                                      plan.show(self)))
         return f"{type(self).__qualname__}({pairs})"
@@ -42,10 +44,11 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._compared() == other._compared()
+        compared = self._record_plan.compared
+        return compared(self) == compared(other)
 
     def __hash__(self) -> int:
-        return hash(self._compared())
+        return hash(self._record_plan.compared(self))
 
 
 class Plan:
@@ -70,21 +73,11 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
     return lambda r: ()
 
 
-_PLANS: dict[type, Plan] = {}
-
-
-def _plan_of(cls: type) -> Plan:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = _PLANS[cls] = Plan(cls)
-    return plan
-
-
 def names_of(cls: type) -> tuple[str, ...]:
     """A record's field names, in order."""
-    return _plan_of(cls).names
+    return cls._record_plan.names
 
 
 def values_of(item: Record) -> tuple:
     """A record's field values, in the order of :func:`names_of`."""
-    return _plan_of(type(item)).values(item)
+    return item._record_plan.values(item)
