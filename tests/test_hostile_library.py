@@ -21,23 +21,11 @@ from contratgen.cli import main
 from conftest import run_bounded
 from contratgen.library.texts import MAX_OUTPUT
 from contratgen.library.sandbox import MAX_ITERATIONS, MAX_SIZE
+from support.clauses import TEXT_COL, TEXT_LINE, clause_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
 
-CLAUSE = """\
-id: evil
-version: 1
-category: other
-title: {{fr: Clause, en: Clause}}
-documents: [contract, quote]
-parties: [business, consumer]
-text:
-  fr: {text}
-  en: Texte anglais.
-"""
-TEXT_LINE = 8   # the line of "fr:" in CLAUSE, where a one-line text is reported
-TEXT_COL = 7    # the column of the text itself
 
 def cli(*args: str):
     return CliRunner().invoke(main, list(args))
@@ -61,7 +49,7 @@ def deal(tmp_path):
     def _deal(text: str) -> Path:
         (tmp_path / "lib").mkdir(exist_ok=True)
         (tmp_path / "lib" / "evil.yaml").write_text(
-            CLAUSE.format(text=json.dumps(text, ensure_ascii=False)), "utf-8")
+            clause_yaml(json.dumps(text, ensure_ascii=False)), "utf-8")
         path = tmp_path / "client.yaml"
         path.write_text(MINIMAL + "library: {path: lib, layer: false}\nclauses: [evil]\n",
                         "utf-8")
@@ -242,7 +230,7 @@ def test_join_cannot_build_a_huge_string(deal):
 
 def test_lint_stops_an_endless_clause_too(tmp_path):
     (tmp_path / "evil.yaml").write_text(
-        CLAUSE.format(text=json.dumps("{% for i in range(10**9) %}{% endfor %}")), "utf-8")
+        clause_yaml(json.dumps("{% for i in range(10**9) %}{% endfor %}")), "utf-8")
     code, stderr, seconds, peak = run_bounded("lint", str(tmp_path))
     assert code == 1 and "Traceback" not in stderr, stderr
     assert one_error(stderr, "clause.text")[1] == TEXT_LINE
@@ -345,7 +333,7 @@ def test_template_outside_the_input_folder_is_refused(tmp_path, value):
 def test_symlink_leading_outside_is_refused(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "evil.yaml").write_text(CLAUSE.format(text='"ok"'), "utf-8")
+    (outside / "evil.yaml").write_text(clause_yaml('"ok"'), "utf-8")
     inside = tmp_path / "input"
     inside.mkdir()
     (inside / "lib").symlink_to(outside, target_is_directory=True)
@@ -359,7 +347,7 @@ def test_symlink_leading_outside_is_refused(tmp_path):
 def test_allow_outside_paths_permits_a_library_elsewhere(tmp_path):
     outside = tmp_path / "firm-library"
     outside.mkdir()
-    (outside / "evil.yaml").write_text(CLAUSE.format(text='"Clause du cabinet."'), "utf-8")
+    (outside / "evil.yaml").write_text(clause_yaml('"Clause du cabinet."'), "utf-8")
     (tmp_path / "input").mkdir()
     path = tmp_path / "input" / "client.yaml"
     path.write_text(MINIMAL + "library: {path: ../firm-library, layer: false}\n"

@@ -21,20 +21,9 @@ from contratgen.library.loader import load_clause
 from contratgen.library.texts import ClauseTextError, render_text
 from contratgen.library.lint import sample_context
 from hostile_files import client_with_template, docx_with
+from support.clauses import TEXT_LINE, clause_yaml
 
 MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text("utf-8")
-CLAUSE = """\
-id: evil
-version: 1
-category: other
-title: {{fr: Clause, en: Clause}}
-documents: [contract, quote]
-parties: [business, consumer]
-text:
-  fr: {text}
-  en: Texte anglais.
-"""
-TEXT_LINE = 8
 
 N = MAX_ITERATIONS
 BIG = "{% set big = [0] * 999999 %}{% set l = [] %}" \
@@ -93,7 +82,7 @@ def clause(tmp_path):
     def _clause(text: str) -> Path:
         (tmp_path / "lib").mkdir(exist_ok=True)
         path = tmp_path / "lib" / "evil.yaml"
-        path.write_text(CLAUSE.format(text=json.dumps(text)), "utf-8")
+        path.write_text(clause_yaml(json.dumps(text)), "utf-8")
         return path
     return _clause
 

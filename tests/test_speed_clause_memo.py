@@ -23,25 +23,15 @@ from contratgen.library.loader import SHIPPED, load_clause, load_library
 from contratgen.library.spec import LANGS, Part
 from contratgen.library.texts import ENVS, MEMO, ClauseTextError, render_blocks, render_text
 from contratgen.load.source import WrittenDecimal, WrittenInt
+from support.clauses import clause_yaml
 
-CLAUSE = """\
-id: probe
-version: 1
-category: other
-title: {{fr: Clause, en: Clause}}
-documents: [contract, quote]
-parties: [business, consumer]
-text:
-  fr: {text}
-  en: Texte anglais.
-"""
 
 
 @pytest.fixture
 def clause(tmp_path):
     def _clause(text: str):
         path = tmp_path / f"probe-{abs(hash(text))}.yaml"
-        path.write_text(CLAUSE.format(text=json.dumps(text)), "utf-8")
+        path.write_text(clause_yaml(clause_id="probe", text=json.dumps(text)), "utf-8")
         loaded, diags = load_clause(path)
         assert loaded is not None, diags
         return loaded
