@@ -110,16 +110,22 @@ def test_a_warm_worker_gets_the_next_document_while_it_converts_one():
     assert "Le suivant" in text_of(seen[0])
 
 
+def _converting(converter, results):
+    """A thread's target: convert ``docx`` as ``name`` into ``results`` (its PDF, or the
+    ConversionFailed)."""
+    def convert(name, docx):
+        try:
+            results[name] = converter.convert(docx, name)
+        except ConversionFailed as failure:
+            results[name] = failure
+    return convert
+
+
 def test_a_document_crashing_libreoffice_fails_alone_and_its_queued_neighbour_is_built():
     with Converter(workers=1, timeout=60) as converter:
         converter.convert(contract_docx())
         outcome = {}
-
-        def convert(name, docx):
-            try:
-                outcome[name] = converter.convert(docx, name)
-            except ConversionFailed as failure:
-                outcome[name] = failure
+        convert = _converting(converter, outcome)
 
         with CrashOn(converter, CRASHER) as crash:
             crasher = threading.Thread(target=convert, args=("crasher", CRASHER))
@@ -145,12 +151,7 @@ def test_a_document_past_the_timeout_fails_alone_and_its_queued_neighbour_is_bui
     with Converter(workers=1, timeout=1.5) as hasty:
         hasty.convert(contract_docx())
         results = {}
-
-        def convert(name, docx):
-            try:
-                results[name] = hasty.convert(docx, name)
-            except ConversionFailed as failure:
-                results[name] = failure
+        convert = _converting(hasty, results)
 
         slow = threading.Thread(target=convert, args=(
             "slow", contract_docx(title="Très long", paragraphs=5000)))

@@ -66,16 +66,11 @@ NUMBERS = st.one_of(
 
 @settings(max_examples=1500, deadline=None)
 @given(NUMBERS, st.sampled_from(sorted(LOCALES)))
-def test_numbers_percents_and_rates_are_babels(value, lang):
-    locale = LOCALES[lang]
+def test_percents_are_babels(value, lang):   # numbers and rates: further down
     head, _, tail = format_tables_pattern(lang).rpartition("0")
-    assert formatting.number(value, lang) == format_decimal(value, "#,##0.##########",
-                                                            locale=locale)
     value = Decimal(value)
-    assert formatting.percent(value, lang) == format_percent(value / 100,
-                                                             f"{head}0.###{tail}", locale=locale)
-    assert formatting.rate(value, lang) == format_percent(value / 100, f"{head}0.00#{tail}",
-                                                          locale=locale)
+    assert formatting.percent(value, lang) == format_percent(
+        value / 100, f"{head}0.###{tail}", locale=LOCALES[lang])
 
 
 def format_tables_pattern(lang):
