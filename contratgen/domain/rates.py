@@ -203,7 +203,8 @@ def shipped_table() -> RatesTable:
     (parsing it with positions and validating it was ~2 ms of every build)."""
     raw = resources.files("contratgen").joinpath("data/rates.yaml").read_bytes()
     entry = cache.key("rates", raw, cache.code_digest(__name__, "contratgen.load.source",
-                                                      "contratgen.load.fields"),
+                                                      "contratgen.load.fields",
+                                                      "contratgen.record"),
                       cache.installed("pydantic"))
     kept = cache.load_pickle("data", entry)
     if isinstance(kept, RatesTable):

@@ -167,7 +167,8 @@ def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
 _LIBRARIES = "library"   # the cache namespace of loaded libraries (contratgen/cache.py)
 # the code a loaded library is the result of (its records, the YAML reader, the checks)
 _LIBRARY_CODE = (__name__, "contratgen.library.spec", "contratgen.load.source",
-                 "contratgen.load.fields", "contratgen.load.model", "contratgen.diagnostics")
+                 "contratgen.load.fields", "contratgen.load.model", "contratgen.diagnostics",
+                 "contratgen.record")
 
 
 def _listed(directory: Path) -> tuple[Path, list | None, list[Diagnostic]]:
