@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from conftest import needs_libreoffice
 from fixtures.pdf.contract_docx import contract_docx
-from support.processes import descendants
+from support.processes import alive, office_tree
 from contratgen.pdf.workers import ConversionFailed, Converter, ConverterMissing, find_soffice
 
 pytestmark = needs_libreoffice
@@ -30,25 +30,12 @@ def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def office_tree(pid: int) -> list[int]:
-    """``pid`` and all its descendants (the launcher and soffice.bin)."""
-    return [pid] + descendants(pid)
-
-
 def kill_office(pid: int) -> None:
     for process in office_tree(pid):
         try:
             os.kill(process, signal.SIGKILL)
         except ProcessLookupError:
             pass
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_converts_a_docx_to_a_pdf_with_its_text(converter):

@@ -26,7 +26,7 @@ from contratgen.pdf.workers import ConversionFailed, Converter
 from contratgen.serve.client import RemoteConverter, converter_for_cli, ping, request
 from contratgen.serve.place import Place
 from fixtures.pdf.contract_docx import contract_docx as long_contract_docx
-from test_pdf import alive, office_tree
+from support.processes import alive, office_tree
 
 pytestmark = pytest.mark.libreoffice
 START_SECONDS = 60

@@ -19,7 +19,7 @@ from contratgen import cache
 from contratgen.library.loader import SHIPPED
 from contratgen.render.docx import SHIPPED_TEMPLATES
 from conftest import ROOT, SAMPLES
-from test_template_lint import edit_part, without_paragraph
+from support.templates import edit_part, without_paragraph
 
 NAMESPACES = {"lint", "clauses", "library", "data", "templates"}
 

@@ -3,7 +3,6 @@ renderer only names the styles (``Heading2``, ``ArticleText``, ``ListBullet``); 
 shipped templates justify the text and keep a heading with its text through those styles,
 and a letterhead whose ``ArticleText`` is left-aligned gets left-aligned articles.
 """
-import io
 import shutil
 import zipfile
 
@@ -13,6 +12,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import SAMPLES, needs_libreoffice
+from support.templates import edit_part
 from contratgen.cli import main
 from contratgen.library.markup import parse
 from contratgen.render import docx as render
@@ -30,22 +30,6 @@ def _styles(path) -> etree._Element:
 def _style(root, style_id):
     (style,) = [s for s in root.iter(f"{W}style") if s.get(f"{W}styleId") == style_id]
     return style
-
-
-def _with_styles(source, target, change) -> None:
-    """Copy the DOCX ``source`` to ``target`` with ``change(root)`` applied to its styles."""
-    with zipfile.ZipFile(source) as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == "word/styles.xml":
-                root = etree.fromstring(data)
-                change(root)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
-            package.writestr(info, data)
-    target.write_bytes(out.getvalue())
 
 
 def _left_aligned(root) -> None:
@@ -88,8 +72,8 @@ def test_the_article_paragraphs_only_name_their_style():
 def test_a_left_aligned_letterhead_gets_left_aligned_articles(tmp_path):
     templates = tmp_path / "letterhead"
     shutil.copytree(render.SHIPPED_TEMPLATES, templates)
-    _with_styles(render.SHIPPED_TEMPLATES / "contract.docx", templates / "contract.docx",
-                 _left_aligned)
+    edit_part(render.SHIPPED_TEMPLATES / "contract.docx", templates / "contract.docx",
+              "word/styles.xml", _left_aligned)
     shipped = _document_xml(_build(tmp_path / "shipped", render.SHIPPED_TEMPLATES))
     left = _document_xml(_build(tmp_path / "left", templates))
     assert 'w:jc w:val="both"' not in left
@@ -121,8 +105,8 @@ def test_a_letterhead_without_article_text_warns_and_its_articles_take_normal(tm
 def test_a_left_aligned_letterhead_still_builds_its_pdf_and_libreoffice_follows_it(tmp_path):
     templates = tmp_path / "letterhead"
     shutil.copytree(render.SHIPPED_TEMPLATES, templates)
-    _with_styles(render.SHIPPED_TEMPLATES / "contract.docx", templates / "contract.docx",
-                 _left_aligned)
+    edit_part(render.SHIPPED_TEMPLATES / "contract.docx", templates / "contract.docx",
+              "word/styles.xml", _left_aligned)
     left = PdfReader(_build(tmp_path / "left", templates, "pdf"))
     shipped = PdfReader(_build(tmp_path / "shipped", render.SHIPPED_TEMPLATES, "pdf"))
     text = "\n".join(page.extract_text() for page in left.pages)
@@ -143,7 +127,7 @@ def _without_article_text(root) -> None:
 def test_a_letterhead_without_article_text_builds_its_pdf(tmp_path):
     templates = tmp_path / "letterhead"
     shutil.copytree(render.SHIPPED_TEMPLATES, templates)
-    _with_styles(render.SHIPPED_TEMPLATES / "contract.docx", templates / "contract.docx",
-                 _without_article_text)
+    edit_part(render.SHIPPED_TEMPLATES / "contract.docx", templates / "contract.docx",
+              "word/styles.xml", _without_article_text)
     pdf = PdfReader(_build(tmp_path, templates, "pdf"))
     assert "Article 1 – Objet" in "\n".join(page.extract_text() for page in pdf.pages)
