@@ -17,62 +17,8 @@ from ..diagnostics import Diagnostic, UserError
 from .fields import (EVENTS, MAX_ITEMS, Event, Days, Model, Money, Percent, Quantity, Text,
                      number_value as _number)
 from .ledger import Debt, Instalment, InstalmentPlan, Invoicing
+from .parties import Client, Insurance, MainContract, Mediator, Party, Provider, Signatory
 from .source import Source
-
-
-class Signatory(Model):
-    name: Text
-    title: Optional[Text] = None
-
-
-class Party(Model):
-    name: Text
-    legal_form: Optional[Text] = Field(None, description="SARL, SAS, SA, EURL, EI, ...")
-    capital: Optional[Money] = None
-    siren: Optional[Text] = None
-    siret: Optional[Text] = None
-    registry: Optional[Text] = Field(None, description="'RCS Paris', or 'RM 75' for craftsmen")
-    trader: bool = Field(False, description="commerçant (matters for jurisdiction clauses)")
-    craftsman: bool = Field(False, description="artisan (registered at the RM)")
-    liberal_profession: bool = False
-    vat_number: Optional[Text] = None
-    address: Optional[Text] = None
-    email: Optional[Text] = None
-    phone: Optional[Text] = None
-    iban: Optional[Text] = None
-    bic: Optional[Text] = None
-    signatory: Optional[Signatory] = None
-
-
-class Insurance(Model):
-    """The provider's professional insurance (loi 96-603 art. 22-2 for building trades)."""
-    insurer: Text
-    policy: Text
-    kind: Literal["decennale", "rc_pro"] = "decennale"
-    territory: Text = "France"
-
-
-class Mediator(Model):
-    """The consumer mediator the provider adheres to (C. conso. L616-1, R616-1)."""
-    name: Text
-    url: Text
-
-
-class Provider(Party):
-    vat: Literal["standard", "franchise"] = Field(
-        "standard", description="franchise: franchise en base (CGI art. 293 B), no VAT")
-    vat_on_debits: bool = Field(False, description="option pour le paiement de la taxe "
-                                                   "d'après les débits")
-    building_trade: bool = Field(False, description="building works: insurance mention, "
-                                                    "reduced-rate certification")
-    insurance: Optional[Insurance] = None
-    mediator: Optional[Mediator] = None
-
-
-class Client(Party):
-    kind: Literal["business", "consumer"] = "business"
-    delivery_address: Optional[Text] = Field(
-        None, description="when it differs from the address (e-invoicing mention)")
 
 
 class Item(Model):
@@ -121,7 +67,19 @@ class Tranche(Model):
 
 class Escrow(Model):
     holder: Text
+    iban: Optional[Text] = None
+    bic: Optional[Text] = None
+    tranches: list[Annotated[int, Field(ge=1, le=100)]] = Field(
+        default_factory=list, description="the tranches paid to the escrow holder")
     release: Event = "final_delivery"
+
+
+class Retention(Model):
+    """Retenue de garantie (loi 71-584): at most 5 % of the TTC price."""
+    percent: Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=100)]
+    release_days: Days = 365
+    bond: bool = Field(False, description="a caution replaces the retention: nothing withheld")
+    consignee: Optional[Text] = Field(None, description="the third party both parties accept")
 
 
 PaymentMethod = Literal["bank_transfer", "card", "check", "cash", "direct_debit"]
@@ -150,6 +108,10 @@ class Payment(Model):
     advance_kind: Optional[Literal["acompte", "arrhes"]] = None
     schedule: list[Tranche] = Field(default_factory=list, max_length=100)
     escrow: Optional[Escrow] = None
+    retention: Optional[Retention] = None
+    imputation: Literal["interest_first", "principal_first"] = Field(
+        "interest_first", description="how a partial payment is imputed (C. civ. 1343-1); "
+                                      "principal_first is a concession, printed as such")
 
 
 class ClauseRef(Model):
@@ -200,6 +162,8 @@ class Performance(Model):
     end: Optional[When] = None
     duration_days: Optional[Annotated[int, Field(gt=0, le=3650)]] = None
     site: Optional[Text] = None
+    accepted_works: Optional[datetime.date] = Field(
+        None, description="acceptance of the works (réception): starts the retention's year")
     early_start_request: bool = Field(
         False, description="the consumer expressly asks that the work start before the end "
                            "of the 14-day withdrawal period (C. conso. L221-25)")
@@ -248,6 +212,10 @@ class Document(Model):
     copies: Annotated[int, Field(ge=1, le=20)] = 2
     context: Literal["on_premises", "off_premises", "distance", "fair"] = "on_premises"
     template: Optional[Text] = None
+    sector: Optional[Literal["fresh_food", "livestock", "alcohol", "transport", "periodic"]] = \
+        Field(None, description="the payment caps of C. com. L441-10 I al. 4 and L441-11")
+    second_hand: bool = Field(False, description="goods sold second-hand: the 12-month "
+                                                 "D211-2 box (C. conso. L217-7)")
 
     @model_validator(mode="after")
     def _one_validity(self) -> "Document":
@@ -274,6 +242,7 @@ class ClientFile(Model):
     vat: Optional[VatRegime] = None
     invoicing: Optional[Invoicing] = None
     debt: Optional[Debt] = None
+    main_contract: Optional[MainContract] = None
     installments: Optional[Union[InstalmentPlan, list[Instalment]]] = None
     acceleration: bool = True
     clauses: list[Annotated[ClauseRef, BeforeValidator(_clause_ref)]] = Field(default_factory=list)
