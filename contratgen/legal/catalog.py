@@ -5,7 +5,8 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import agreement, clauses, consumer, identity, invoices, payment, quote, trade, vat
+from . import (agreement, clauses, consumer, courts, identity, invoices, ledger, micro, payment,
+               quote, terms, trade, vat)
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -49,6 +50,16 @@ RULES: tuple[Rule, ...] = (
     agreement.agreement_total,
     agreement.agreement_dates,
     agreement.agreement_term,
+    # Version 3 (LEGAL_FR.md "Version 3 rules")
+    terms.tranche_term,
+    payment.advance_label,
+    clauses.retention_services,
+    clauses.penalty_proportion,
+    courts.court_name,
+    terms.public_purchaser,
+    micro.micro_business_off_premises,
+    agreement.debt_acknowledgement_consumer,
+    ledger.ledger_dates,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

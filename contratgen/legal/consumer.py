@@ -170,3 +170,4 @@ def deposit_withdrawal(doc: Finder):
                          f"consumer's right of withdrawal: its text must say the acompte or "
                          f"arrhes are paid \"sans préjudice du droit de rétractation\" "
                          f"(without \"{WITHDRAWAL_WORDS[lang]}\" it reads as a firm commitment)")
+
