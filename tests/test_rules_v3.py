@@ -254,10 +254,10 @@ def test_the_new_name_holds_from_1_january_2025(tmp_path, date, fails):
 PUBLIC = textwrap.dedent("""\
     client:
       kind: public
-      name: Commune de Villeurbanne
-      siren: "216902647"
-      address: Place Lazare Goujon, 69100 Villeurbanne
-      signatory: {name: Cédric Van Styvendael, title: Maire}
+      name: Ville de Paris
+      siren: "217500016"
+      address: Place de l'Hôtel de Ville, 75004 Paris
+      signatory: {name: Anne Martin, title: Adjointe au maire}
     """)
 
 

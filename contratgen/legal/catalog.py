@@ -60,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     micro.micro_business_off_premises,
     agreement.debt_acknowledgement_consumer,
     ledger.ledger_dates,
+    consumer.second_hand_goods,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
