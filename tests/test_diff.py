@@ -292,7 +292,8 @@ def test_cli_writes_the_redline_and_prints_the_summary(tmp_path, monkeypatch):
     assert removed, result.output
     after = int(removed.group(1)) + 1     # the next article takes its number
     assert f"renumbered Article {after} → {after - 1} – Notifications" in result.output
-    assert "amount     total HT: 4\u202f029,00\xa0€ → 4\u202f179,00\xa0€" in result.output
+    # 3 × 650 → 3 × 700: 150 € more HT on 4 006,17 €
+    assert "amount     total HT: 4\u202f006,17\xa0€ → 4\u202f156,17\xa0€" in result.output
     written = tmp_path / "CT-2026-0042-diff.docx"
     assert paragraph_texts(reject_all(written.read_bytes())) == \
         texts(load_version(SAMPLES / "contract-b2b.yaml").docx)

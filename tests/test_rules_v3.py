@@ -355,9 +355,12 @@ def test_a_consumer_acknowledging_a_debt_keeps_every_defence(tmp_path):
     assert d.is_error and "aucune contestation" in d.message
 
 
-def test_an_acknowledgement_without_a_waiver_passes(tmp_path):
-    own_acknowledgement(tmp_path / "lib", "Le débiteur reconnaît devoir la somme, qu'il "
-                        "porte de sa main en lettres et en chiffres (C. civ. art. 1376).")
+@pytest.mark.parametrize("words", [
+    "Le débiteur reconnaît devoir la somme, qu'il porte de sa main en lettres et en chiffres",
+    "Le débiteur reconnaît le montant de cette somme ; la présente reconnaissance ne le prive "
+    "d'aucun des moyens de défense et recours que la loi lui ouvre"])
+def test_an_acknowledgement_without_a_waiver_passes(tmp_path, words):
+    own_acknowledgement(tmp_path / "lib", words + " (C. civ. art. 1376).")
     text = AGREEMENT + "library: lib\n"
     assert not of(diagnostics(tmp_path, text), "legal.debt-acknowledgement-consumer")
 
@@ -370,7 +373,7 @@ def test_an_acknowledgement_without_the_1376_mention_is_an_error(tmp_path):
 
 
 def test_a_business_may_acknowledge_a_debt_without_dispute(tmp_path):
-    own_acknowledgement(tmp_path / "lib", "Le débiteur n'a aucune contestation (1376).")
+    own_acknowledgement(tmp_path / "lib", "Le débiteur n'a à lui opposer aucune contestation (1376).")
     text = (SAMPLES / "installment-agreement-b2b.yaml").read_text("utf-8") + "library: lib\n"
     assert not of(diagnostics(tmp_path, text), "legal.debt-acknowledgement-consumer")
 

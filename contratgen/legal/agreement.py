@@ -71,8 +71,9 @@ def agreement_term(doc: Finder):
 
 # what takes every defence from the debtor: a consumer cannot be made to give them up
 # (C. conso. R212-2 10°: a clause that hinders the consumer's legal remedies)
-WAIVERS = re.compile(r"aucune contestation|aucun recours|aucune exception|renonce à (?:toute|tout"
-                     r"|se prévaloir|invoquer)|no dispute to raise|waives? (?:any|all|every)",
+# (statements, not the negations that keep them: "ne le prive d'aucun moyen de défense")
+WAIVERS = re.compile(r"opposer aucune (?:contestation|exception)|renonce à (?:toute|tout|se "
+                     r"prévaloir|invoquer)|no dispute to raise|waives? (?:any|all|every)",
                      re.IGNORECASE)
 # what stays in a consumer's acknowledgement (fr and en texts cite the same articles)
 KEPT = (("1376", "the debtor's own mention of the sum in words and figures (C. civ. 1376)"),
