@@ -735,7 +735,7 @@ def test_catalogue_has_every_rule_of_legal_fr_once():
                 "legal.tranche-term", "legal.advance-label", "legal.retention-services",
                 "legal.penalty-proportion", "legal.court-name", "legal.public-purchaser",
                 "legal.micro-business-off-premises", "legal.debt-acknowledgement-consumer",
-                "legal.ledger-dates"}
+                "legal.ledger-dates", "legal.second-hand-goods"}
     # the instalment agreement's rules (LEGAL_FR.md "Collecting payment", in prose)
     agreement = {"legal.agreement-total", "legal.agreement-dates", "legal.agreement-term"}
     assert len(ids) == len(set(ids)) and set(ids) == expected | agreement
