@@ -195,6 +195,10 @@ def test_retention_of_title_on_building_works_is_a_warning(tmp_path):
     text = client_yaml(provider=provider, clauses=RETENTION)
     d = only(diagnostics(tmp_path, text), "legal.retention-services")
     assert d.severity == "warning" and "incorporated" in d.message
+    # a building firm that sells goods alone (materials delivered, not built in) may keep title
+    text = client_yaml(document=DOCUMENT + "  nature: goods\n", provider=provider,
+                       clauses=RETENTION)
+    assert not of(diagnostics(tmp_path, text), "legal.retention-services")
 
 
 # --- legal.penalty-proportion ------------------------------------------------------------

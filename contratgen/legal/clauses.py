@@ -171,14 +171,15 @@ def withdrawal_notice(doc: Finder):
       "retention of title needs goods (error for services); goods incorporated into a "
       "building cannot be taken back (warning for building works)")
 def retention_services(doc: Finder):
+    nature = doc.client.document.nature
     for selected in doc.clauses_of("retention_of_title"):
-        if doc.client.provider.building_trade:
+        if doc.client.provider.building_trade and nature != "goods":   # works, not a sale
             yield doc.at(entry(selected),
                          f"clause '{selected.clause.id}' (retention of title) on building "
                          "works: materials incorporated into the building become the "
                          "owner's by accession and cannot be taken back; the clause holds "
                          "only for goods delivered and not yet incorporated", WARNING)
-        elif doc.client.document.nature == "services":
+        elif nature == "services":
             yield doc.at(entry(selected),
                          f"clause '{selected.clause.id}' (retention of title) needs goods to "
                          "retain, and this document sells services (document.nature: "
