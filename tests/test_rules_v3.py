@@ -29,7 +29,8 @@ def test_a_b2b_tranche_due_120_days_after_the_order_is_an_error(tmp_path):
     text = client_yaml(payment=one_tranche("{days_after: order, days: 120}"))
     d = only(diagnostics(tmp_path, text), "legal.tranche-term")
     assert d.is_error and at(d, text, "{days_after: order, days: 120}")
-    assert "120 days after its invoice" in d.message and "at most 60 days" in d.message
+    assert "falls due 120 days after its order, when its invoice must be issued" in d.message
+    assert "at most 60 days from the invoice date" in d.message
     assert d.message.endswith("(C. com. L441-10 I, L441-11)")
 
 

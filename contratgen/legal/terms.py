@@ -25,11 +25,10 @@ MAX_DAYS_END_OF_MONTH = 45     # L441-10 I al. 2: 45 days end of month, if agree
 PERIODIC_DAYS = 45             # L441-10 I al. 3: a periodic invoice (CGI 289 I 3)
 # L441-11 II: the caps of a sector, counted from the delivery (or the invoice for transport)
 SECTOR_CAPS = {
-    "fresh_food": (30, "delivery", "30 days after delivery (C. com. L441-11 II 1° a)"),
-    "livestock": (20, "delivery", "20 days after delivery (C. com. L441-11 II 2°)"),
-    "alcohol": (30, "month_end", "30 days after the end of the month of delivery "
-                                 "(C. com. L441-11 II 3°)"),
-    "transport": (30, "invoice", "30 days from the invoice date (C. com. L441-11 II 4°)"),
+    "fresh_food": (30, "30 days after delivery (C. com. L441-11 II)"),
+    "livestock": (20, "20 days after delivery (C. com. L441-11 II)"),
+    "alcohol": (30, "30 days after the end of the month of delivery (C. com. L441-11 II)"),
+    "transport": (30, "30 days from the invoice date (C. com. L441-11 II)"),
 }
 PUBLIC_DAYS = 30               # CCP R2192-10: the State, local authorities, their bodies
 PUBLIC_LONGEST = 60            # CCP R2192-11: 50 (public hospitals), 60 (public undertakings)
@@ -70,9 +69,9 @@ def latest_due(issued: datetime.date, sector: Optional[str], end_of_month: bool
 def sector_cap(sector: str) -> tuple[int, str]:
     """The days a sector's cap allows in every case, and the rule in words."""
     if sector == "periodic":
-        return PERIODIC_DAYS, f"{PERIODIC_DAYS} days from a periodic invoice (C. com. L441-10 I al. 3)"
-    days, _start, words = SECTOR_CAPS[sector]
-    return days, words
+        return PERIODIC_DAYS, \
+            f"{PERIODIC_DAYS} days from a periodic invoice (C. com. L441-10 I al. 3)"
+    return SECTOR_CAPS[sector]
 
 
 def event_date(client, event: str) -> Optional[datetime.date]:
@@ -94,18 +93,25 @@ def invoiced_on(client, number: int) -> Optional[datetime.date]:
     return None
 
 
-def tranche_span(client, tranche) -> Optional[tuple[datetime.date, datetime.date]]:
-    """(invoice date, due date) of a tranche when both are known."""
+def tranche_span(client, tranche) -> Optional[tuple[datetime.date, datetime.date, str]]:
+    """(invoice date, due date, the invoice in words) of a tranche when both are known."""
     due = tranche.due
     ledger = invoiced_on(client, tranche.number)
     if isinstance(due, datetime.date):
-        return (ledger, due) if ledger else None
+        return (ledger, due, f"its invoice of {ledger.isoformat()}") if ledger else None
     if isinstance(due, DaysAfter):
         event = event_date(client, due.days_after)
-        if event is None:   # days after an unknown event: its invoice is due that day
-            start = ledger or client.document.date
-            return start, plus(start, due.days)
-        return ledger or event, plus(event, due.days)
+        if ledger is not None:
+            base = event or ledger
+            return ledger, plus(base, due.days), f"its invoice of {ledger.isoformat()}"
+        if event is not None:
+            return event, plus(event, due.days), f"its {due.days_after.replace('_', ' ')} " \
+                f"of {event.isoformat()}, when its invoice must be issued"
+        # the event's date is unknown: N days from it, counted from the document's date for
+        # the end-of-month reading (the earliest the event can be)
+        start = client.document.date
+        return start, plus(start, due.days), f"its {due.days_after.replace('_', ' ')}, " \
+            "when its invoice must be issued"
     return None   # due at the event: the payment terms run (legal.payment-term-max)
 
 
@@ -121,14 +127,12 @@ def tranche_term(doc: Finder):
         span = tranche_span(client, tranche)
         if span is None:
             continue
-        issued, due = span
+        issued, due, invoice = span
         limit, words = latest_due(issued, sector, pay.end_of_month)
         if due > limit:
             yield doc.at(("payment", "schedule", tranche.source_index, "due"),
-                         f"tranche '{tranche.label}' falls due on {due.isoformat()}, "
-                         f"{(due - issued).days} days after its invoice of "
-                         f"{issued.isoformat()}: at most {words}, that is by "
-                         f"{limit.isoformat()}")
+                         f"tranche '{tranche.label}' falls due {(due - issued).days} days "
+                         f"after {invoice}: at most {words} ({(limit - issued).days} days)")
     if sector is not None:
         # the terms must hold whatever the day of the invoice: "fin de mois" may add 30 days
         longest = pay.terms_days + (30 if pay.end_of_month else 0)
