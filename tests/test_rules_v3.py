@@ -424,3 +424,20 @@ def test_what_follows_an_invoice_is_not_dated_before_it(tmp_path, section, entry
     assert bool(found) is fails
     if fails:
         assert at(found[0], text, day) and "before invoice FA-1" in found[0].message
+
+
+# --- the catalogue ------------------------------------------------------------------------
+
+def test_the_version_3_rules_are_listed_in_the_order_of_legal_fr():
+    from contratgen.legal import list_rules
+    ids = [r.id for r in list_rules()]
+    legal_fr = ROOT.parent / "shared" / "LEGAL_FR.md"
+    if not legal_fr.exists():   # the spec, when the repository sits next to it
+        pytest.skip("LEGAL_FR.md is not next to the repository")
+    table = legal_fr.read_text("utf-8").split("## Version 3 rules", 1)[1]
+    in_spec = [line.split("|")[1].strip() for line in table.splitlines()
+               if line.startswith("| legal.")]
+    ours = [i for i in in_spec if i in ids]
+    assert ours == [i for i in ids if i in ours]
+    assert {"legal.tranche-term", "legal.court-name", "legal.ledger-dates",
+            "legal.second-hand-goods"} <= set(ours)
