@@ -441,3 +441,19 @@ def test_the_version_3_rules_are_listed_in_the_order_of_legal_fr():
     assert ours == [i for i in ids if i in ours]
     assert {"legal.tranche-term", "legal.court-name", "legal.ledger-dates",
             "legal.second-hand-goods"} <= set(ours)
+
+
+# --- the samples users copy ---------------------------------------------------------------
+
+# the warnings a sample is meant to show; every other sample shows none
+MEANT = {"quote-b2c.yaml": {"legal.reduced-rate-certification"},
+         "quote-b2c-late.yaml": {"legal.reduced-rate-certification"},
+         "quote-plumber-b2c.yaml": {"legal.reduced-rate-certification"}}
+ALL_SAMPLES = sorted([*SAMPLES.glob("*.yaml"), *SAMPLES.glob("batch/*.yaml")])
+
+
+@pytest.mark.parametrize("sample", ALL_SAMPLES, ids=lambda p: p.relative_to(SAMPLES).as_posix())
+def test_a_sample_shows_only_the_warnings_it_is_meant_to(sample):
+    from contratgen.pipeline import prepare
+    warned = {d.code for d in prepare(sample).diagnostics if d.severity == "warning"}
+    assert warned == MEANT.get(sample.relative_to(SAMPLES).as_posix(), set())
