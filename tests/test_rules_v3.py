@@ -378,7 +378,8 @@ def test_an_acknowledgement_without_the_1376_mention_is_an_error(tmp_path):
 
 
 def test_a_business_may_acknowledge_a_debt_without_dispute(tmp_path):
-    own_acknowledgement(tmp_path / "lib", "Le débiteur n'a à lui opposer aucune contestation (1376).")
+    own_acknowledgement(tmp_path / "lib",
+                        "Le débiteur n'a à lui opposer aucune contestation (1376).")
     text = (SAMPLES / "installment-agreement-b2b.yaml").read_text("utf-8") + "library: lib\n"
     assert not of(diagnostics(tmp_path, text), "legal.debt-acknowledgement-consumer")
 

@@ -15,8 +15,7 @@ from contratgen.library.lint import default_params, sample_context
 from contratgen.library.loader import SHIPPED, load_library
 from contratgen.library.texts import render_blocks
 from contratgen.pipeline import prepare, render_document
-from support.rules import (CONSUMER_PAYMENT, DOCUMENT, PAYMENT, client_yaml, consumer_yaml,
-                           diagnostics, only)
+from support.rules import DOCUMENT, client_yaml, consumer_yaml, diagnostics, only
 
 LIBRARY, _ = load_library([SHIPPED])
 SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
