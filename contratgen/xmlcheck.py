@@ -8,6 +8,7 @@ comes from, its licence and version, and how to update it).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -15,6 +16,7 @@ from lxml import etree
 from .resources import shipped
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+CODE = re.compile(r"^\[([A-Z0-9.\-_/]+)\]")   # "[G1.68] La catégorie…": the rule's code
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,12 @@ def schematron_failures(xml: bytes, resource: str, flags=("fatal",)) -> list[Fai
     if not report or "schematron-output" not in report:
         raise RuntimeError(f"the schematron {resource} did not run")
     svrl = etree.fromstring(report.encode("utf-8"))
-    return [Failure(f.get("id") or "", f.get("flag") or "",
-                    " ".join((f.findtext("svrl:text", namespaces=SVRL) or "").split()),
-                    f.get("location") or "")
-            for f in svrl.iterfind(".//svrl:failed-assert", SVRL)
-            if (f.get("flag") or "fatal") in flags]
+    found = []
+    for failed in svrl.iterfind(".//svrl:failed-assert", SVRL):
+        if (failed.get("flag") or "fatal") not in flags:
+            continue
+        text = " ".join((failed.findtext("svrl:text", namespaces=SVRL) or "").split())
+        code = failed.get("id") or (CODE.match(text).group(1) if CODE.match(text) else "")
+        found.append(Failure(code, failed.get("flag") or "fatal", text,
+                             failed.get("location") or ""))
+    return found

@@ -34,7 +34,8 @@ common = document_options("A folder with quote.docx and contract.docx to use ins
 LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
         "preview": (".preview", "preview_command"), "diff": (".diff", "diff"),
         "remind": (".remind", "remind"), "serve": (".serve", "serve_command"),
-        "paid": (".lifecycle", "paid"), "status": (".lifecycle", "status")}
+        "paid": (".lifecycle", "paid"), "status": (".lifecycle", "status"),
+        "ereport": (".lifecycle", "ereport")}
 
 
 class Contratgen(click.Group):

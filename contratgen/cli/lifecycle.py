@@ -73,3 +73,35 @@ def status(file, on, out_dir, library, templates, strict, allow_outside_paths):
         click.echo(f"wrote {path}")
     if not messages.statuses:
         click.echo("no lifecycle status in this ledger")
+
+
+def _period(ctx, param, value: str):
+    from ..lifecycle.ereport import Period
+    try:
+        start, end = (datetime.date.fromisoformat(part) for part in value.split(".."))
+    except ValueError:
+        raise click.BadParameter(f"write the period as 2027-09-01..2027-09-10, not {value!r}")
+    if end <= start:
+        raise click.BadParameter("the period ends before it starts")
+    return Period(start, end)
+
+
+@click.command("ereport")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--period", required=True, callback=_period, metavar="START..END",
+              help="The period reported, e.g. 2027-09-01..2027-09-10.")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder.")
+@document_options("A folder with invoice.docx to use instead.")
+def ereport(inputs, period, out_dir, library, templates, strict, allow_outside_paths):
+    """Write the e-reporting transmissions (Flux 10) of PERIOD for the deals in INPUTS
+    (files, folders, globs): B2C sales per day and VAT rate, international invoices, and
+    the payments of services, each checked against the PPF's schematron."""
+    from ..batch.inputs import expand_inputs
+    from ..lifecycle.run import ereport_files
+    from ..output import write_files
+    options = options_from(library, templates, strict, allow_outside_paths)
+    paths = expand_inputs(inputs)
+    files = ereport_files(paths, period, options)
+    for path in write_files({Path(out_dir) / name: xml for name, xml in files.items()}):
+        click.echo(f"wrote {path}")

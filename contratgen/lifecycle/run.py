@@ -115,3 +115,60 @@ def record_payment(path: Path, number: str, amount: Decimal, day: datetime.date,
     messages = _messages(invoice_set, found[-1:])   # checked before anything is written
     edit.write()
     return write_messages(messages, out_dir), found[-1:]
+
+
+# --- contratgen ereport -----------------------------------------------------------------
+
+def ereport_files(paths, period, options: Options = Options()) -> dict[str, bytes]:
+    """The e-reporting transmissions of ``period`` for the deals of ``paths``: per
+    declarant (provider SIREN), one transactions file and, when it reports payments, one
+    payments file, each checked against the Flux 10 XSD and the PPF schematron. Raises
+    :class:`UserError` with every problem of every file; nothing is returned then."""
+    from .ereport import day_totals, paid_day_totals, period_problem, problems, reported
+    from .flux10 import flux10_failures, payments_xml, transactions_xml, transmission_id
+    parts, found, sources = [], [], {}
+    for path in paths:
+        try:
+            invoice_set = prepare_invoices(Path(path), options)
+        except UserError as exc:
+            found.extend(exc.diagnostics)
+            continue
+        trouble = problems(invoice_set)
+        found.extend(trouble)
+        if trouble:
+            continue
+        part = reported(invoice_set, period)
+        source = sources.setdefault(part.declarant.siren, invoice_set.prepared.source)
+        first = next((p for p in parts if p.declarant.siren == part.declarant.siren), None)
+        if first is not None and first.declarant != part.declarant:
+            found.append(invoice_set.prepared.source.diagnostic(
+                ("provider",), f"the same provider (SIREN {part.declarant.siren}) is named "
+                f"or reports through another platform in {source.file}", "provider.platform"))
+        wrong = period_problem(period, part.franchise)
+        if wrong:
+            found.append(invoice_set.prepared.source.diagnostic(
+                ("provider",), f"{period.start}..{period.end} is not an e-reporting period "
+                f"of this provider: {wrong}", "ereport.period"))
+        parts.append(part)
+    if found:
+        raise UserError(found)
+    files = {}
+    for siren in sorted({p.declarant.siren for p in parts}):
+        mine = [p for p in parts if p.declarant.siren == siren]
+        declarant = mine[0].declarant
+        xml = transactions_xml(declarant, period.start, period.end,
+                               [i for p in mine for i in p.invoices],
+                               day_totals([d for p in mine for d in p.days]))
+        files[transmission_id(declarant, "T", period.start, period.end) + ".xml"] = xml
+        if any(p.payments_due for p in mine):
+            xml = payments_xml(declarant, period.start, period.end,
+                               [r for p in mine for r in p.paid_invoices],
+                               paid_day_totals([r for p in mine for r in p.paid_days]))
+            files[transmission_id(declarant, "P", period.start, period.end) + ".xml"] = xml
+    failed = [sources[name.split("-")[0]].diagnostic(
+                  ("invoicing",), f"the e-reporting transmission {name} breaks {f.text}",
+                  f"ereport.{f.rule or 'xsd'}")
+              for name, xml in files.items() for f in flux10_failures(xml)]
+    if failed:
+        raise UserError(failed)
+    return files
