@@ -203,3 +203,18 @@ def test_paid_refuses_an_amount_that_is_not_in_cents(sample, tmp_path, amount):
                  "--date", "2026-05-30", "-o", tmp_path / "status")
     assert result.exit_code == 2
     assert path.read_bytes() == before
+
+
+def test_paid_twice_is_refused_unless_said_again(sample, tmp_path):
+    path = services(sample)
+    args = ("paid", path, "--invoice", SECOND, "--amount", "10", "--date", "2026-05-30",
+            "-o", tmp_path / "status")
+    assert run(*args).exit_code == 0
+    before = path.read_bytes()
+    second = run(*args)
+    assert second.exit_code == 1 and "[paid.duplicate]" in second.output
+    assert path.read_bytes() == before
+    assert run(*args, "--again").exit_code == 0
+    assert len(client_of(path).invoicing.payments) == 2
+    assert sorted(p.name for p in (tmp_path / "status").iterdir()) == [
+        "FA-2026-0131_212_20260530_1.xml", "FA-2026-0131_212_20260530_2.xml"]

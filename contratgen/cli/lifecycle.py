@@ -36,17 +36,19 @@ def _amount(ctx, param, value: str) -> Decimal:
               help="The day the money was received.")
 @click.option("--method", type=click.Choice(["bank_transfer", "card", "check", "cash",
                                              "direct_debit"]), default=None)
+@click.option("--again", is_flag=True,
+              help="Record it even though the same amount on the same day is recorded.")
 @click.option("-o", "--output", "out_dir", default="out/status", show_default=True,
               type=click.Path(file_okay=False), help="Where the status message goes.")
 @document_options("A folder with invoice.docx to use instead.")
-def paid(file, number, amount, day, method, out_dir, library, templates, strict,
+def paid(file, number, amount, day, method, again, out_dir, library, templates, strict,
          allow_outside_paths):
     """Record a payment of AMOUNT for invoice NUMBER in FILE's ledger (its comments
     kept), and write the lifecycle message 212 "Encaissée" when VAT is due on receipt."""
     from ..lifecycle.run import record_payment
     options = options_from(library, templates, strict, allow_outside_paths)
     written, found = record_payment(Path(file), number, amount, day.date(), method,
-                                    Path(out_dir), options)
+                                    Path(out_dir), options, again)
     click.echo(f"recorded {amount:.2f} received on {day.date()} for {number} in {file}")
     if not found:
         click.echo("no status message: VAT on this invoice is not due on receipt, or it is "

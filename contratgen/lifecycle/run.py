@@ -73,7 +73,7 @@ def _outstanding(invoice_set: InvoiceSet, number: str) -> Optional[Decimal]:
 
 
 def _payment_problems(invoice_set: InvoiceSet, number: str, amount: Decimal,
-                      day: datetime.date) -> list[Diagnostic]:
+                      day: datetime.date, again: bool = False) -> list[Diagnostic]:
     source = invoice_set.prepared.source
     at = ("invoicing", "invoices")
     left = _outstanding(invoice_set, number)
@@ -92,18 +92,25 @@ def _payment_problems(invoice_set: InvoiceSet, number: str, amount: Decimal,
     if day < invoice.date:
         found.append(source.diagnostic(at, f"--date {day} is before the invoice {number} "
                                        f"of {invoice.date}", "paid.date"))
+    client = invoice_set.prepared.client
+    for index, payment in enumerate([] if again else client.invoicing.payments):
+        if (payment.invoice, payment.date, payment.amount) == (number, day, amount):
+            found.append(source.diagnostic(
+                ("invoicing", "payments", index), f"this payment of {amount:.2f} on {day} is "
+                "already recorded: run `paid` once per payment (or --again for a second "
+                "payment of the same amount on the same day)", "paid.duplicate"))
     return found
 
 
 def record_payment(path: Path, number: str, amount: Decimal, day: datetime.date,
-                   method: Optional[str], out_dir: Path, options: Options = Options()
-                   ) -> tuple[list[Path], list[Status]]:
+                   method: Optional[str], out_dir: Path, options: Options = Options(),
+                   again: bool = False) -> tuple[list[Path], list[Status]]:
     """Record the payment in the ledger of ``path`` (comments kept, atomically), then write
     its lifecycle message 212 when VAT is due on receipt. Nothing is written when the
     payment or its message would be wrong."""
     path = Path(path)
     invoice_set = prepare_invoices(path, options)
-    problems = _payment_problems(invoice_set, number, amount, day)
+    problems = _payment_problems(invoice_set, number, amount, day, again)
     if problems:
         raise UserError(problems)
     entry = {"invoice": number, "date": day, "amount": amount.quantize(Decimal("0.01"))}
