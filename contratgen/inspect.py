@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .diagnostics import ERROR, Diagnostic, UserError, printable
 from .render.template_guard import TemplateRefused, read_regular_file
-from .signing.seal import PARIS
+from .signing.trust import PARIS
 
 
 MAX_INSPECTED_BYTES = 256 * 1024 * 1024

@@ -16,14 +16,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from ..diagnostics import Diagnostic, ERROR, UserError
 from ..pdf.metadata import XMP_NAMESPACE
+from .trust import PARIS, trust_roots
 
-PARIS = ZoneInfo("Europe/Paris")
 FONTS = ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
          "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
          "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -91,7 +90,6 @@ def _producer_as_pyhanko(writer) -> None:
 
 def _validation_context(request: Request):
     from pyhanko_certvalidator import ValidationContext
-    from .verify import trust_roots
     return ValidationContext(trust_roots=trust_roots(request.trust), allow_fetching=True)
 
 

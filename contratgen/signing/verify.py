@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from .seal import PARIS
+from .trust import PARIS, trust_roots
+
+
+class UnreadablePdf(ValueError):
+    """The PDF's structure or its signatures cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -45,37 +48,33 @@ class UnreadablePdf(ValueError):
     """The PDF's structure or its signatures cannot be read."""
 
 
-def system_roots() -> list[bytes]:
-    """The certificates of the system's trust store (DER), as OpenSSL finds them."""
-    import ssl
-    paths = ssl.get_default_verify_paths()
-    found = []
-    for bundle in (paths.cafile, paths.openssl_cafile):
-        if bundle and os.path.isfile(bundle):
-            with open(bundle, "rb") as handle:
-                found.extend(_certs_of(handle.read()))
-            break
-    return found
+@dataclass(frozen=True)
+class Signature:
+    """One signature of a PDF, as checked."""
+    field: str
+    signer: str
+    time: Optional[datetime.datetime]       # the time-stamp's, else the signer's claim
+    timestamped: bool
+    intact: bool                            # the signed bytes are unchanged
+    valid: bool                             # intact and the cryptography checks
+    trusted: bool                           # the certificate chains to a trusted root
+    changed_after: bool                     # the document was changed after it (beyond
+                                            # signatures, form filling, validation data)
+    covers_all: bool                        # it signs every byte of the file
 
+    @property
+    def status(self) -> str:
+        if not self.intact or not self.valid:
+            return "INVALID (the signed content was changed)"
+        if self.changed_after:
+            return "valid, but the document was changed after it"
+        if not self.trusted:
+            return "intact, signer NOT TRUSTED (give --trust CA.pem)"
+        return "valid, trusted"
 
-def trust_roots(trust: Sequence[bytes]):
-    """The system's roots plus the certificates of ``trust`` (PEM bundles or DER)."""
-    from asn1crypto import x509
-    roots = []
-    for der in system_roots() + [c for bundle in trust for c in _certs_of(bundle)]:
-        try:
-            roots.append(x509.Certificate.load(der))
-        except ValueError:   # a malformed entry of a bundle is skipped, not fatal
-            continue
-    return roots
-
-
-def _certs_of(data: bytes):
-    """Every certificate of a PEM bundle (or one DER certificate)."""
-    from asn1crypto import pem
-    if pem.detect(data):
-        return [der for _, _, der in pem.unarmor(data, multiple=True)]
-    return [data]
+    @property
+    def paris_date(self) -> Optional[datetime.date]:
+        return self.time.astimezone(PARIS).date() if self.time else None
 
 
 def signatures(pdf: bytes, trust: Sequence[bytes] = ()) -> list[Signature]:
