@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .diagnostics import ERROR, Diagnostic, UserError, printable
 from .render.template_guard import TemplateRefused, read_regular_file
+from .signing.trust import PARIS
 
 
 MAX_INSPECTED_BYTES = 256 * 1024 * 1024
@@ -48,7 +49,20 @@ def _docx(path: Path, data: bytes) -> dict:
             "provenance": _provenance(path, provenance_text(props))}
 
 
-def _pdf(path: Path, data: bytes) -> dict:
+def _signatures(data: bytes, trust) -> list[dict]:
+    from .signing.verify import signatures
+    try:
+        found = signatures(data, trust)
+    except Exception as exc:  # a damaged signature dictionary: say so, never a traceback
+        return [{"field": "?", "status": f"unreadable ({type(exc).__name__})"}]
+    return [{"field": s.field, "signer": s.signer,
+             "time": s.time.astimezone(PARIS).isoformat() if s.time else None,
+             "timestamped": s.timestamped, "intact": s.intact, "valid": s.valid,
+             "trusted": s.trusted, "changed_after": s.changed_after,
+             "covers_all": s.covers_all, "status": s.status} for s in found]
+
+
+def _pdf(path: Path, data: bytes, trust=()) -> dict:
     from .pdf.finalize import read_pdf_info
     try:
         info = read_pdf_info(data)
@@ -56,10 +70,12 @@ def _pdf(path: Path, data: bytes) -> dict:
         raise _fail(path, f"not a readable PDF: {type(exc).__name__}: {exc}") from None
     if isinstance(info.get("provenance"), str):
         info["provenance"] = _provenance(path, info["provenance"])
+    if any(field.get("signed") for field in info.get("signature_fields", [])):
+        info["signatures"] = _signatures(data, trust)
     return {"file": str(path), "kind": "pdf", **info}
 
 
-def inspect_file(path: Path) -> dict:
+def inspect_file(path: Path, trust=()) -> dict:
     try:  # a regular file, bounded: a FIFO or /dev/zero would hang or fill the memory
         data = read_regular_file(path, MAX_INSPECTED_BYTES, "file")
     except TemplateRefused as exc:
@@ -67,7 +83,7 @@ def inspect_file(path: Path) -> dict:
     if data[:4] == b"PK\x03\x04":
         return _docx(path, data)
     if data[:5] == b"%PDF-":
-        return _pdf(path, data)
+        return _pdf(path, data, trust)
     raise _fail(path, "neither a DOCX nor a PDF")
 
 
@@ -91,4 +107,7 @@ def describe(info: dict) -> str:
     for field in info.get("signature_fields", []):
         state = "signed" if field.get("signed") else "empty"
         lines.append(f"  signature field {field['name']}: {state}, page {field.get('page')}")
+    for signature in info.get("signatures", []):
+        lines.append(f"  signature in {signature['field']}: {signature.get('signer')}, "
+                     f"{signature.get('time')}, {signature['status']}")
     return "\n".join(printable(line) for line in lines)

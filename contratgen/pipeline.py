@@ -239,10 +239,16 @@ def write(outputs: Outputs, out_dir: Path, taken: dict | None = None) -> list[Pa
 
 
 def build(path: Path, out_dir: Path, formats: Sequence[str], options: Options = Options(),
-          converter=None, pdfa: bool = False, taken: dict | None = None
-          ) -> tuple[list[Path], tuple[Diagnostic, ...]]:
-    """Build one input into ``out_dir``; returns the written paths and the warnings."""
+          converter=None, pdfa: bool = False, taken: dict | None = None,
+          anchors: str | None = None) -> tuple[list[Path], tuple[Diagnostic, ...]]:
+    """Build one input into ``out_dir``; returns the written paths and the warnings.
+    ``anchors``: a signing service's invisible anchors under the signature blocks."""
     outputs = produce(path, formats, options, converter, pdfa)
+    if anchors and "pdf" in outputs.files:
+        from dataclasses import replace
+        from .pdf.anchors import add_anchors
+        outputs = replace(outputs, files={**outputs.files,
+                                          "pdf": add_anchors(outputs.files["pdf"], anchors)})
     return write(outputs, out_dir, taken), outputs.prepared.diagnostics
 
 

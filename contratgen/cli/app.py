@@ -33,7 +33,10 @@ common = document_options("A folder with quote.docx and contract.docx to use ins
 # does not pay for the code of remind, serve or preview. name → (module, attribute)
 LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
         "preview": (".preview", "preview_command"), "diff": (".diff", "diff"),
-        "remind": (".remind", "remind"), "serve": (".serve", "serve_command")}
+        "remind": (".remind", "remind"), "serve": (".serve", "serve_command"),
+        "sign": (".signing", "sign"), "accept": (".signing", "accept"),
+        "paid": (".lifecycle", "paid"), "status": (".lifecycle", "status"),
+        "ereport": (".lifecycle", "ereport")}
 
 
 class Contratgen(click.Group):
@@ -79,8 +82,11 @@ def main():
 @click.option("--format", "fmt", type=FORMATS, default=None,
               help="docx, pdf or both (default: both when LibreOffice is available).")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b output.")
+@click.option("--anchors", type=click.Choice(["yousign", "docuseal"]), default=None,
+              help="Invisible text anchors under the signature blocks for a signing service.")
 @common
-def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_paths):
+def build(files, out_dir, fmt, pdfa, anchors, library, templates, strict,
+          allow_outside_paths):
     """Build each FILE into <number>.docx / .pdf in the output folder."""
     from ..pipeline import build as build_one
     options = options_from(library, templates, strict, allow_outside_paths)
@@ -98,7 +104,7 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
                     converter = converter_for_cli(workers=1, pdfa=pdfa)
                 written, warnings = build_one(Path(name), Path(out_dir), formats, options,
                                                   converter=converter, pdfa=pdfa,
-                                                  taken=written_by)
+                                                  taken=written_by, anchors=anchors)
                 print_diagnostics(warnings)
                 for path in written:
                     written_by[path] = name
@@ -194,10 +200,12 @@ def clauses(clause_id, library, lang):
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def inspect(file, as_json):
-    """Print the provenance embedded in a generated DOCX or PDF."""
+@click.option("--trust", "trust", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A PEM file of certificates trusted besides the system's (repeatable).")
+def inspect(file, as_json, trust):
+    """Print the provenance embedded in a generated DOCX or PDF, and its signatures."""
     from ..inspect import inspect_file
-    info = inspect_file(Path(file))
+    info = inspect_file(Path(file), tuple(Path(p).read_bytes() for p in trust))
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True))
         return
