@@ -29,11 +29,17 @@ def advance_kind(client: ClientFile) -> str:
     return "arrhes" if client.client.kind == "consumer" else "acompte"
 
 
-def late_rate(agreed: Optional[Decimal], business: bool, rates: Rates) -> Decimal:
-    """The yearly rate of late interest: the agreed one, else ECB + 10 points between
-    professionals, else (a consumer) the taux de l'intérêt légal that applies when the
-    *creditor* is a professional — the "other cases" rate, not the higher rate reserved
-    for creditors who are private persons (C. mon. fin. L313-2)."""
+def late_rate(agreed: Optional[Decimal], business: bool, rates: Rates,
+              public: bool = False) -> Optional[Decimal]:
+    """The yearly rate of late interest: a public purchaser's ECB + 8 points (CCP
+    R2192-31, whatever the contract says), else the agreed one, else ECB + 10 points
+    between professionals, else (a consumer) the taux de l'intérêt légal that applies when
+    the *creditor* is a professional — the "other cases" rate, not the higher rate
+    reserved for creditors who are private persons (C. mon. fin. L313-2). None when the
+    rates table lacks the half-year's figure: the document then states the rule without
+    a figure (never another half-year's)."""
+    if public:
+        return rates.public_penalty_rate
     if agreed is not None:
         return agreed
     return rates.default_penalty_rate if business else rates.legal_other
@@ -42,12 +48,15 @@ def late_rate(agreed: Optional[Decimal], business: bool, rates: Rates) -> Decima
 def applied_penalty_rate(client: ClientFile, rates: Rates) -> Optional[Decimal]:
     """The late-payment rate the documents print: :func:`late_rate` of the agreed rate
     (``legal_default`` agrees to none). Between professionals a file that says nothing
-    prints nothing — the rule ``legal.penalty-rate-stated`` asks for one."""
+    prints nothing — the rule ``legal.penalty-rate-stated`` asks for one. None also when
+    the rates table lacks the document's half-year (:attr:`Rates.covered`)."""
     rate = client.payment.late_penalty_rate
     business = client.client.kind != "consumer"
-    if business and rate is None:
+    public = client.client.kind == "public"
+    if business and rate is None and not public:
         return None
-    return late_rate(None if rate in (None, "legal_default") else rate, business, rates)
+    return late_rate(None if rate in (None, "legal_default") else rate, business, rates,
+                     public)
 
 
 @lru_cache(maxsize=1024)   # a pure function of the number; the same parties recur in a batch
