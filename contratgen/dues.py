@@ -6,7 +6,6 @@ Returns values; the CLI prints them.
 """
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +16,7 @@ from .assemble import compute_numbers, default_schedule
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .domain.interest import Claim, Received, Standing, Terms, standing
 from .domain.halves import RatesMissing
+from .domain.terms import end_of_month, invoice_due, terms_of  # noqa: F401 (their home)
 from .load.ledger import InvoiceEntry
 from .load.model import ClientFile, DaysAfter, parse_client
 from .domain.money import Computed, Tranche
@@ -73,18 +73,6 @@ class DocumentDues:
 
 
 # --- due dates -------------------------------------------------------------------------
-
-def end_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def invoice_due(invoice_date: datetime.date, terms_days: int,
-                end_of_month_terms: bool) -> datetime.date:
-    """Invoice date + the payment terms; "N jours fin de mois": N days, then the end of
-    that month (0 days end of month: the end of the invoice's month)."""
-    due = invoice_date + datetime.timedelta(days=terms_days)
-    return end_of_month(due) if end_of_month_terms else due
-
 
 def signature_date(client: ClientFile) -> Optional[datetime.date]:
     """The client's signature, when known (``document.accepted``), else the document's
@@ -157,17 +145,6 @@ def claim_of(row_invoice: Optional[InvoiceEntry], tranche: Tranche,
     judgments = tuple(j.date for j in (ledger.judgments if ledger else ())
                       if row_invoice and j.invoice == row_invoice.number)
     return Claim(number, due, tranche.amount, payments, notices, judgments)
-
-
-def terms_of(client: ClientFile) -> Terms:
-    """The contract's late-payment terms, as the engine takes them: a public purchaser
-    owes ECB + 8 points and 40 € (CCP R2192-31, D2192-35) whatever the contract says;
-    payments are imputed on interest first unless the contract concedes otherwise."""
-    pay = client.payment
-    rate = pay.late_penalty_rate if isinstance(pay.late_penalty_rate, Decimal) else None
-    business = client.client.kind == "business"
-    return Terms(business, rate, pay.recovery_indemnity if business else None,
-                 client.client.kind == "public", pay.imputation)
 
 
 def standing_or_gap(claim: Claim, on: datetime.date, terms: Terms, table: RatesTable,

@@ -29,23 +29,21 @@ functions on Decimals: no file, no clock, no printing.
 """
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from enum import Enum
 from typing import Optional, Sequence
 
+from .instalments import add_months
 from .money import cents
 from .rates import RatesMissing, RatesTable, half_bounds, half_of
-from .terms import late_rate
+from .terms import INTEREST_FIRST, PRINCIPAL_FIRST, Terms, late_rate  # noqa: F401
 
 DAYS_IN_YEAR = Decimal(365)
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 ONE_DAY = datetime.timedelta(days=1)
-INTEREST_FIRST = "interest_first"
-PRINCIPAL_FIRST = "principal_first"
 
 
 # --- input ---------------------------------------------------------------------------
@@ -66,21 +64,6 @@ class Claim:
     payments: tuple[Received, ...] = ()
     notices: tuple[datetime.date, ...] = ()  # formal notices (mises en demeure) sent
     judgments: tuple[datetime.date, ...] = ()  # days judgments became enforceable
-
-
-@dataclass(frozen=True)
-class Terms:
-    """What the contract says about late payment."""
-    business: bool                           # B2B: penalties from the due date, indemnity
-    agreed_rate: Optional[Decimal] = None    # percent a year; None: legal_default / legal rate
-    indemnity: Optional[Decimal] = None      # B2B per late invoice; None: the D441-5 minimum
-    public: bool = False                     # a public purchaser (CCP): ECB + 8, 40 €
-    imputation: str = INTEREST_FIRST         # or PRINCIPAL_FIRST (a concession)
-
-    @property
-    def professional_debtor(self) -> bool:
-        """Interest from the due date and the fixed indemnity (B2B, public purchasers)."""
-        return self.business or self.public
 
 
 # --- output --------------------------------------------------------------------------
@@ -150,6 +133,7 @@ class Standing:
     interest_paid: Decimal = ZERO            # what payments paid of it (C. civ. 1343-1)
     imputations: tuple[Imputed, ...] = ()
     overpaid: Decimal = ZERO
+    interest_due_from: Optional[datetime.date] = None   # first day of the interest unpaid
 
     @property
     def claimable(self) -> Decimal:
@@ -162,14 +146,6 @@ class Standing:
 
 
 # --- rates ---------------------------------------------------------------------------
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, the month's last day when it has fewer days."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
-
 
 def surcharge_from(judgment: datetime.date) -> datetime.date:
     """The first day of the legal rate + 5 points: the day after the two months from the
@@ -251,6 +227,7 @@ class _Run:
     accrued: Decimal              # interest that ran, rounded per span
     interest_paid: Decimal
     full: Optional[datetime.date]  # the day principal and interest were all paid
+    due_from: Optional[datetime.date]  # the first day of the interest still unpaid
 
 
 def _run(claim: Claim, on: datetime.date, terms: Terms, table: RatesTable) -> _Run:
@@ -260,15 +237,16 @@ def _run(claim: Claim, on: datetime.date, terms: Terms, table: RatesTable) -> _R
     principal, unpaid, paid_interest, accrued_total = claim.amount, ZERO, ZERO, ZERO
     periods: list[Period] = []
     imputations: list[Imputed] = []
-    last, full = after, None
+    last, full, due_from = after, None, None
 
     def accrue(until: datetime.date) -> Decimal:
-        nonlocal last
+        nonlocal last, due_from
         if after is None or last is None or until <= last or principal <= 0:
             return ZERO
         span = accrued(principal, last, until, terms, table, started, surcharge)
         periods.extend(span)
         last = until
+        due_from = due_from or span[0].first
         return total_interest(span)
 
     for p in sorted((p for p in claim.payments if p.date <= on), key=lambda p: p.date):
@@ -278,6 +256,7 @@ def _run(claim: Claim, on: datetime.date, terms: Terms, table: RatesTable) -> _R
         to_interest = min(p.amount, unpaid) if terms.imputation == INTEREST_FIRST else ZERO
         unpaid -= to_interest
         paid_interest += to_interest
+        due_from = None if unpaid <= 0 else due_from
         to_principal = min(p.amount - to_interest, max(principal, ZERO))
         excess = p.amount - to_interest - to_principal
         principal -= p.amount - to_interest
@@ -289,7 +268,7 @@ def _run(claim: Claim, on: datetime.date, terms: Terms, table: RatesTable) -> _R
             last = p.date
     tail = accrue(on)
     return _Run(tuple(periods), tuple(imputations), principal, accrued_total + tail,
-                paid_interest, full)
+                paid_interest, full, due_from if accrued_total + tail > paid_interest else None)
 
 
 def _status(claim: Claim, on: datetime.date, full: Optional[datetime.date]) -> Status:
@@ -322,7 +301,8 @@ def standing(claim: Claim, on: datetime.date, terms: Terms, table: RatesTable) -
                     max(run.principal, ZERO), status, days_late,
                     run.periods[0].first if run.periods else None, run.periods,
                     run.accrued - run.interest_paid, indemnity, below, run.accrued,
-                    run.interest_paid, run.imputations, max(-run.principal, ZERO))
+                    run.interest_paid, run.imputations, max(-run.principal, ZERO),
+                    run.due_from)
 
 
 def standings(claims: Sequence[Claim], on: datetime.date, terms: Terms,
