@@ -241,3 +241,48 @@ def test_a_notice_before_the_due_date_and_an_overpayment_are_warnings(tmp_path):
 
 def test_a_date_that_is_not_iso_is_a_usage_error():
     assert run("--on", "30/06/2026", str(B2B)).exit_code == 2
+
+
+# --- Version 3: judgments, public purchasers ------------------------------------------------
+
+H2_TEST = ("legal_interest:\n  - {half: 2026-H2, consumer: 6.5, other: 2.5, source: test}\n"
+           "ecb_checked: 2026-07-01\n")      # test figures, not the 2026-H2 arrêté
+
+
+def test_a_judgment_in_the_ledger_adds_5_points_two_months_after(tmp_path):
+    # FA-2026-0355, 2 599,20 € due 4 May, notice 20 May; judgment enforceable 21 May →
+    # + 5 points from 22 July (CMF L313-3): 21 May–30 June 2,62 %, 1–21 July 2,5 % (test
+    # figure), 22 July–31 August 2,5 + 5 = 7,5 %
+    path = tmp_path / "c.yaml"
+    path.write_text(B2C.read_text(encoding="utf-8").replace(
+        "  notices:\n", "  judgments:\n    - {invoice: FA-2026-0355, date: 2026-05-21}\n"
+        "  notices:\n"), encoding="utf-8")
+    extra = tmp_path / "h2.yaml"
+    extra.write_text(H2_TEST, encoding="utf-8")
+    [doc] = as_json("--on", "2026-08-31", "--rates", str(extra), str(path))["documents"]
+    periods = doc["tranches"][1]["periods"]
+    assert [(p["from"], p["days"], p["rate"], p["judgment"]) for p in periods] == [
+        ("2026-05-21", 41, "2.62", False), ("2026-07-01", 21, "2.5", False),
+        ("2026-07-22", 41, "7.5", True)]
+
+
+def test_a_judgment_for_an_unknown_invoice_is_located(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(B2C.read_text(encoding="utf-8").replace(
+        "  notices:\n", "  judgments:\n    - {invoice: FA-2026-9999, date: 2026-05-21}\n"
+        "  notices:\n"), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        dues_of(path, day("2026-06-30"))
+    [d] = caught.value.diagnostics
+    assert d.code == "invoicing.judgments" and "no invoice FA-2026-9999" in d.message
+
+
+def test_a_public_purchaser_owes_ecb_plus_8_points_whatever_the_contract_says(tmp_path):
+    # the B2B fixture for a town hall: FA-2026-0131 at 2,15 + 8 = 10,15 % (not 12,15 %)
+    path = tmp_path / "c.yaml"
+    path.write_text(B2B.read_text(encoding="utf-8").replace("kind: business", "kind: public"),
+                    encoding="utf-8")
+    [doc] = as_json("--on", "2026-06-30", str(path))["documents"]
+    second = doc["tranches"][1]
+    assert doc["kind"] == "public" and {p["rate"] for p in second["periods"]} == {"10.15"}
+    assert second["indemnity"] == "40.00"
