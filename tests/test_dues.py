@@ -159,7 +159,9 @@ def test_an_uncovered_half_year_is_an_error_and_a_rates_file_fills_it(tmp_path):
     assert result.exit_code == 1
     [error] = json.loads(result.stdout)["documents"][0]["diagnostics"]
     assert error["code"] == "rates.missing" and "2nd half 2026 (2026-H2)" in error["message"]
-    assert "--rates FILE" in error["message"] and "b2b.yaml:82:7: error:" in result.stderr
+    assert "--rates FILE" in error["message"] and error["line"] == next(
+        i for i, text in enumerate(B2B.read_text().splitlines(), 1) if "FA-2026-0131" in text)
+    assert f"b2b.yaml:{error['line']}:7: error:" in result.stderr
     extra = tmp_path / "extra.yaml"        # test figures, not the 2026-H2 arrêté
     extra.write_text("legal_interest:\n  - {half: 2026-H2, consumer: 6.5, other: 2.5, "
                      "source: test}\necb_refinancing:\n  - {since: 2026-06-10, rate: 2.40, "

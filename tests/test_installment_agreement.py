@@ -213,7 +213,8 @@ def test_auto_interest_on_a_day_the_rates_table_lacks_is_a_located_error(tmp_pat
     result = run("build", write("late.yaml", later), "-o", tmp_path / "out", "--format",
                  "docx")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "late.yaml:41:13: error: debt.interest: auto on 2026-09-01" in result.output
+    line = later.splitlines().index("  interest: auto") + 1
+    assert f"late.yaml:{line}:13: error: debt.interest: auto on 2026-09-01" in result.output
     assert "2nd half 2026 (2026-H2)" in result.output and "[rates.missing]" in result.output
     assert not (tmp_path / "out").exists()
 

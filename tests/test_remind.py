@@ -235,3 +235,20 @@ def test_dues_over_a_folder_skips_the_instalment_agreements(tmp_path):
                for e in json.loads(result.stdout)["documents"]}
     assert entries == {"contract-b2b-late.yaml": "ok",
                        "installment-agreement-b2b.yaml": "skipped"}
+
+
+@pytest.mark.parametrize("args", [
+    ("remind", "--invoice", LATE, "--format", "docx"),
+    ("invoice", "--penalties", LATE, "--penalty-number", "P-1", "--format", "docx")])
+def test_a_letter_or_penalty_invoice_in_a_missing_half_year_is_a_located_error(tmp_path,
+                                                                                args):
+    # before: a warning, and the days of July priced at the rates of 2026-H1
+    command, *rest = args
+    result = CliRunner().invoke(main, [command, str(B2B), *rest, "--on", "2026-07-15",
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = next(i for i, text in enumerate(B2B.read_text().splitlines(), 1)
+                if "number: FA-2026-0131" in text)
+    assert f"contract-b2b-late.yaml:{line}:7: error: FA-2026-0131:" in result.output
+    assert "2nd half 2026 (2026-H2)" in result.output and "[rates.missing]" in result.output
+    assert not (tmp_path / "out").exists()
