@@ -14,7 +14,6 @@ same figures. The legal checks are rules: :mod:`contratgen.legal.agreement`.
 """
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any, Optional
 
