@@ -124,6 +124,17 @@ def test_a_consumer_owes_the_legal_rate_plus_5_points_after_a_judgment():
     assert s.interest == D("20.53")
 
 
+def test_a_judgment_starts_a_consumers_interest_without_a_notice():
+    # 1 000 € due 31 January 2025, no notice; judgment 15 March: 3,71 % from 16 March
+    # (C. civ. 1231-7), + 5 points from 16 May; to 31 May: 61 days at 3,71 % (6,2003…) and
+    # 16 days at 8,71 % (3,8180…): 10,0183… → 10,02 €
+    claim = Claim("FA-14", day("2025-01-31"), D("1000.00"), (), (), (day("2025-03-15"),))
+    s = standing(claim, day("2025-05-31"), B2C, TABLE)
+    assert [(p.first, p.days, p.rate) for p in s.periods] == [
+        (day("2025-03-16"), 61, D("3.71")), (day("2025-05-16"), 16, D("8.71"))]
+    assert s.interest == D("10.02")
+
+
 @pytest.mark.parametrize("terms, rate", [
     (Terms(True), D("12.15")),              # ECB 2,15 + 10 > 2,76 + 5: keeps running
     (Terms(True, D("7")), D("7.76")),       # an agreed 7 % < 2,76 + 5 = 7,76: the surcharge

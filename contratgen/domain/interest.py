@@ -180,10 +180,11 @@ def judged_rate(half: str, terms: Terms, table: RatesTable, late: Decimal) -> De
 
 def interest_start(claim: Claim, terms: Terms) -> Optional[datetime.date]:
     """The day after which interest runs: the due date (B2B, public purchasers), or the
-    first formal notice sent on or after the due date (B2C; None when there is none)."""
+    first formal notice sent on or after the due date, or a judgment, which bears interest
+    even without one (B2C, C. civ. 1231-6, 1231-7; None when there is neither)."""
     if terms.professional_debtor:
         return claim.due
-    notices = sorted(d for d in claim.notices if d >= claim.due)
+    notices = sorted(d for d in claim.notices + claim.judgments if d >= claim.due)
     return notices[0] if notices else None
 
 
