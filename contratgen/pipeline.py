@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Sequence
 from .record import Record, record
 from . import assemble
 from .assemble import in_client_file
-from .collection.agreement import document_extra, with_agreement_clauses
+from .collection.agreement import document_extra, resolve_debt, with_agreement_clauses
 from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .document import Options, Prepared
@@ -72,6 +72,7 @@ def _prepare_valid(path: Path, source, digest: str, client, options: Options,
     if out_of_range:
         raise UserError(out_of_range)
     client = with_agreement_clauses(assemble.default_schedule(client))
+    client = resolve_debt(client, options.rates, source)   # debt.interest: auto, as dues
     computed = assemble.compute_numbers(client, source)
     rates = rates_for(client.document.date, options.rates)
     library, lib_diags = assemble.library_for(client, source, options)

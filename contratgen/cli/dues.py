@@ -55,8 +55,9 @@ def _table(doc):
 @click.option("--alarm", "alarms", multiple=True, type=click.IntRange(-365, 365),
               metavar="DAYS", help="A reminder, in days from the due date (negative: "
               "before); repeatable. Default: -3, 7 and 15.")
-@click.option("--strict", is_flag=True, help="Treat warnings (a half-year missing from the "
-              "rates table, an agreed rate below a floor…) as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings (an agreed rate below a "
+              "floor, a notice before the due date…) as errors. A half-year missing from "
+              "the rates table is always an error.")
 @rates_option
 def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
     """Each tranche of FILEs (files, folders, globs) on a date: invoiced, due date, paid,

@@ -216,6 +216,8 @@ class Agreement(Record):
     every: Optional[str] = doc("`month` … when the plan is periodic, else none")
     acceleration: bool = doc("true when a missed instalment makes the rest due")
     business: bool = doc("true when the debtor is a business")
+    principal_first: bool = doc("true when payments are imputed on the principal first, "
+                                "a concession (payment.imputation; C. civ. 1343-1)")
 
 
 @record
