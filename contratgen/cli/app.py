@@ -33,7 +33,9 @@ common = document_options("A folder with quote.docx and contract.docx to use ins
 # does not pay for the code of remind, serve or preview. name → (module, attribute)
 LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
         "preview": (".preview", "preview_command"), "diff": (".diff", "diff"),
-        "remind": (".remind", "remind"), "serve": (".serve", "serve_command")}
+        "remind": (".remind", "remind"), "serve": (".serve", "serve_command"),
+        "collect": (".collect", "collect_command"),
+        "receivables": (".receivables", "receivables_command")}
 
 
 class Contratgen(click.Group):
@@ -231,9 +233,10 @@ def init(kind, consumer, target, force):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["client", "clause"]))
+@click.argument("kind", type=click.Choice(["client", "clause", "policy"]))
 def schema(kind):
-    """Print the JSON Schema (draft 2020-12) of client.yaml or of a clause file."""
+    """Print the JSON Schema (draft 2020-12) of client.yaml, of a clause file or of a
+    collection policy (contratgen collect --policy)."""
     from ..schema import json_schema
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
