@@ -169,7 +169,8 @@ def document_actions(path: Path, on: datetime.date, policy: Policy,
     dues = dues_of(Path(path), on, rates, display)
     client = parse_client(load_file(Path(path), display))
     actions = [invoice_action(Path(path), client, dues, row, policy) for row in dues.rows
-               if row.invoice is not None and row.standing is not None]
+               if row.invoice is not None and row.standing is not None
+               and row.invoice.date <= on]   # a ledger written ahead: not issued yet
     return actions, dues
 
 
