@@ -305,3 +305,26 @@ def test_the_email_attaches_the_pdf_letter_with_the_amounts(tmp_path):
     pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
                    .replace("\u202f", " ").replace("\xa0", " ").split())
     assert "FA-2026-0001" in pdf and "1 200,00 €" in pdf and "40,00 €" in pdf
+
+
+@pytest.mark.parametrize("tls", ["starttls", "smtps"])
+def test_the_login_from_the_environment_goes_over_tls(tmp_path, tls):
+    path = write_deal(tmp_path, 1, INVOICED, PRICE)
+    env = {"CONTRATGEN_SMTP_USER": "collect", "CONTRATGEN_SMTP_PASSWORD": "s3cret"}
+    with LoopbackSmtp(tls, tmp_path) as smtp:
+        result = run("collect", path, "--on", day(7), "--send", "--smtp", smtp.url, "-o",
+                     tmp_path / "out", "--format", "docx",
+                     env={**env, "SSL_CERT_FILE": smtp.cert})   # trust the test's certificate
+    assert result.exit_code == 0, result.output
+    assert smtp.logins == [("collect", "s3cret")]
+    assert [m["To"] for _, m in smtp.inbox.messages] == ["Client 1 <client1@example.org>"]
+    assert "s3cret" not in result.output and ledger(path)["sent"][0]["level"] == "reminder"
+
+
+def test_an_untrusted_certificate_stops_the_send(tmp_path):
+    path = write_deal(tmp_path, 1, INVOICED, PRICE)
+    with LoopbackSmtp("starttls", tmp_path) as smtp:
+        result = run("collect", path, "--on", day(7), "--send", "--smtp", smtp.url, "-o",
+                     tmp_path / "out", "--format", "docx")
+    assert result.exit_code == 3 and "CERTIFICATE_VERIFY_FAILED" in result.output
+    assert smtp.inbox.messages == [] and "sent" not in ledger(path)

@@ -47,16 +47,40 @@ class Inbox:
 
 
 class LoopbackSmtp:
-    """``with LoopbackSmtp() as smtp: … smtp.url … smtp.inbox.messages``."""
+    """``with LoopbackSmtp() as smtp: … smtp.url … smtp.inbox.messages``; with ``tls``
+    ("starttls" or "smtps") a certificate made for 127.0.0.1 (``cert``: its PEM file, to
+    trust through ``SSL_CERT_FILE``) and a login (``user``, ``password``) required."""
 
-    def __init__(self):
+    def __init__(self, tls: Optional[str] = None, folder=None,
+                 user: str = "collect", password: str = "s3cret"):
         self.inbox = Inbox()
         self.port = free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.tls, self.logins = tls, []
+        options = {}
+        if tls:
+            import ssl
+            self.cert, key = self_signed(folder)
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.cert, key)
+            from aiosmtpd.smtp import AuthResult
+
+            def check(server, session, envelope, mechanism, data):
+                self.logins.append((data.login.decode(), data.password.decode()))
+                ok = (data.login.decode(), data.password.decode()) == (user, password)
+                return AuthResult(success=ok)
+            options = {"authenticator": check, "auth_required": True,
+                       "auth_exclude_mechanism": ["LOGIN"]}   # PLAIN only: one try
+            if tls == "smtps":   # aiosmtpd sees no STARTTLS: the socket is TLS already
+                options.update(ssl_context=context, auth_require_tls=False)
+            else:
+                options.update(tls_context=context, require_starttls=True)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port,
+                                     server_hostname="127.0.0.1", **options)
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        scheme = {None: "smtp", "starttls": "smtp+starttls", "smtps": "smtps"}[self.tls]
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "LoopbackSmtp":
         self.controller.start()
@@ -64,6 +88,33 @@ class LoopbackSmtp:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+
+def self_signed(folder) -> tuple[str, str]:
+    """A certificate and key for 127.0.0.1, written to ``folder`` (PEM)."""
+    import datetime
+    import ipaddress
+    from pathlib import Path
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(start.replace(year=2036))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = Path(folder) / "smtp-cert.pem", Path(folder) / "smtp-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
 
 
 def attachment(message) -> tuple[str, bytes]:
