@@ -328,3 +328,17 @@ def test_an_untrusted_certificate_stops_the_send(tmp_path):
                      tmp_path / "out", "--format", "docx")
     assert result.exit_code == 3 and "CERTIFICATE_VERIFY_FAILED" in result.output
     assert smtp.inbox.messages == [] and "sent" not in ledger(path)
+
+
+def test_a_letter_that_cannot_be_made_stops_the_run_before_anything_is_sent(tmp_path):
+    good = write_deal(tmp_path, 1, INVOICED, PRICE)
+    bad = write_deal(tmp_path, 2, INVOICED, PRICE)
+    bad.write_text(bad.read_text().replace("clauses: [billing, late_payment]",
+                                           "clauses: [billing, late_payment, no_such]"))
+    before = [good.read_bytes(), bad.read_bytes()]
+    with LoopbackSmtp() as smtp:
+        result = send([good, bad], day(7), smtp)
+    assert result.exit_code == 1
+    assert "deal-02.yaml:" in result.output and "no_such" in result.output
+    assert smtp.inbox.messages == [] and [good.read_bytes(), bad.read_bytes()] == before
+    assert not (tmp_path / "out").exists()

@@ -88,26 +88,40 @@ def mail_of(letter: Letter, action: Action, files: dict[str, bytes]) -> Mail:
                 f"{letter.stem}.{ext}", files[ext], lang)
 
 
+def prepared_letters(plan: Plan, formats: Sequence[str], options: Options,
+                     converter=None) -> list[tuple[Action, Letter, dict[str, bytes]]]:
+    """Every letter of the plan, rendered; :class:`UserError` with the problems of all of
+    them at once (nothing is written or sent then)."""
+    ready, problems = [], []
+    for action in plan.due:
+        try:
+            letter = prepare_letter(action.path, action.number, action.level, plan.on,
+                                    options, action.step.deadline_days)
+            ready.append((action, letter, letter_files(letter, formats, converter, options)))
+        except UserError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise UserError(problems)
+    return ready
+
+
 def carry_out(plan: Plan, out_dir: Path, formats: Sequence[str], options: Options,
               converter=None, mailer: Optional[Mailer] = None,
               report: Callable[[Done], None] = lambda done: None) -> list[Done]:
     """Write every letter of the plan; with a ``mailer``, send and record each. Raises
-    :class:`UserError` before anything is sent when a send cannot be done, and
-    :class:`~contratgen.diagnostics.ExternalError` when the server fails (the steps before
-    it are sent and recorded)."""
+    :class:`UserError` before anything is written or sent when a letter or a send cannot
+    be made, and :class:`~contratgen.diagnostics.ExternalError` when the server fails (the
+    steps before it are sent and recorded)."""
     from ..output import safe_name, write_files
     problems = preflight(plan, mailer is not None)
     if problems:
         raise UserError(problems)
     done = []
-    for action in plan.due:
+    for action, letter, files in prepared_letters(plan, formats, options, converter):
         if mailer is not None and _recorded_since(action, plan.on):
             done.append(Done(action, (), skipped="recorded by another run"))
             report(done[-1])
             continue
-        letter = prepare_letter(action.path, action.number, action.level, plan.on, options,
-                                action.step.deadline_days)
-        files = letter_files(letter, formats, converter, options)
         written = tuple(write_files({Path(out_dir) / f"{safe_name(letter.stem)}.{ext}": data
                                      for ext, data in files.items()}))
         if mailer is None:
