@@ -17,7 +17,7 @@ from decimal import Decimal as D
 
 from click.testing import CliRunner
 
-from conftest import ROOT, docx_text
+from conftest import ROOT, docx_text, needs_libreoffice
 from contratgen.cli import main
 from contratgen.domain import formatting as fmt
 from contratgen.dues import dues_of
@@ -170,3 +170,28 @@ def check_ageing(folder, day):
     assert D(ageing["total"]) == owed
     assert sum(D(v) for v in ageing["buckets"].values()) == owed
     assert sum(D(c["total"]) for c in ageing["clients"]) == owed
+
+
+@needs_libreoffice
+def test_the_letters_go_as_pdf_with_their_amounts(tmp_path):
+    import io
+    from pypdf import PdfReader
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    s = story(19)                                       # an English deal, never paid
+    path = write_deal(folder, 19, s["invoiced"], s["price"], language="en")
+    with LoopbackSmtp() as smtp:
+        for level, day in expected(s):
+            result = CliRunner().invoke(main, [
+                "collect", str(folder), "--on", day.isoformat(), "--send", "--smtp",
+                smtp.url, "-o", str(tmp_path / "out"), "--format", "both"])
+            assert result.exit_code == 0, result.output
+    assert len(smtp.inbox.messages) == 3
+    for (_, message), (level, day) in zip(smtp.inbox.messages, expected(s)):
+        name, data = attachment(message)
+        assert name == f"FA-2026-0019-{level}.pdf"
+        pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+                       .replace("\u202f", " ").replace("\xa0", " ").split())
+        (row,) = dues_of(path, day).rows
+        assert fmt.money(row.standing.outstanding, "en") in pdf
+        assert "FA-2026-0019" in pdf
