@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import docx_text, needs_libreoffice
+from conftest import ROOT, docx_text, needs_libreoffice
 from contratgen.cli import main
 from contratgen.collection.ladder import Reason, document_actions
 from contratgen.collection.policy import load_policy
@@ -23,6 +23,7 @@ from support.smtp import LoopbackSmtp, attachment, text
 INVOICED = dt.date(2026, 3, 2)
 DUE = dt.date(2026, 4, 1)
 PRICE = D("1000")
+SHIPPED = ROOT / "contratgen" / "data" / "collection_policy.yaml"   # the default policy
 
 
 def run(*args, env=None):
@@ -129,9 +130,7 @@ def test_a_dry_run_sends_and_records_nothing(tmp_path):
 
 def test_a_policy_file_sets_the_delays(tmp_path):
     policy = tmp_path / "policy.yaml"
-    text = (load_policy().file and open(
-        "contratgen/data/collection_policy.yaml", encoding="utf-8").read())
-    policy.write_text(text.replace("days: 7\n", "days: 10\n"), "utf-8")
+    policy.write_text(SHIPPED.read_text("utf-8").replace("days: 7\n", "days: 10\n"), "utf-8")
     path = write_deal(tmp_path, 1, INVOICED, PRICE)
     for offset, expected in ((7, None), (10, "reminder")):
         result = run("collect", path, "--on", day(offset), "--policy", policy, "--json")
@@ -164,7 +163,7 @@ def test_the_shipped_policy_is_valid_against_its_schema():
     import jsonschema
     result = run("schema", "policy")
     schema = json.loads(result.stdout)
-    data = yaml.safe_load(open("contratgen/data/collection_policy.yaml", encoding="utf-8"))
+    data = yaml.safe_load(SHIPPED.read_text("utf-8"))
     jsonschema.validate(data, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"steps": [{"level": "relance", "days": 1}]}, schema)
@@ -235,8 +234,8 @@ def test_a_formal_notice_is_recorded_for_registered_post_and_not_emailed(tmp_pat
 
 def test_a_policy_may_email_a_copy_of_the_formal_notice(tmp_path):
     policy = tmp_path / "policy.yaml"
-    text_ = open("contratgen/data/collection_policy.yaml", encoding="utf-8").read()
-    policy.write_text(text_.replace("    email: false\n", "    email: true\n"), "utf-8")
+    policy.write_text(SHIPPED.read_text("utf-8").replace("    email: false\n",
+                                                         "    email: true\n"), "utf-8")
     path = write_deal(tmp_path, 1, INVOICED, PRICE)
     with LoopbackSmtp() as smtp:
         assert send([path], day(30), smtp, "--policy", policy).exit_code == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -164,16 +165,8 @@ def _carry_out(plan, out_dir, formats, options, mailer, quiet):
         if "pdf" in formats:
             from ..serve.client import converter_for_cli
             converter = converter_for_cli(workers=1)
-        with mailer if mailer is not None else _Nothing():
+        with mailer if mailer is not None else nullcontext():
             return carry_out(plan, out_dir, formats, options, converter, mailer, report)
     finally:   # errors become exit codes in cli/app.py, as for every command
         if converter is not None:
             converter.close()
-
-
-class _Nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None

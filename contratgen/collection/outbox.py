@@ -62,7 +62,7 @@ def preflight(plan: Plan, send: bool) -> list[Diagnostic]:
     return found
 
 
-def mail_values(letter: Letter, action: Action) -> dict[str, str]:
+def mail_values(letter: Letter) -> dict[str, str]:
     """The placeholders of the policy's texts, in the letter's language."""
     lang = letter.prepared.lang
     money = {k: fmt.money(v, lang) for k, v in letter_figures(letter).items()}
@@ -77,7 +77,7 @@ def mail_values(letter: Letter, action: Action) -> dict[str, str]:
 
 def mail_of(letter: Letter, action: Action, files: dict[str, bytes]) -> Mail:
     client, lang, step = letter.prepared.client, letter.prepared.lang, action.step
-    values = mail_values(letter, action)
+    values = mail_values(letter)
     ext = "pdf" if "pdf" in files else "docx"
     sender = client.provider.email
     return Mail(client.provider.name, sender, client.client.name, client.client.email,
