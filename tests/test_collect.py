@@ -341,3 +341,16 @@ def test_a_letter_that_cannot_be_made_stops_the_run_before_anything_is_sent(tmp_
     assert "deal-02.yaml:" in result.output and "no_such" in result.output
     assert smtp.inbox.messages == [] and [good.read_bytes(), bad.read_bytes()] == before
     assert not (tmp_path / "out").exists()
+
+
+def test_init_policy_writes_the_default_policy_to_edit(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    assert run("init", "policy", "-o", policy).exit_code == 0
+    text = policy.read_text("utf-8")
+    assert text.startswith("# A collection policy") and "days: 30" in text
+    policy.write_text(text.replace("days: 30\n", "days: 45\n"), "utf-8")
+    path = write_deal(tmp_path, 1, INVOICED, PRICE)
+    result = run("collect", path, "--on", day(30), "--policy", policy, "--json")
+    (entry,) = json.loads(result.stdout)["actions"]
+    assert entry["step"] == "second-reminder"
+    assert entry["next"] == {"step": "formal-notice", "on": day(45).isoformat()}

@@ -208,18 +208,23 @@ def inspect(file, as_json):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["quote", "contract"]), default="quote")
+@click.argument("kind", type=click.Choice(["quote", "contract", "policy"]), default="quote")
 @click.option("--consumer", is_flag=True, help="A client who is a consumer (B2C).")
 @click.option("-o", "--output", "target", type=click.Path(dir_okay=False),
               help="Write to this file (default: standard output).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def init(kind, consumer, target, force):
-    """Write a commented client.yaml for a quote or a contract, ready to edit and build."""
+    """Write a commented client.yaml for a quote or a contract, ready to edit and build;
+    or (policy) the default collection policy of `contratgen collect`, to change."""
     import datetime
     from ..output import write_atomic
     from ..scaffold import scaffold
     name = Path(target).name if target else "client.yaml"
-    text = scaffold(kind, consumer, datetime.date.today(), name)
+    if kind == "policy":
+        from ..collection.policy import policy_template
+        text = policy_template()
+    else:
+        text = scaffold(kind, consumer, datetime.date.today(), name)
     if target is None:
         click.echo(text, nl=False)
         return

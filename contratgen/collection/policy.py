@@ -27,6 +27,7 @@ PLACEHOLDERS = ("today", "invoice", "invoice_date", "due", "amount", "outstandin
                 "interest", "indemnity", "claimable", "days_late", "deadline", "contract",
                 "provider", "client")
 CHANNELS = ("email", "registered-post", "lre")
+DEFAULT = "data/collection_policy.yaml"   # the default policy, in the package
 
 
 class Texts(Model):
@@ -129,8 +130,16 @@ def load_policy(path: Optional[Path] = None) -> Policy:
     """The policy at ``path``, or the default one."""
     if path is not None:
         return parse_policy(load_file(Path(path)))
-    raw = resources.files("contratgen").joinpath("data/collection_policy.yaml").read_bytes()
-    return parse_policy(load_bytes(raw, "contratgen/data/collection_policy.yaml"))
+    raw = resources.files("contratgen").joinpath(DEFAULT).read_bytes()
+    return parse_policy(load_bytes(raw, f"contratgen/{DEFAULT}"))
+
+
+def policy_template() -> str:
+    """The default policy's text, to start a policy file from (``contratgen init policy``)."""
+    text = resources.files("contratgen").joinpath(DEFAULT).read_text("utf-8")
+    first, _, rest = text.partition("\n")
+    return ("# A collection policy: contratgen collect --policy FILE (its JSON Schema:\n"
+            "# contratgen schema policy > policy.schema.json)\n" + rest)
 
 
 def render_text(template: str, values: dict[str, str]) -> str:
