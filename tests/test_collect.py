@@ -354,3 +354,18 @@ def test_init_policy_writes_the_default_policy_to_edit(tmp_path):
     (entry,) = json.loads(result.stdout)["actions"]
     assert entry["step"] == "second-reminder"
     assert entry["next"] == {"step": "formal-notice", "on": day(45).isoformat()}
+
+
+def test_a_formal_notice_by_registered_email_says_so_and_is_recorded_as_lre(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(SHIPPED.read_text("utf-8").replace("channel: registered-post",
+                                                         "channel: lre"), "utf-8")
+    path = write_deal(tmp_path, 1, INVOICED, PRICE)
+    with LoopbackSmtp() as smtp:
+        result = send([path], day(30), smtp, "--policy", policy)
+    assert result.exit_code == 0, result.output
+    assert smtp.inbox.messages == [] and "to send by LRE today" in result.stdout
+    letter = docx_text((tmp_path / "out" / "FA-2026-0001-formal-notice.docx").read_bytes())
+    assert "Lettre recommandée électronique" in letter
+    assert "accusé de réception" not in letter
+    assert ledger(path)["sent"][-1]["channel"] == "lre"

@@ -44,6 +44,7 @@ class Letter:
     dues: DocumentDues
     deadline: datetime.date
     diagnostics: tuple[Diagnostic, ...]
+    channel: str = "registered-post"    # a formal notice: by LRAR, or "lre"
 
     @property
     def number(self) -> str:
@@ -136,7 +137,8 @@ def _after_notice(prepared: Prepared, row: TrancheDue, level: str, on: datetime.
 
 def prepare_letter(path: Path, number: str, level: str, on: datetime.date,
                    options: Options = Options(),
-                   deadline_days: int = DEFAULT_DEADLINE_DAYS) -> Letter:
+                   deadline_days: int = DEFAULT_DEADLINE_DAYS,
+                   channel: str = "registered-post") -> Letter:
     """The letter of ``level`` for invoice ``number`` of the deal at ``path`` on ``on``;
     raises :class:`UserError` with every located problem."""
     if level not in LEVELS:
@@ -156,7 +158,7 @@ def prepare_letter(path: Path, number: str, level: str, on: datetime.date,
         raise UserError(found)
     deadline = on + datetime.timedelta(days=deadline_days)
     return Letter(prepared, level, on, row, dues, deadline,
-                  prepared.diagnostics + dues.diagnostics + tuple(found))
+                  prepared.diagnostics + dues.diagnostics + tuple(found), channel)
 
 
 # --- the context ---------------------------------------------------------------------------
@@ -187,6 +189,8 @@ def letter_context(letter: Letter) -> dict[str, Any]:
                 "hash": ""} for s in prepared.clauses]
     context = build_context(prepared.client, prepared.computed, prepared.rates, clauses)
     words = collection_labels(lang)
+    if letter.channel == "lre":   # registered e-mail (C. postes et comm. électr. L100)
+        words = {**words, "letter_registered": words["letter_registered_lre"]}
     if letter.level in AFTER_NOTICE:   # a request: the creditor asks, about the debtor
         words = {**words, "letter_creditor": words["request_creditor"],
                  "letter_debtor": words["request_debtor"]}

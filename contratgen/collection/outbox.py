@@ -96,7 +96,8 @@ def prepared_letters(plan: Plan, formats: Sequence[str], options: Options,
     for action in plan.due:
         try:
             letter = prepare_letter(action.path, action.number, action.level, plan.on,
-                                    options, action.step.deadline_days)
+                                    options, action.step.deadline_days,
+                                    "lre" if action.channel == "lre" else "registered-post")
             ready.append((action, letter, letter_files(letter, formats, converter, options)))
         except UserError as exc:
             problems.extend(exc.diagnostics)
