@@ -306,6 +306,7 @@ def test_the_email_attaches_the_pdf_letter_with_the_amounts(tmp_path):
     assert "FA-2026-0001" in pdf and "1 200,00 €" in pdf and "40,00 €" in pdf
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # smtps: it is
 @pytest.mark.parametrize("tls", ["starttls", "smtps"])
 def test_the_login_from_the_environment_goes_over_tls(tmp_path, tls):
     path = write_deal(tmp_path, 1, INVOICED, PRICE)
