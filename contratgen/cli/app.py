@@ -36,7 +36,9 @@ LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
         "remind": (".remind", "remind"), "serve": (".serve", "serve_command"),
         "sign": (".signing", "sign"), "accept": (".signing", "accept"),
         "paid": (".lifecycle", "paid"), "status": (".lifecycle", "status"),
-        "ereport": (".lifecycle", "ereport")}
+        "ereport": (".lifecycle", "ereport"),
+        "collect": (".collect", "collect_command"),
+        "receivables": (".receivables", "receivables_command")}
 
 
 class Contratgen(click.Group):
@@ -214,18 +216,23 @@ def inspect(file, as_json, trust):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["quote", "contract"]), default="quote")
+@click.argument("kind", type=click.Choice(["quote", "contract", "policy"]), default="quote")
 @click.option("--consumer", is_flag=True, help="A client who is a consumer (B2C).")
 @click.option("-o", "--output", "target", type=click.Path(dir_okay=False),
               help="Write to this file (default: standard output).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def init(kind, consumer, target, force):
-    """Write a commented client.yaml for a quote or a contract, ready to edit and build."""
+    """Write a commented client.yaml for a quote or a contract, ready to edit and build;
+    or (policy) the default collection policy of `contratgen collect`, to change."""
     import datetime
     from ..output import write_atomic
     from ..scaffold import scaffold
     name = Path(target).name if target else "client.yaml"
-    text = scaffold(kind, consumer, datetime.date.today(), name)
+    if kind == "policy":
+        from ..collection.policy import policy_template
+        text = policy_template()
+    else:
+        text = scaffold(kind, consumer, datetime.date.today(), name)
     if target is None:
         click.echo(text, nl=False)
         return
@@ -239,9 +246,10 @@ def init(kind, consumer, target, force):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["client", "clause"]))
+@click.argument("kind", type=click.Choice(["client", "clause", "policy"]))
 def schema(kind):
-    """Print the JSON Schema (draft 2020-12) of client.yaml or of a clause file."""
+    """Print the JSON Schema (draft 2020-12) of client.yaml, of a clause file or of a
+    collection policy (contratgen collect --policy)."""
     from ..schema import json_schema
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
