@@ -81,7 +81,10 @@ def test_a_step_already_sent_is_never_planned_again(tmp_path, sent, offset, reas
 
 
 @pytest.mark.parametrize("kwargs, reason", [
-    ({"payments": [(day(3), D("1200.00"))]}, Reason.PAID),
+    ({"payments": [(day(0), D("1200.00"))]}, Reason.PAID),         # on the due date
+    # three days late, the whole price pays the interest first (C. civ. 1343-1): the
+    # principal is not paid off, the ladder goes on
+    ({"payments": [(day(3), D("1200.00"))]}, Reason.DUE),
     ({"payments": [(day(3), D("600.00"))]}, Reason.DUE),           # half paid: remind
     ({"disputes": [day(5)]}, Reason.DISPUTED),
     ({"credit": day(5)}, Reason.CREDITED),

@@ -3,7 +3,8 @@ injonction de payer (CPC 1405-1407) and the small-claims request (CPCE L125-1); 
 with a located error when no formal notice was sent (CPC 750-1). And --level courtesy.
 
 The B2B sample's late invoice FA-2026-0131 on 30 June 2026 (docs/COLLECTION.md, worked
-example 2): 922,96 € principal + 15,93 € penalties + 40 € = 978,89 €.
+example 2), payments imputed on interest first (C. civ. 1343-1): 929,36 € principal +
+9,59 € penalties still due + 40 € = 978,95 €.
 """
 import re
 
@@ -72,10 +73,11 @@ def test_the_injunction_request_has_every_element_of_cpc_1407(tmp_path):
     assert "Requérant (créancier) Atelier Dupont & Fils SARL" in text
     assert "Débiteur Boulangerie Martin SAS" in text and "SIREN : 552 100 554" in text
     # the amount and its breakdown: principal, interest, 40 €
-    assert "d'une somme de 978,89 €, arrêtée au 30 juin 2026" in text
-    assert "principal restant dû : 922,96 €" in text
-    assert "courues depuis le 21 mai 2026 : 15,93 €" in text
-    assert "(C. com. art. L441-10 et D441-5) : 40,00 €" in text and "total : 978,89 €" in text
+    assert "d'une somme de 978,95 €, arrêtée au 30 juin 2026" in text
+    assert "principal restant dû : 929,36 €" in text
+    assert "courues depuis le 21 mai 2026 et restant dues après imputation des paiements " \
+           "(C. civ. art. 1343-1) : 9,59 €" in text
+    assert "(C. com. art. L441-10 et D441-5) : 40,00 €" in text and "total : 978,95 €" in text
     # the ground
     assert "La créance est contractuelle : elle résulte du contrat n° CT-2026-0042 du " \
            "2 mars 2026" in text
@@ -103,7 +105,7 @@ def test_the_small_claims_request_names_the_procedure_and_its_limit(tmp_path):
     assert "Demande de recouvrement d'une petite créance" in text
     assert "procédure simplifiée de recouvrement des petites créances (CPCE art. L125-1)" \
         in text
-    assert "n'excède pas 5 000 €" in text and "total : 978,89 €" in text
+    assert "n'excède pas 5 000 €" in text and "total : 978,95 €" in text
     assert "dans un délai d'un mois" in text and "titre exécutoire" in text
 
 
