@@ -17,7 +17,8 @@ from .assemble import compute_numbers, default_schedule
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .domain.interest import Claim, Received, Standing, Terms, standing
 from .load.ledger import InvoiceEntry
-from .load.model import ClientFile, DaysAfter, parse_client
+from .load.model import ClientFile, DaysAfter
+from .load.salvage import checked
 from .domain.money import Computed, Tranche
 from .domain.rates import RatesTable, half_label, shipped_table
 from .load.source import Source, load_file
@@ -206,12 +207,21 @@ def _invoice_path(client: ClientFile, invoice: Optional[InvoiceEntry]) -> tuple:
 
 # --- one document ----------------------------------------------------------------------
 
+def _ledger_of(client: ClientFile, source: Source) -> list[Diagnostic]:
+    """The ledger's errors on a salvaged file (beside its schema errors)."""
+    try:
+        client = default_schedule(client)
+        return ledger_problems(client, compute_numbers(client, source), source)
+    except UserError as exc:
+        return list(exc.diagnostics)
+
+
 def dues_of(path: Path, on: datetime.date, rates: Optional[RatesTable] = None,
             display: Optional[str] = None) -> DocumentDues:
     """Every tranche of the document at ``path`` on ``on``; raises :class:`UserError`
     with every located problem."""
     source = load_file(Path(path), display or str(path))
-    client = parse_client(source)
+    client = checked(source, lambda partial: _ledger_of(partial, source))   # all at once
     if client.document.type == "installment_agreement":
         raise UserError([source.diagnostic(("document", "type"), "dues lists the tranches "
                                            "of a contract or a quote, not of an instalment "
