@@ -34,12 +34,14 @@ _CELL = re.compile(r"<w:tc[ >].*?</w:tc>", re.S)
 _PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
 _RUN = re.compile(r"<w:r[ >].*?</w:r>", re.S)
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(br|cr)\b[^>]*/>|<w:tab/>")
+_PLAIN_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 _SIZE = re.compile(r'<w:sz w:val="(\d+)"/>')
 _STYLE = re.compile(r'<w:pStyle w:val="([^"]+)"/>')
 _GRID = re.compile(r"<w:tblGrid>(.*?)</w:tblGrid>", re.S)
 _GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"(/>| [^>]*/>)')
 _SPAN = re.compile(r'<w:gridSpan w:val="(\d+)"/>')
 _TCW = re.compile(r'<w:tcW w:type="dxa" w:w="\d+"/>|<w:tcW w:w="\d+" w:type="dxa"/>')
+_SIDES = (re.compile(r'<w:(?:left|start) w:w="(\d+)"'), re.compile(r'<w:(?:right|end) w:w="(\d+)"'))
 _MARGIN = re.compile(r"<w:tblCellMar>(.*?)</w:tblCellMar>", re.S)
 
 
@@ -92,8 +94,8 @@ def _innermost(xml: str) -> Iterator[tuple[int, int]]:
 def _margins(table: str) -> int:
     found = _MARGIN.search(table)
     total = 0
-    for side in ("left", "right"):
-        width = re.search(rf'<w:{side} w:w="(\d+)"', found.group(1)) if found else None
+    for side in _SIDES:
+        width = side.search(found.group(1)) if found else None
         total += int(width.group(1)) if width else DEFAULT_MARGIN
     return total
 
@@ -120,14 +122,29 @@ def _lines(cell: str, default: int, sizes: dict[str, int]) -> Iterator[tuple[str
 
 
 def _cells(table: str) -> Iterator[tuple[int, int, str]]:
-    """(first column, span, cell XML) of every cell."""
-    for row in _ROW.findall(table):
+    """(first column, span, cell XML) of every cell (plain string splits: the table holds
+    no other table, so a cell ends at the first ``</w:tc>``)."""
+    for row in table.split("</w:tr>")[:-1]:
         column = 0
-        for cell in _CELL.findall(row):
-            span = _SPAN.search(cell)
+        for piece in row.split("</w:tc>")[:-1]:
+            at = max(piece.rfind("<w:tc>"), piece.rfind("<w:tc "))
+            if at < 0:
+                continue
+            cell = piece[at:]
+            span = _SPAN.search(cell) if "gridSpan" in cell else None
             count = int(span.group(1)) if span else 1
             yield column, count, cell
             column += count
+
+
+def _need(cell: str, default: int, sizes: dict[str, int]) -> int:
+    """Twips the widest line of a no-wrap cell takes (at the largest size it uses)."""
+    style = _STYLE.search(cell)
+    size = max([sizes.get(style.group(1), default) if style else default] +
+               [int(v) for v in _SIZE.findall(cell)])
+    if "<w:br" in cell or "<w:cr" in cell or cell.count("<w:p>") + cell.count("<w:p ") > 1:
+        return max(text_width(line, size) for line, _ in _lines(cell, default, sizes))
+    return text_width(html.unescape("".join(_PLAIN_TEXT.findall(cell))), size)
 
 
 def _widths(table: str, grid: list[int], default: int, sizes: dict[str, int]
@@ -135,22 +152,24 @@ def _widths(table: str, grid: list[int], default: int, sizes: dict[str, int]
     """The new grid, or None when every number fits already."""
     margins = _margins(table) + SLACK
     needs = [0] * len(grid)
-    words = [0] * len(grid)
     fixed = [False] * len(grid)
+    others = []
     for column, span, cell in _cells(table):
         if span != 1 or column >= len(grid):
             continue
-        lines = list(_lines(cell, default, sizes))
         if "<w:noWrap/>" in cell:
             fixed[column] = True
-            needs[column] = max([needs[column]] + [text_width(t, s) + margins
-                                                   for t, s in lines])
+            needs[column] = max(needs[column], _need(cell, default, sizes) + margins)
         else:
-            words[column] = max([words[column]] + [text_width(w, s) + margins
-                                                   for t, s in lines for w in t.split()])
+            others.append((column, cell))
     deficit = sum(max(0, need - width) for need, width in zip(needs, grid))
     if not deficit:
         return None
+    words = [0] * len(grid)           # the longest word of each column that may wrap
+    for column, cell in others:
+        words[column] = max([words[column]] + [text_width(w, s) + margins
+                                               for t, s in _lines(cell, default, sizes)
+                                               for w in t.split()])
     new = [max(width, need) for width, need in zip(grid, needs)]
     donors = sorted((c for c in range(len(grid)) if not fixed[c]), key=lambda c: -grid[c])
     for column in donors:
