@@ -18,7 +18,7 @@ from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .domain.interest import Claim, Received, Standing, Terms, standing
 from .load.ledger import InvoiceEntry
 from .load.model import ClientFile, DaysAfter
-from .load.salvage import checked
+from .load.salvage import NOTHING, checked
 from .domain.money import Computed, Tranche
 from .domain.rates import RatesTable, half_label, shipped_table
 from .load.source import Source, load_file
@@ -138,7 +138,7 @@ def ledger_problems(client: ClientFile, computed: Computed, source: Source) -> l
     for kind in ("payments", "notices"):
         for i, entry in enumerate(getattr(ledger, kind)):
             if entry.invoice not in numbers:
-                known = ", ".join(numbers) or "none"
+                known = ", ".join(n for n in numbers if n != NOTHING) or "none"
                 problems.append(source.diagnostic(("invoicing", kind, i, "invoice"),
                                 f"no invoice {entry.invoice} in invoicing.invoices (known: "
                                 f"{known})", f"invoicing.{kind}"))

@@ -130,3 +130,23 @@ def test_a_ledger_with_one_malformed_field_only_reports_that_field(sample):
     with pytest.raises(UserError) as failed:
         dues_of(path, datetime.date(2026, 7, 1))
     assert [d.code for d in failed.value.diagnostics] == ["invoicing.invoices[1].tranche"]
+
+
+def test_an_entry_wrong_as_a_whole_does_not_hide_the_others(sample):
+    """A situation invoice without its progress cannot be repaired field by field: it
+    stands aside, and what the ledger says of the real entries is still said."""
+    path = sample("contract-b2b-invoiced.yaml")
+    text = path.read_text("utf-8")
+    path.write_text(text + "    - {situation: 1, number: FA-2026-0200, date: 2026-06-02}\n"
+                    "  payments:\n"
+                    "    - {invoice: FA-2026-0999, date: 2026-03-10, amount: -5}\n"
+                    "    - {invoice: FA-2026-0998, date: 2026-03-10, amount: 10}\n", "utf-8")
+    with pytest.raises(UserError) as failed:
+        dues_of(path, datetime.date(2026, 7, 1))
+    found = [(d.code, d.message) for d in failed.value.diagnostics]
+    assert [code for code, _ in found] == ["invoicing.invoices[3]", "invoicing.payments",
+                                           "invoicing.payments[0].amount",
+                                           "invoicing.payments"]
+    assert "no invoice FA-2026-0999 in invoicing.invoices (known: FA-2026-0107, " \
+           "FA-2026-0131, FA-2026-0190)" == found[1][1]
+    assert "no invoice FA-2026-0998" in found[3][1]

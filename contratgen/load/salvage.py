@@ -33,7 +33,21 @@ _DELETE = object()
 # inside a section that was missing or malformed
 STRATEGIES = (_DELETE, 1, "-", datetime.date(2000, 1, 1), {}, [])
 # in the ledger: nothing a real entry refers to (tranche 100 and invoice "?" match none)
-LEDGER_STRATEGIES = (_DELETE, 100, "?", datetime.date(2000, 1, 1), {}, [])
+NOTHING = "?"      # the placeholder of a text of the ledger: no real invoice is "?"
+LEDGER_STRATEGIES = (_DELETE, NOTHING, 100, datetime.date(2000, 1, 1), {}, [])
+_LONG_AGO = datetime.date(2000, 1, 1)
+# an entry of the ledger that fails as a whole ("give either 'tranche' or 'situation'")
+# is replaced by one that refers to nothing real; what is said about it is dropped
+LEDGER_ENTRIES = {
+    "invoices": {"tranche": 100, "number": NOTHING, "date": _LONG_AGO},
+    "payments": {"invoice": NOTHING, "date": _LONG_AGO, "amount": 1},
+    "notices": {"invoice": NOTHING, "date": _LONG_AGO},
+    "credit_notes": {"number": NOTHING, "date": _LONG_AGO, "cancels": NOTHING,
+                     "reason": NOTHING},
+    "disputes": {"invoice": NOTHING, "date": _LONG_AGO, "reason": NOTHING},
+    "judgments": {"invoice": NOTHING, "date": _LONG_AGO},
+    "sent": {"invoice": NOTHING, "level": "reminder", "date": _LONG_AGO},
+}
 # fields that decide which rules apply: a malformed one is never guessed (a consumer's
 # document checked as a business one would report false errors), the schema errors stand
 DECISIVE = {("document", "type"), ("document", "context"), ("document", "nature"),
@@ -53,6 +67,9 @@ class Partial(Record):
         """The later diagnostics that are about the file, not about a placeholder."""
         spots = {source.where(p) for p in self.replaced}
         spots |= {source.where(p, key=True) for p in self.replaced}
+        # and anything inside a replaced entry
+        spots |= {where for path, where in source.positions.items()
+                  if any(len(path) > len(p) and path[:len(p)] == p for p in self.replaced)}
         amounts = any(p[:1] == ("items",) or p[:2] == ("payment", "schedule")
                       for p in self.replaced)
         # "set document.free_of_charge": a rule asking for a field the file wrote wrongly
@@ -137,7 +154,11 @@ def _repair(data: Any, locations: list[tuple], tried: dict[tuple, int]) -> bool:
 def _apply(data: Any, loc: tuple, tried: dict[tuple, int]) -> bool:
     """Put the next placeholder at ``loc``; False when none is left."""
     parent = _node(data, loc[:-1])
-    strategies = LEDGER_STRATEGIES if loc[:1] == ("invoicing",) else STRATEGIES
+    strategies = STRATEGIES
+    if loc[:1] == ("invoicing",):
+        entry = LEDGER_ENTRIES.get(loc[1]) if len(loc) == 3 and isinstance(loc[2], int) \
+            else None
+        strategies = (_DELETE, entry) if entry else LEDGER_STRATEGIES
     step = tried.get(loc, 0)
     if isinstance(parent, list) and step == 0:
         step = 1          # removing an element would shift the positions of the others
