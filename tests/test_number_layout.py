@@ -161,3 +161,8 @@ def test_a_description_keeps_its_longest_word():
     xml = fit_columns(table((3000, 700), (word, number)), STYLES)
     assert 3000 > grid(xml)[0] >= text_width(word, 18) + 136
     assert grid(xml)[1] >= text_width(number, 18) + 136    # the table grows instead
+
+
+def test_a_text_wider_than_the_table_does_not_stretch_it_past_twice_its_width():
+    xml = fit_columns(table((4000, 1000), ("Une désignation", "9" * 100_000)), STYLES)
+    assert grid(xml)[1] == 5000 and sum(grid(xml)) <= 2 * 5000

@@ -162,6 +162,8 @@ def _widths(table: str, grid: list[int], default: int, sizes: dict[str, int]
             needs[column] = max(needs[column], _need(cell, default, sizes) + margins)
         else:
             others.append((column, cell))
+    total = sum(grid)       # a text wider than the whole table wraps whatever is done
+    needs = [min(need, total) for need in needs]
     deficit = sum(max(0, need - width) for need, width in zip(needs, grid))
     if not deficit:
         return None
