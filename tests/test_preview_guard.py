@@ -139,9 +139,10 @@ def test_a_request_head_trickled_byte_by_byte_is_cut(session, monkeypatch):
 def test_connections_beyond_the_cap_get_a_503_and_the_server_recovers(session):
     held = [socket.create_connection(session.address) for _ in range(3)]   # the cap: 3
     try:
-        time.sleep(0.2)    # let the server accept them (no assertion on time)
-        status, _, _ = fetch(session, f"/state.json?token={session.token}")
-        assert status == 503
+        deadline = time.monotonic() + 8     # until the server has accepted the three
+        while fetch(session, f"/state.json?token={session.token}")[0] != 503:
+            assert time.monotonic() < deadline, "a fourth connection was served"
+            time.sleep(0.1)
     finally:
         for sock in held:
             sock.close()
