@@ -18,7 +18,8 @@ from .domain.interest import Claim, Received, Standing, Terms, standing
 from .domain.halves import RatesMissing
 from .domain.terms import end_of_month, invoice_due, terms_of  # noqa: F401 (their home)
 from .load.ledger import InvoiceEntry
-from .load.model import ClientFile, DaysAfter, parse_client
+from .load.model import ClientFile, DaysAfter
+from .load.salvage import NOTHING, checked
 from .domain.money import Computed, Tranche
 from .domain.rates import RatesTable, half_label, shipped_table
 from .load.source import Source, load_file
@@ -127,7 +128,7 @@ def ledger_problems(client: ClientFile, computed: Computed, source: Source) -> l
     for kind in ("payments", "notices", "judgments"):
         for i, entry in enumerate(getattr(ledger, kind)):
             if entry.invoice not in numbers:
-                known = ", ".join(numbers) or "none"
+                known = ", ".join(n for n in numbers if n != NOTHING) or "none"
                 problems.append(source.diagnostic(("invoicing", kind, i, "invoice"),
                                 f"no invoice {entry.invoice} in invoicing.invoices (known: "
                                 f"{known})", f"invoicing.{kind}"))
@@ -198,12 +199,21 @@ def _invoice_path(client: ClientFile, invoice: Optional[InvoiceEntry]) -> tuple:
 
 # --- one document ----------------------------------------------------------------------
 
+def _ledger_of(client: ClientFile, source: Source) -> list[Diagnostic]:
+    """The ledger's errors on a salvaged file (beside its schema errors)."""
+    try:
+        client = default_schedule(client)
+        return ledger_problems(client, compute_numbers(client, source), source)
+    except UserError as exc:
+        return list(exc.diagnostics)
+
+
 def dues_of(path: Path, on: datetime.date, rates: Optional[RatesTable] = None,
             display: Optional[str] = None) -> DocumentDues:
     """Every tranche of the document at ``path`` on ``on``; raises :class:`UserError`
     with every located problem."""
     source = load_file(Path(path), display or str(path))
-    client = parse_client(source)
+    client = checked(source, lambda partial: _ledger_of(partial, source))   # all at once
     if client.document.type == "installment_agreement":
         raise UserError([source.diagnostic(("document", "type"), "dues lists the tranches "
                                            "of a contract or a quote, not of an instalment "
