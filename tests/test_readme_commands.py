@@ -66,7 +66,7 @@ def test_the_read_only_readme_commands_run(line, monkeypatch):
 
 
 def test_the_remind_example_writes_its_letter(tmp_path, monkeypatch):
-    [line] = [line for line in LINES if line.startswith("contratgen remind")]
+    [line] = [line for line in LINES if line.startswith("contratgen remind samples/")]
     monkeypatch.chdir(ROOT)
     words = shlex.split(line)[1:] + ["-o", str(tmp_path), "--format", "docx"]
     result = CliRunner().invoke(main, words)
