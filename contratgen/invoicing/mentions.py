@@ -108,10 +108,13 @@ def buyer_address(client: ClientFile) -> Optional[tuple[str, str]]:
 
 
 def due_code(client: ClientFile) -> tuple[str, str]:
-    """BT-8 (CII code, UBL code) by the operation and the provider's VAT option."""
-    if client.provider.vat_on_debits:
-        return ON_INVOICE
-    return ON_DELIVERY if client.document.nature == "goods" else ON_PAYMENT
+    """BT-8 (CII code, UBL code) by the operation: the VAT on goods is due on delivery
+    (CGI 269 2 a); on services at the receipt of payment (269 2 c), or on the invoice's
+    date when the provider opted for debits. A mixed operation follows its services (the
+    e-invoice carries one code; legal.vat-due-code notes it)."""
+    if client.document.nature == "goods":
+        return ON_DELIVERY
+    return ON_INVOICE if client.provider.vat_on_debits else ON_PAYMENT
 
 
 def event_date(client: ClientFile, due) -> Optional[datetime.date]:
