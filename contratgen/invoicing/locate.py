@@ -71,6 +71,7 @@ def located(failures: Sequence[Failure], invoice: Invoice, source: Source,
         field = ".".join(str(part) if isinstance(part, str) else f"[{part}]"
                          for part in where).replace(".[", "[")
         message = (f"the {syntax.upper()} e-invoice {invoice.number} breaks {failure.rule} "
-                   f"({failure.check}) — check {field}: {failure.text}; nothing is written")
+                   f"({failure.check}) — check {field}: {failure.text.rstrip('.')}; nothing is "
+                   "written")
         found.append(source.diagnostic(where, message, CODE))
     return found
