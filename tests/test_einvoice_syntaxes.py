@@ -153,3 +153,20 @@ def test_the_validators_do_catch_a_broken_invoice(write):
     cii, _ = built(write, "deposit", "cii")
     assert {f.check for f in validate(cii.replace(b"<ram:TypeCode>386<",
                                                   b"<ram:TypeCode>999<"), "cii", True)}
+
+
+def test_the_docx_prints_the_supply_order_billing_address_and_escrow_payee(write):
+    from conftest import docx_text
+    from contratgen.invoicing.document import render_invoice
+    case = CASES["order, billing and electronic addresses"]
+    data = case.text().replace("payment:\n", "payment:\n  escrow:\n    holder: Maître Anne "
+                               "Roux, notaire\n    iban: FR7630004000031234567890143\n"
+                               "    tranches: [2]\n", 1)
+    deal = prepare_invoices(write("deal.yaml", data))
+    invoice = next(i for i in deal.invoices if i.number == "FA-2026-0131")
+    text = docx_text(render_invoice(deal.prepared, invoice))
+    assert f"Date de la livraison ou de la prestation\u00a0: 20 avril 2026" in text
+    assert "Bon de commande\u00a0: BC-2026-114" in text
+    assert "Adresse de facturation\u00a0: Service comptable, 10 quai Perrache" in text
+    assert "Paiement au séquestre : Maître Anne Roux, notaire" in text
+    assert "IBAN FR76 3000 6000" not in text   # not the provider's account

@@ -21,6 +21,19 @@ def einvoice_context(client: ClientFile, invoice: Invoice, lang: str,
     words = invoice_labels(lang)
     supplied = invoice.supplied
     extra: list[Note] = []
+    # printed with the other mentions (the template's notes), and carried in the XML
+    # where they also have their own element (BT-72 / BG-14, BT-13, BG-8)
+    if supplied is not None:
+        extra.append(Note(PAYMENT_NOTE, words["supplied_period"].format(
+            start=fmt.date(supplied.start, lang), end=fmt.date(supplied.end, lang))
+            if supplied.period else
+            f"{words['supplied_on']}{words['colon']} {fmt.date(supplied.start, lang)}"))
+    if client.client.order_reference:
+        extra.append(Note(PAYMENT_NOTE, f"{words['order_reference']}{words['colon']} "
+                                        f"{client.client.order_reference}"))
+    if client.client.billing_address:
+        extra.append(Note(PAYMENT_NOTE, f"{words['billing_address']}{words['colon']} "
+                                        f"{client.client.billing_address}"))
     payee_text = None
     if invoice.payee is not None:
         bic = f" · BIC {invoice.payee.bic}" if invoice.payee.bic else ""
