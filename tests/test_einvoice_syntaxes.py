@@ -170,3 +170,27 @@ def test_the_docx_prints_the_supply_order_billing_address_and_escrow_payee(write
     assert "Adresse de facturation\u00a0: Service comptable, 10 quai Perrache" in text
     assert "Paiement au séquestre : Maître Anne Roux, notaire" in text
     assert "IBAN FR76 3000 6000" not in text   # not the provider's account
+
+
+def _sample_documents():
+    import yaml
+    from support.einvoice_cases import ROOT
+    for path in sorted((ROOT / "samples").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        ledger = (data.get("invoicing") or {}) if data.get("document", {}).get("type") != \
+            "installment_agreement" else {}
+        for entry in ledger.get("invoices", []) + ledger.get("credit_notes", []):
+            yield pytest.param(path, entry["number"], id=f"{path.stem}:{entry['number']}")
+
+
+@pytest.mark.parametrize("syntax", SYNTAXES)
+@pytest.mark.parametrize("path, number", list(_sample_documents()))
+def test_every_invoice_of_the_samples_passes_in_every_syntax(path, number, syntax):
+    from contratgen.invoicing.mentions import in_french_scope
+    deal = prepare_invoices(path)
+    (invoice,) = [i for i in deal.invoices if i.number == number]
+    xml = checked_xml(deal.prepared, invoice, syntax)
+    assert validate(xml, syntax, in_french_scope(deal.prepared.client)) == ()
+    assert xpath(xml, syntax, "//ram:DuePayableAmount/text()",
+                 "//cac:LegalMonetaryTotal/cbc:PayableAmount/text()") == [
+        f"{invoice.due_amount:.2f}"]
