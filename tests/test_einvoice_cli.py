@@ -85,3 +85,29 @@ def test_a_german_buyer_without_siren_is_built(tmp_path):
     result = run(source, "-o", tmp_path / "out", "--syntax", "ubl")
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "out").iterdir())) == 3
+
+
+def test_a_credit_note_over_what_the_invoice_charged_is_refused(tmp_path):
+    data = sample()
+    data["invoicing"]["credit_notes"] = [
+        {"number": "AV-1", "date": "2026-06-10", "cancels": "FA-2026-0190",
+         "reason": "Remise", "amount": 1000},
+        {"number": "AV-2", "date": "2026-06-11", "cancels": "FA-2026-0190",
+         "reason": "Remise", "amount": 442.23}]   # 1 442,23 > the 1 442,22 it charged
+    source = tmp_path / "deal.yaml"
+    write_yaml(source, data)
+    result = run(source, "-o", tmp_path / "out", "--syntax", "cii")
+    assert result.exit_code == 1
+    assert "credit note AV-2 brings the credit on FA-2026-0190 to 1442.23, more than the " \
+           "1442.22 it charged [invoice.credit-note]" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_credit_note_of_an_unknown_invoice_is_located(tmp_path):
+    data = sample()
+    data["invoicing"]["credit_notes"] = [
+        {"number": "AV-1", "date": "2026-06-10", "cancels": "FA-2026-9999", "reason": "x"}]
+    source = tmp_path / "deal.yaml"
+    write_yaml(source, data)
+    result = run(source, "-o", tmp_path / "out", "--syntax", "ubl")
+    assert result.exit_code == 1 and "FA-2026-9999, which is not an invoice" in result.output
