@@ -111,3 +111,21 @@ def test_a_credit_note_of_an_unknown_invoice_is_located(tmp_path):
     write_yaml(source, data)
     result = run(source, "-o", tmp_path / "out", "--syntax", "ubl")
     assert result.exit_code == 1 and "FA-2026-9999, which is not an invoice" in result.output
+
+
+def test_a_validation_verdict_is_kept_only_in_a_private_cache(tmp_path, monkeypatch):
+    import os
+    shared = tmp_path / "shared-cache"
+    shared.mkdir(mode=0o777)
+    os.chmod(shared, 0o777)   # another account could plant a verdict here
+    monkeypatch.setenv("CONTRATGEN_CACHE_DIR", str(shared))
+    result = run(B2B, "-o", tmp_path / "out", "--syntax", "cii", "--number", "FA-2026-0107")
+    assert result.exit_code == 0, result.output
+    assert not (shared / "einvoice-verdict").exists()
+    private = tmp_path / "private-cache"
+    monkeypatch.setenv("CONTRATGEN_CACHE_DIR", str(private))
+    result = run(B2B, "-o", tmp_path / "out", "--syntax", "cii", "--number", "FA-2026-0107")
+    assert result.exit_code == 0, result.output
+    assert (private.stat().st_mode & 0o777) == 0o700
+    (verdict,) = (private / "einvoice-verdict").iterdir()
+    assert verdict.suffix == ".marshal"   # plain data, never a pickle
