@@ -169,6 +169,7 @@ def test_the_docx_prints_the_supply_order_billing_address_and_escrow_payee(write
     assert "Bon de commande\u00a0: BC-2026-114" in text
     assert "Adresse de facturation\u00a0: Service comptable, 10 quai Perrache" in text
     assert "Paiement au séquestre : Maître Anne Roux, notaire" in text
+    assert "IBAN FR76 3000 4000 0312 3456 7890 143" in text
     assert "IBAN FR76 3000 6000" not in text   # not the provider's account
 
 

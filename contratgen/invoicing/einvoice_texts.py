@@ -11,6 +11,15 @@ from ..load.model import ClientFile
 from .plan import Invoice
 from .texts import Note, invoice_labels
 
+def grouped(iban: str | None) -> str:
+    """An IBAN in groups of four, as printed (as given when it is not a valid IBAN)."""
+    from stdnum import iban as stdiban
+    try:
+        return stdiban.format(iban or "")
+    except Exception:   # legal.escrow-payee / the XSD report a wrong one
+        return iban or ""
+
+
 PAYMENT_NOTE = "AAI"   # UNTDID 4451: general information (payment instructions)
 REASON = "ACD"         # UNTDID 4451: reason (of a credit note)
 
@@ -38,7 +47,7 @@ def einvoice_context(client: ClientFile, invoice: Invoice, lang: str,
     if invoice.payee is not None:
         bic = f" · BIC {invoice.payee.bic}" if invoice.payee.bic else ""
         payee_text = words["escrow_payee"].format(holder=invoice.payee.name,
-                                                  iban=invoice.payee.iban or "", bic=bic)
+                                                  iban=grouped(invoice.payee.iban), bic=bic)
         extra.append(Note(PAYMENT_NOTE, payee_text))
     cancels_text = None
     terms = context["payment"]["terms"]
