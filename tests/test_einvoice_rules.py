@@ -72,3 +72,11 @@ def test_a_billing_address_equal_to_the_address_is_noted(write):
     data["client"]["billing_address"] = data["client"]["address"]
     (d,) = of(diagnostics(write, data), "legal.order-reference")
     assert d.severity == "note"
+
+
+def test_check_reports_a_credit_note_of_an_unknown_invoice(write):
+    data = sample()
+    data["invoicing"]["credit_notes"] = [
+        {"number": "AV-1", "date": "2026-06-10", "cancels": "FA-2026-9999", "reason": "x"}]
+    (d,) = of(diagnostics(write, data), "invoice.credit-note")
+    assert d.is_error and "FA-2026-9999" in d.message

@@ -14,7 +14,7 @@ from ..document import Prepared
 from ..output import safe_name
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .checks import check_batch_numbers, check_present
-from .credit import check_credit_amounts, check_credit_notes, credit_notes
+from .credit import check_credit_amounts, credit_notes
 from .mentions import in_french_scope, with_mentions
 from .plan import Invoice, plan, terms_for
 from .texts import advance_text, credit_text
@@ -49,7 +49,6 @@ def prepare_invoices(path: Path, options: Options = Options(),
     # what only building invoices needs
     found = check_present(client, source) + check_batch_numbers(numbers or {}, client, source)
     entries = client.invoicing.invoices if client.invoicing else []
-    found += check_credit_notes(client, source)
     found = _strict(found, options.strict)
     if has_errors(found):
         raise UserError(sorted(found, key=lambda d: (d.line, d.col)))
