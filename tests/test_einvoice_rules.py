@@ -90,3 +90,11 @@ def test_a_public_purchaser_without_order_reference_is_warned(write):
     assert d.severity == "warning" and "Chorus Pro" in d.message
     data["client"]["order_reference"] = "EJ-1000234"
     assert of(diagnostics(write, data), "legal.order-reference") == []
+
+
+def test_a_progress_invoice_is_a_located_error_not_a_traceback(write):
+    data = sample()
+    data["invoicing"]["invoices"].append(
+        {"situation": 1, "number": "FS-1", "date": "2026-06-30", "progress": {1: 50}})
+    (d,) = of(diagnostics(write, data), "invoice.situation")
+    assert d.is_error
