@@ -53,10 +53,12 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
     due = fmt.date(invoice.due_date, lang)
     category = invoice.taxes[0].category if invoice.taxes else None
     extra = einvoice_context(client, invoice, lang, context)
-    mentions = notes(context, category, client.provider.vat_on_debits, due,
+    mentions = notes(context, category, client.provider.vat_on_debits,
+                     None if invoice.credit_note else due,
                      deductions_text(invoice, lang), client.provider.insurance) + \
         extra.pop("extra_notes")
-    context["labels"] = words
+    context["labels"] = {**words, "due_amount": words["credit_due"]} if invoice.credit_note \
+        else words
     context["invoice"] = {
         "number": invoice.number, "type_code": invoice.type_code,
         "is_advance": invoice.advance,
