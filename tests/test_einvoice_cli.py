@@ -129,3 +129,9 @@ def test_a_validation_verdict_is_kept_only_in_a_private_cache(tmp_path, monkeypa
     assert (private.stat().st_mode & 0o777) == 0o700
     (verdict,) = (private / "einvoice-verdict").iterdir()
     assert verdict.suffix == ".marshal"   # plain data, never a pickle
+
+
+def test_format_goes_with_factur_x_only(tmp_path):
+    result = run(B2B, "-o", tmp_path, "--syntax", "ubl", "--format", "docx")
+    assert result.exit_code == 2 and "--syntax ubl writes <number>.xml alone" in result.output
+    assert not any(tmp_path.iterdir())
