@@ -135,3 +135,11 @@ def test_format_goes_with_factur_x_only(tmp_path):
     result = run(B2B, "-o", tmp_path, "--syntax", "ubl", "--format", "docx")
     assert result.exit_code == 2 and "--syntax ubl writes <number>.xml alone" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_an_xsd_failure_names_the_element(tmp_path):
+    from contratgen.invoicing.validation import validate
+    xml = (b"<?xml version='1.0'?><Invoice xmlns='urn:oasis:names:specification:ubl:schema:"
+           b"xsd:Invoice-2'><Oops/></Invoice>")
+    (failure,) = validate(xml, "ubl", french=False)
+    assert failure.check == "xsd" and "Oops" in failure.text
