@@ -5,7 +5,8 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import agreement, clauses, consumer, identity, invoices, payment, quote, trade, vat
+from . import (agreement, clauses, consumer, einvoice, identity, invoices, payment, quote, trade,
+               vat)
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -49,6 +50,11 @@ RULES: tuple[Rule, ...] = (
     agreement.agreement_total,
     agreement.agreement_dates,
     agreement.agreement_term,
+    # Version 3 (LEGAL_FR.md "Version 3 rules"): e-invoicing
+    einvoice.invoice_supply_date,
+    einvoice.order_reference,
+    einvoice.vat_due_code,
+    einvoice.escrow_payee,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
