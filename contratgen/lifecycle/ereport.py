@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Optional, Sequence
 
 from ..diagnostics import Diagnostic
-from ..domain.money import VatLine, split
+from ..domain.money import split
 from ..invoicing.pipeline import InvoiceSet
-from ..invoicing.plan import Invoice, advance_taxes
+from ..invoicing.plan import Invoice
 from .flux10 import Buyer, DayTotal, Declarant, Received, ReportedInvoice, Vat
 from .statuses import vat_on_receipt
 
@@ -96,22 +96,8 @@ def _vat(taxes) -> tuple[Vat, ...]:
                  for t in taxes)
 
 
-def _invoice_vat(invoice: Invoice) -> tuple[Vat, ...]:
-    """What an invoice adds to the period: a final invoice after advances adds only what
-    the advances had not invoiced."""
-    return _vat(invoice.vat_remaining if invoice.preceding else invoice.taxes)
-
-
 def _negative(vat: Sequence[Vat]) -> tuple[Vat, ...]:
     return tuple(Vat(v.rate, -v.base, -v.tax, v.category, v.exemption) for v in vat)
-
-
-def _credited(invoice: Invoice, amount: Optional[Decimal]) -> tuple[Vat, ...]:
-    if amount is None:
-        return _invoice_vat(invoice)
-    lines = [t for t in (invoice.vat_remaining if invoice.preceding else invoice.taxes)]
-    return _vat(advance_taxes(amount, [VatLine(t.rate, t.base, t.amount) for t in lines],
-                              lines[0].category))
 
 
 def _buyer(invoice_set: InvoiceSet) -> Buyer:
@@ -126,36 +112,23 @@ def _process(invoice_set: InvoiceSet, invoice: Invoice) -> str:
 
 
 def _sales(invoice_set: InvoiceSet, period: Period, kind: str) -> list:
-    """B2C: one DayTotal per invoice or credit note of the period (what it adds; a credit
-    note negative); international: each invoice and credit note as issued."""
+    """B2C: one DayTotal per invoice or credit note of the period — what it charges (a
+    final invoice only what its advances had not), a credit note negative; international:
+    each invoice and credit note as issued, with the invoices it refers to."""
     client = invoice_set.prepared.client
-    nature = client.document.nature
-    by_number = {i.number: i for i in invoice_set.invoices}
-
-    def international(number, day, type_code, vat, preceding, process, due=None):
-        return ReportedInvoice(number, day, type_code, process, client.provider.vat_number,
-                               _buyer(invoice_set), vat, preceding, due)
-
     found = []
     for invoice in (i for i in invoice_set.invoices if i.date in period):
         if kind == "b2c":
-            found.append(DayTotal(invoice.date, CATEGORY[nature], 1, _invoice_vat(invoice)))
-        else:
-            found.append(international(
-                invoice.number, invoice.date, invoice.type_code, _vat(invoice.taxes),
-                tuple((p.number, p.date) for p in invoice.preceding),
-                _process(invoice_set, invoice), invoice.due_date))
-    for note in client.invoicing.credit_notes if client.invoicing else ():
-        cancelled = by_number.get(note.cancels)
-        if note.date not in period or cancelled is None:
+            vat = _vat(invoice.invoiced_taxes)
+            found.append(DayTotal(invoice.date, CATEGORY[client.document.nature], 1,
+                                  _negative(vat) if invoice.credit_note else vat))
             continue
-        vat = _credited(cancelled, note.amount)
-        if kind == "b2c":
-            found.append(DayTotal(note.date, CATEGORY[nature], 1, _negative(vat)))
-        else:
-            found.append(international(note.number, note.date, "381", vat,
-                                       ((cancelled.number, cancelled.date),),
-                                       _process(invoice_set, cancelled)[0] + "1"))
+        references = (invoice.cancels,) if invoice.cancels else invoice.preceding
+        found.append(ReportedInvoice(
+            invoice.number, invoice.date, invoice.type_code, _process(invoice_set, invoice),
+            client.provider.vat_number, _buyer(invoice_set), _vat(invoice.taxes),
+            tuple((p.number, p.date) for p in references),
+            None if invoice.credit_note else invoice.due_date))
     return found
 
 
@@ -169,7 +142,7 @@ def _received(invoice_set: InvoiceSet, period: Period, kind: str) -> list[Receiv
         invoice = by_number.get(payment.invoice)
         if invoice is None or payment.date not in period:
             continue
-        rates = [(t.rate, t.base + t.amount) for t in invoice.taxes]
+        rates = [(t.rate, t.base + t.amount) for t in invoice.invoiced_taxes]
         shares = split(payment.amount, [ttc for _, ttc in rates])
         amounts = tuple((rate, share) for (rate, _), share in zip(rates, shares) if share)
         found.append(Received(payment.date, amounts,

@@ -30,8 +30,8 @@ class Messages:
 
 def facts(invoice_set: InvoiceSet) -> list[InvoiceFacts]:
     return [InvoiceFacts(i.number, i.date, i.type_code,
-                         tuple((t.rate, t.base + t.amount) for t in i.taxes))
-            for i in invoice_set.invoices]
+                         tuple((t.rate, t.base + t.amount) for t in i.invoiced_taxes))
+            for i in invoice_set.invoices if not i.credit_note]
 
 
 def _messages(invoice_set: InvoiceSet, found: list[Status]) -> Messages:
@@ -63,7 +63,8 @@ def write_messages(messages: Messages, out_dir: Path) -> list[Path]:
 
 def _outstanding(invoice_set: InvoiceSet, number: str) -> Optional[Decimal]:
     client = invoice_set.prepared.client
-    invoice = next((i for i in invoice_set.invoices if i.number == number), None)
+    invoice = next((i for i in invoice_set.invoices
+                    if i.number == number and not i.credit_note), None)
     if invoice is None:
         return None
     paid = sum((p.amount for p in client.invoicing.payments if p.invoice == number), ZERO)
@@ -78,7 +79,7 @@ def _payment_problems(invoice_set: InvoiceSet, number: str, amount: Decimal,
     at = ("invoicing", "invoices")
     left = _outstanding(invoice_set, number)
     if left is None:
-        known = ", ".join(i.number for i in invoice_set.invoices) or "none"
+        known = ", ".join(i.number for i in invoice_set.invoices if not i.credit_note) or "none"
         return [source.diagnostic(at, f"--invoice {number} is not an invoice of this "
                                   f"ledger (invoices: {known})", "paid.invoice")]
     invoice = next(i for i in invoice_set.invoices if i.number == number)
