@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from contratgen import leftovers
+from conftest import SAMPLES, needs_libreoffice
 from support.accounts import other_account
 
 DEAD = 999_999_999   # above any pid_max: never a live process
@@ -129,3 +130,31 @@ def test_the_run_folder_of_another_account_is_refused(shared):
         with pytest.raises(UnsafeFolder, match="another account"):
             leftovers.new_run_dir()
 
+
+
+AUDIT = """
+import sys
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and "facturx-" in args[0]:
+        opened.append(args[0])
+sys.addaudithook(hook)
+from contratgen.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print("OPENED", opened, file=sys.stderr)
+"""
+
+
+@needs_libreoffice
+def test_a_factur_x_invoice_writes_no_temporary_pdf(tmp_path):
+    """factur-x's own entry point writes the PDF to /tmp/facturx-*.pdf, left there when
+    the run is killed: the invoice is embedded in memory."""
+    done = subprocess.run([sys.executable, "-c", AUDIT, "invoice", str(SAMPLES /
+                           "contract-b2b-invoiced.yaml"), "-o", str(tmp_path / "out"),
+                           "--number", "FA-2026-0107", "--format", "pdf"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "out" / "FA-2026-0107.pdf").stat().st_size > 0
+    assert "OPENED []" in done.stderr
