@@ -5,11 +5,11 @@ Re-exporting updates a calendar instead of duplicating it: an event's UID is der
 the document number and the tranche number only (an invoice issued later keeps the
 tranche's event). A calendar holds one event per (document, tranche): when several files
 carry the same document (a deal copied as it moves: quoted, invoiced, late), the event of
-the furthest along is kept — the most ledger entries, then the latest date, then the
-first file given — and :func:`duplicates` warns, naming the files; so does an invoice
-number found in two documents. The bytes are reproducible: DTSTAMP is the latest date of the data the
-event shows (document, invoice, payments, notices), never the clock, and SEQUENCE counts
-the ledger entries of the tranche, so it grows as the deal moves.
+the furthest along is kept — the most ledger entries, then the latest date, then the first
+file given — and :func:`duplicates` warns, naming the files; so does an invoice number
+found in two documents. The bytes are reproducible: DTSTAMP is the latest date of the data
+the event shows (document, invoice, payments, notices), never the clock, and SEQUENCE
+counts the ledger entries of the tranche, so it grows as the deal moves.
 """
 from __future__ import annotations
 

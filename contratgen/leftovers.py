@@ -1,18 +1,18 @@
 """What a killed run leaves behind, and how a later run removes it.
 
 Everything lives in the user's private run folder (:func:`contratgen.private.run_root`,
-0700, refused when another account owns it or can write it): no other account can
-plant a file there for us to trust. Each :class:`~contratgen.pdf.workers.Converter` works
-in ``<run root>/pdf-<pid>-…``: its workers' LibreOffice profiles, their scratch files, the
-documents in flight. soffice creates two Unix sockets, named after the pipe and after
-the profile (:mod:`contratgen.office_pipes`: where, and why they stay ours). A process that is ``kill -9``-ed cleans
-nothing; the next converter started looks for folders whose pid is dead, ends any
-process of ours still running from them (matched by the folder's path in
+0700, refused when another account owns it or can write it): no other account can plant a
+file there for us to trust. Each :class:`~contratgen.pdf.workers.Converter` works in
+``<run root>/pdf-<pid>-…``: its workers' LibreOffice profiles, their scratch files, the
+documents in flight. soffice creates two Unix sockets, named after the pipe and after the
+profile (:mod:`contratgen.office_pipes`: where, and why they stay ours). A process that is
+``kill -9``-ed cleans nothing; the next converter started looks for folders whose pid is
+dead, ends any process of ours still running from them (matched by the folder's path in
 ``/proc/*/cmdline``), removes their sockets and the folder.
 
-Other temporaries a run makes under a name it does not choose (the forkserver's
-``pymp-…`` folder) are recorded in ``tmp-<pid>-…`` notes (:func:`record`) and removed the
-same way when that pid is dead.
+Other temporaries a run makes under a name it does not choose (the forkserver's ``pymp-…``
+folder) are recorded in ``tmp-<pid>-…`` notes (:func:`record`) and removed the same way
+when that pid is dead.
 
 The clean-up trusts nothing it reads: every entry is ``lstat``-ed (ours, of the expected
 type, never a link followed), a note is read up to :data:`NOTE_BYTES` and decoded with

@@ -78,8 +78,8 @@ def _display(path: Path, cwd: Path | None = None) -> str:
 
 def clause_files(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
     """The ``*.yaml`` files of a library folder; a link leading outside the folder, or a
-    file with several hard links (one may be outside), is refused before it is read (its content, even its key names, never reaches a
-    diagnostic)."""
+    file with several hard links (one may be outside), is refused before it is read
+    (its content, even its key names, never reaches a diagnostic)."""
     base = Path(directory).resolve()
     paths, refused = [], []
     for path in sorted(Path(directory).glob("*.yaml")):

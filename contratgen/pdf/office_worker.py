@@ -123,10 +123,10 @@ class OfficeWorker:
             return len(self._generation.tickets)
 
     def _environment(self) -> dict[str, str]:
-        """LibreOffice's own temporary files go inside the worker's directory, its pipes
-        (and its UNO client's) into the private run folder: ``OSL_SOCKET_PATH``, read by
-        LibreOffice's bootstrap from the environment (sal/osl/unx/pipe.cxx); without it
-        they are made in /tmp under a predictable name."""
+        """LibreOffice's own temporary files go inside the worker's directory; its pipes
+        into the private run folder where /tmp and /var/tmp are not writable
+        (``OSL_SOCKET_PATH``: :mod:`contratgen.office_pipes` says why they stay ours in
+        /tmp)."""
         scratch = self.home / "tmp"
         scratch.mkdir(parents=True, exist_ok=True)
         # no macro, no link update, no linked image fetched; no first-start work
@@ -256,7 +256,7 @@ class OfficeWorker:
         try:
             office_pipes.prepare(self.profile, self.pipe, self.sockets)
         except office_pipes.ForeignSocket as exc:
-            self.kill()
+            self._let_profile_go(failed=False)   # nothing started: the profile is sound
             raise WorkerFailure(str(exc)) from None
 
     def _log_tail(self) -> str:
@@ -285,7 +285,7 @@ class OfficeWorker:
         except OSError:  # broken pipe on flush: it is dead anyway
             pass
         process.wait()  # stdout is closed by its reader thread at end of file
-        office_pipes.remove(self.profile, self.pipe, self.sockets)  # a killed soffice leaves them
+        office_pipes.remove(self.profile, self.pipe, self.sockets)  # a killed soffice's
         self._let_profile_go(failed)
 
     def _let_profile_go(self, failed: bool) -> None:

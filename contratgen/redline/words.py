@@ -2,10 +2,10 @@
 
 A paragraph made of plain runs (text, tabs, breaks) is cut into word, space and
 punctuation tokens carrying their run's formatting, and the two token sequences are
-compared with :mod:`difflib` (its work bounded: :mod:`.matching`). Deleted tokens come back as OLD's runs inside ``w:del``,
-inserted ones as NEW's runs inside ``w:ins``; a token whose formatting changed is
-deleted and inserted. A paragraph with anything else inside (fields, hyperlinks,
-drawings) is replaced as a whole, still within one paragraph.
+compared with :mod:`difflib` (its work bounded: :mod:`.matching`). Deleted tokens come
+back as OLD's runs inside ``w:del``, inserted ones as NEW's runs inside ``w:ins``; a token
+whose formatting changed is deleted and inserted. A paragraph with anything else inside
+(fields, hyperlinks, drawings) is replaced as a whole, still within one paragraph.
 """
 from __future__ import annotations
 
