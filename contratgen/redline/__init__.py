@@ -28,8 +28,8 @@ class Redline:
     changes: tuple[SectionChange, ...]   # the sections (articles, headings) that changed
     revisions: int                       # revision marks written
     date: datetime.date                  # the date the marks carry
-    coarse: int = 0                      # words compared as a whole passage, not one by
-                                         # one (too long and too different: matching.py)
+    coarse: int = 0                      # tokens compared window by window (too long and
+                                         # too different to align exactly: matching.py)
 
     @property
     def changed(self) -> bool:

@@ -171,9 +171,9 @@ def summary(result: Diff) -> str:
     lines += [f"  amount     {c.label}: {_amount(c.old, result)} → {_amount(c.new, result)}"
               for c in result.amounts]
     if result.redline.coarse:
-        lines.append(f"  note       {result.redline.coarse} words, spaces and signs marked as "
-                     "whole passages replaced: too long and too different to compare word "
-                     "by word")
+        lines.append(f"  note       {result.redline.coarse} words, spaces and signs compared "
+                     "window by window (passages too long and too different to align "
+                     "exactly): the marks are right, maybe not the fewest")
     return "\n".join(lines)
 
 

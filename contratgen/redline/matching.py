@@ -8,8 +8,9 @@
 3. a longer one is cut at its anchors — tokens found exactly once on each side, the
    longest run of them in the same order (patience diff) — and each piece matched again,
    down to :data:`MAX_DEPTH` levels;
-4. what is still too long and has no anchor is left unmatched — shown replaced whole —
-   and counted in :attr:`Matcher.coarse` so that the caller can say so.
+4. what is still too long and has no anchor is cut into windows of proportional lengths,
+   each matched by difflib: still word by word, not always the fewest marks — counted in
+   :attr:`Matcher.coarse` so that the caller can say so.
 
 Every level looks at each token a bounded number of times: the work is near-linear in
 the length of the paragraphs (``n log n`` per level).
@@ -27,6 +28,7 @@ from typing import Hashable, Sequence
 BUDGET = 100_000     # token pairs difflib may compare in one stretch (~300 × 300)
 MAX_DEPTH = 8        # levels of anchors
 EXACT_RATIO = 4_000  # items beyond which close() counts the multiset only
+_WINDOW = 100        # tokens of a window (_WINDOW² < BUDGET)
 
 Opcode = tuple[str, int, int, int, int]
 
@@ -36,7 +38,7 @@ class Matcher:
 
     def __init__(self, a: Sequence[Hashable], b: Sequence[Hashable]):
         self.a, self.b = a, b
-        self.coarse = 0          # tokens (of both sides) left unmatched for lack of budget
+        self.coarse = 0          # tokens (of both sides) matched window by window
         self._blocks: list[tuple[int, int, int]] = []
         if len(a) * len(b) <= BUDGET:   # difflib on the whole, exactly as before
             found = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
@@ -65,7 +67,7 @@ class Matcher:
             return
         anchors = _anchors(a, alo, ahi, b, blo, bhi) if depth < MAX_DEPTH else []
         if not anchors:
-            self.coarse += (ahi - alo) + (bhi - blo)
+            self._windows(alo, ahi, blo, bhi)
             return
         i0, j0 = alo, blo
         for i, j in anchors:
@@ -73,6 +75,20 @@ class Matcher:
             out.append((i, j, 1))
             i0, j0 = i + 1, j + 1
         self._match(i0, ahi, j0, bhi, depth + 1)
+
+    def _windows(self, alo: int, ahi: int, blo: int, bhi: int) -> None:
+        """A long stretch with no anchor: cut both sides into as many windows, of
+        proportional lengths, and match each window pair with difflib (within the budget).
+        The marks still read OLD and NEW; they may not be the fewest."""
+        m, n = ahi - alo, bhi - blo
+        count = -(-max(m, n) // _WINDOW)
+        self.coarse += m + n
+        for k in range(count):
+            i1, i2 = alo + k * m // count, alo + (k + 1) * m // count
+            j1, j2 = blo + k * n // count, blo + (k + 1) * n // count
+            found = SequenceMatcher(None, self.a[i1:i2], self.b[j1:j2], autojunk=False)
+            self._blocks.extend((i1 + i, j1 + j, size)
+                                for i, j, size in found.get_matching_blocks() if size)
 
     def get_opcodes(self) -> list[Opcode]:
         """As :meth:`difflib.SequenceMatcher.get_opcodes`."""

@@ -156,7 +156,7 @@ class Revisions:
     author: str = AUTHOR
     first_id: int = 1
     count: int = 0
-    coarse: int = 0   # tokens too many to compare word by word: marked replaced whole
+    coarse: int = 0   # tokens compared window by window (redline/matching.py)
     _ids: "itertools.count" = field(default=None, repr=False)
 
     def __post_init__(self):
