@@ -21,8 +21,18 @@ _DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyE
             ValueError, SyntaxError, NotImplementedError, OSError, RuntimeError)
 
 
-def _fail(path: Path, message: str) -> UserError:
-    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, "inspect")])
+def _fail(path: Path, message: str, code: str = "inspect") -> UserError:
+    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, code)])
+
+
+def _refuse_doctype(path: Path, data: bytes) -> None:
+    """A part with a DOCTYPE (a DTD or entities) is a refusal, whichever part it is."""
+    from .redline.ooxml import NotADocx, Package
+    try:
+        Package.read(data)
+    except NotADocx as exc:
+        if exc.code == "docx.doctype":
+            raise _fail(path, f"not a readable DOCX: {exc}", exc.code) from None
 
 
 def _provenance(path: Path, raw: str | None):
@@ -39,6 +49,7 @@ def _provenance(path: Path, raw: str | None):
 
 def _docx(path: Path, data: bytes) -> dict:
     from .render.docx import provenance_text, read_properties
+    _refuse_doctype(path, data)
     try:
         props = read_properties(data)
     except TemplateRefused as exc:   # a DTD, entities or broken XML in a part

@@ -43,15 +43,25 @@ def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter,
     metadata = {"author": prepared.client.provider.name, "title": title,
                 "subject": f"{title} – {prepared.client.client.name}"}
     try:
-        embedded = facturx.generate_from_binary(
-            visual, xml, flavor="factur-x", level=LEVEL, check_xsd=True,
-            pdf_metadata=metadata, lang=prepared.lang, xmp_compression=False)
+        embedded = _embed(visual, xml, metadata, prepared.lang)
     except Exception as exc:  # factur-x says "invalid against the XSD" with a bare Exception
         where = ("invoicing", "invoices", invoice.entry_index, "number")
         raise UserError([prepared.source.diagnostic(
             where, f"the Factur-X XML of invoice {invoice.number} was refused by factur-x "
                    f"({exc}); nothing is written", "invoice.facturx")]) from None
     return _reproducible(embedded, invoice, provenance(prepared, invoice))
+
+
+def _embed(visual: bytes, xml: bytes, metadata: dict, lang: str) -> bytes:
+    """``facturx.generate_from_binary`` in memory: the library's own version writes the
+    PDF to a ``facturx-*.pdf`` file in the shared temporary folder, which a killed run
+    leaves behind and another account can watch. It reads and rewrites a seekable
+    stream the same way (written, then rewritten from where the reading left it)."""
+    stream = io.BytesIO()
+    stream.write(visual)
+    facturx.generate_from_file(stream, xml, flavor="factur-x", level=LEVEL, check_xsd=True,
+                               pdf_metadata=metadata, lang=lang, xmp_compression=False)
+    return stream.getvalue()
 
 
 def _reproducible(pdf: bytes, invoice: Invoice, stamp: dict) -> bytes:
