@@ -15,9 +15,9 @@ from contratgen.lifecycle.flux10 import flux10_failures
 
 D = Decimal
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ereport"
-MARCH = "2026-03-01..2026-03-10"
-TRANSACTIONS = "732829320-T-20260301-20260310.xml"
-PAYMENTS = "732829320-P-20260301-20260310.xml"
+MARCH = "2026-03-01..2026-03-31"
+TRANSACTIONS = "732829320-T-20260301-20260331.xml"
+PAYMENTS = "732829320-P-20260301-20260331.xml"
 
 
 @pytest.fixture
@@ -102,14 +102,34 @@ def test_the_report_is_reproducible(deals, tmp_path):
     assert report(deals, tmp_path / "a") == report(deals, tmp_path / "b")
 
 
-def test_a_day_outside_the_period_is_not_reported(deals, tmp_path):
-    xml = report(deals, tmp_path / "out", "2026-03-01..2026-03-31")
-    xml = xml["732829320-T-20260301-20260331.xml"]
+def test_a_ten_day_period_reports_its_days_and_no_payments(deals, tmp_path):
+    files = report(deals, tmp_path / "out", "2026-03-01..2026-03-10")
+    # transactions per ten days, payments per month: no payments file for ten days
+    assert sorted(files) == ["732829320-T-20260301-20260310.xml"]
+    xml = files["732829320-T-20260301-20260310.xml"]
     assert [r["date"] for r in rows(xml, "TransactionsReport/Transactions")] == \
         ["20260302", "20260305", "20260309"]
     later = report(deals, tmp_path / "later", "2026-03-11..2026-03-20")
     assert rows(later["732829320-T-20260311-20260320.xml"],
                 "TransactionsReport/Transactions") == []
+
+
+def test_three_sales_of_a_day_at_two_rates_are_one_total(deals, tmp_path):
+    third = deals / "b2c-doors-2.yaml"
+    third.write_text((deals / "b2c-doors.yaml").read_text("utf-8")
+                     .replace("DV-2026-0302", "DV-2026-0303")
+                     .replace("FA-2026-0310", "FA-2026-0311"), "utf-8")
+    xml = report(deals, tmp_path / "out")[TRANSACTIONS]
+    first = rows(xml, "TransactionsReport/Transactions")[0]
+    # 2 March: the kitchen's deposit (300 + 60 at 20 %, 150 + 15 at 10 %) and two doors
+    # (100 + 20 at 20 % each)
+    assert first == {"date": "20260302", "category": "TPS1", "count": "3",
+                     D(20): (D("500.00"), D("100.00")), D(10): (D("150.00"), D("15.00"))}
+
+
+def test_a_deal_not_invoiced_yet_is_left_out(deals, tmp_path):
+    shutil.copy(Path(__file__).resolve().parent.parent / "samples" / "quote-b2c.yaml", deals)
+    assert TRANSACTIONS in report(deals, tmp_path / "out")
 
 
 def test_the_platform_is_required_and_located(deals, tmp_path):
@@ -136,7 +156,7 @@ def test_a_franchise_provider_reports_two_months_without_vat(deals, tmp_path):
                                                "  vat_number: FR44732829320\n  vat: franchise\n")
         text = text.replace("vat_rate: 20}", "vat_rate: 0}").replace("vat_rate: 10}", "vat_rate: 0}")
         path.write_text(text, "utf-8")
-    refused = run("ereport", deals, "--period", MARCH, "-o", tmp_path / "no")
+    refused = run("ereport", deals, "--period", "2026-03-01..2026-03-10", "-o", tmp_path / "no")
     assert refused.exit_code == 1 and "two calendar months" in refused.output
     files = report(deals, tmp_path / "out", "2026-03-01..2026-04-30")
     xml = files["732829320-T-20260301-20260430.xml"]
@@ -151,7 +171,7 @@ def test_an_international_invoice_and_its_credit_note_are_reported(tmp_path):
     folder = tmp_path / "deals"
     folder.mkdir()
     shutil.copy(FIXTURES / "international.yaml", folder)
-    result = run("ereport", folder, "--period", MARCH, "-o", tmp_path / "out")
+    result = run("ereport", folder, "--period", "2026-03-01..2026-03-10", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     [name] = [p.name for p in (tmp_path / "out").iterdir()]   # reverse charge: no payments
     xml = (tmp_path / "out" / name).read_bytes()

@@ -109,12 +109,16 @@ def test_status_writes_a_212_per_payment_and_a_207_per_dispute(ledger, tmp_path)
     result = run("status", ledger, "--on", "2026-06-30", "-o", out)
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["FA-2026-0107_212_20260312_1.xml", "FA-2026-0107_212_20260320_2.xml",
+    assert names == ["FA-2026-0107_212_20260312_1.xml", "FA-2026-0107_212_20260320_1.xml",
                      "FA-2026-0131_207_20260502_1.xml"]
     first = (out / names[0]).read_bytes()
     received = [D(v) for v in values(first, "//ram:SpecifiedDocumentCharacteristic"
                                              "[ram:TypeCode='MEN']/ram:ValueAmount")]
+    rates = [D(v) for v in values(first, "//ram:SpecifiedDocumentCharacteristic"
+                                         "[ram:TypeCode='MEN']/ram:ValuePercent")]
+    # each rate gets its share of the deposit's TTC, to the cent
     assert sum(received) == D("1000.00")
+    assert dict(zip(rates, received)) == expected_split(ledger, "FA-2026-0107", D("1000.00"))
     dispute = (out / names[2]).read_bytes()
     assert values(dispute, "//ram:ProcessConditionCode") == ["207"]
     assert values(dispute, "//ram:SpecifiedDocumentStatus/ram:ReasonCode") == ["QTE_ERR"]
@@ -218,3 +222,30 @@ def test_paid_twice_is_refused_unless_said_again(sample, tmp_path):
     assert len(client_of(path).invoicing.payments) == 2
     assert sorted(p.name for p in (tmp_path / "status").iterdir()) == [
         "FA-2026-0131_212_20260530_1.xml", "FA-2026-0131_212_20260530_2.xml"]
+
+
+def expected_split(path, number, amount):
+    """The split of ``amount`` over an invoice's rates, recomputed here from its own VAT
+    lines by the plain proportion, the cents left given to the largest remainders."""
+    from contratgen.invoicing.pipeline import prepare_invoices
+    [invoice] = [i for i in prepare_invoices(path).invoices if i.number == number]
+    ttc = {t.rate: t.base + t.amount for t in invoice.invoiced_taxes}
+    whole = sum(ttc.values())
+    exact = {rate: amount * value / whole for rate, value in ttc.items()}
+    floors = {rate: value.quantize(D("0.01"), rounding="ROUND_DOWN")
+              for rate, value in exact.items()}
+    left = int((amount - sum(floors.values())) * 100)
+    for rate in sorted(exact, key=lambda r: floors[r] - exact[r])[:left]:
+        floors[rate] += D("0.01")
+    return {rate.quantize(D("0.01")): value for rate, value in floors.items()}
+
+
+def test_a_status_keeps_its_id_when_the_ledger_grows(ledger, tmp_path):
+    run("status", ledger, "--on", "2026-06-30", "-o", tmp_path / "before")
+    assert run("paid", ledger, "--invoice", "FA-2026-0107", "--amount", "10",
+               "--date", "2026-03-25", "-o", tmp_path / "paid").exit_code == 0
+    run("status", ledger, "--on", "2026-06-30", "-o", tmp_path / "after")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "before").iterdir()}
+    after = {p.name: p.read_bytes() for p in (tmp_path / "after").iterdir()}
+    assert set(after) - set(before) == {"FA-2026-0107_212_20260325_1.xml"}
+    assert all(after[name] == data for name, data in before.items())

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -32,10 +31,15 @@ def pki(tmp_path_factory):
     (folder / "ca.pem").write_bytes(ca.pem)
     (folder / "provider.p12").write_bytes(provider.p12(PASS.encode(), [ca]))
     (folder / "client.p12").write_bytes(client.p12(PASS.encode(), [ca]))
-    server = TimeStampServer(issue(ca, "Horodatage (test)", timestamping=True), ca)
+    stamp = issue(ca, "Horodatage (test)", timestamping=True)
+    server = TimeStampServer(stamp, ca)
+    # half an hour before midnight in Paris, 1 March 2026 (UTC+1): already 2 March there
+    late = TimeStampServer(stamp, ca, fixed=datetime.datetime(2026, 3, 1, 23, 30,
+                                                              tzinfo=datetime.timezone.utc))
     yield {"ca": folder / "ca.pem", "provider": folder / "provider.p12",
-           "client": folder / "client.p12", "tsa": server}
+           "client": folder / "client.p12", "tsa": server, "late_tsa": late}
     server.close()
+    late.close()
 
 
 @pytest.fixture(scope="module")
@@ -177,16 +181,50 @@ def test_the_passphrase_is_never_an_argument(deal, pki, tmp_path):
 
 # --- accept -----------------------------------------------------------------------------
 
-def test_accept_records_the_client_signature_date_and_place(deal, pki, tmp_path):
-    yaml, _ = deal
-    signed = both(deal, pki, tmp_path)
+def test_accept_records_the_client_signature_date_in_paris_and_place(deal, pki, tmp_path):
+    yaml, pdf = deal
+    sealed = sign(pdf, pki["provider"], tmp_path / "sealed.pdf")
+    signed = sign(sealed, pki["client"], tmp_path / "signed.pdf", "--field", "client_signature",
+                  "--tsa", pki["late_tsa"].url)
     comments = [l for l in yaml.read_text("utf-8").splitlines() if l.lstrip().startswith("#")]
     result = run("accept", signed, yaml, "--place", "Lyon", "--trust", pki["ca"])
     assert result.exit_code == 0, result.output
-    today = datetime.datetime.now(ZoneInfo("Europe/Paris")).date()
     text = yaml.read_text("utf-8")
-    assert f"accepted: {{date: {today.isoformat()}, place: Lyon}}" in text
+    # time-stamped 1 March 2026, 23:30 UTC: 2 March in Paris
+    assert "accepted: {date: 2026-03-02, place: Lyon}" in text
     assert all(line in text.splitlines() for line in comments)
+
+
+def test_accept_refuses_a_pdf_changed_after_the_client_signature(deal, pki, tmp_path):
+    yaml, _ = deal
+    signed = both(deal, pki, tmp_path)
+    # an incremental update after the client signed: a line of text added on page 1
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject, ArrayObject
+    writer = PdfWriter(signed, incremental=True)
+    page = writer.pages[0]
+    extra = DecodedStreamObject()
+    extra.set_data(b"BT /F1 12 Tf 72 72 Td (Remise 50 %) Tj ET")
+    old = page.raw_get("/Contents")
+    parts = list(old.get_object()) if isinstance(old.get_object(), ArrayObject) else [old]
+    page[NameObject("/Contents")] = ArrayObject(parts + [writer._add_object(extra)])
+    with open(tmp_path / "changed.pdf", "wb") as out:
+        writer.write(out)
+    before = yaml.read_bytes()
+    result = run("accept", tmp_path / "changed.pdf", yaml, "--place", "Lyon",
+                 "--trust", pki["ca"])
+    assert result.exit_code == 1 and "[accept.signature]" in result.output
+    assert "changed after the client's signature" in result.output
+    assert "Traceback" not in result.output
+    assert yaml.read_bytes() == before
+
+
+def test_accept_refuses_the_provider_certificate_in_the_client_field(deal, pki, tmp_path):
+    yaml, pdf = deal
+    sealed = sign(pdf, pki["provider"], tmp_path / "sealed.pdf")
+    signed = sign(sealed, pki["provider"], tmp_path / "self.pdf", "--field", "client_signature")
+    result = run("accept", signed, yaml, "--place", "Lyon", "--trust", pki["ca"])
+    assert result.exit_code == 1 and "provider's own certificate" in result.output
 
 
 def test_accept_refuses_a_pdf_changed_after_the_client_signed(deal, pki, tmp_path):
@@ -212,6 +250,7 @@ def test_accept_refuses_an_untrusted_signature(deal, pki, tmp_path):
     signed = both(deal, pki, tmp_path)
     result = run("accept", signed, yaml, "--place", "Lyon")
     assert result.exit_code == 1 and "not trusted" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_accept_refuses_a_pdf_without_the_client_signature(deal, pki, tmp_path):
@@ -239,16 +278,21 @@ def test_inspect_shows_each_signature_and_whether_it_is_trusted(deal, pki, tmp_p
     assert trusted.count("valid, trusted") == 2
     untrusted = run("inspect", signed).output
     assert untrusted.count("NOT TRUSTED") == 2
+    assert "Traceback" not in untrusted
 
 
-def test_accept_refuses_a_damaged_pdf_without_a_traceback(deal, pki, tmp_path):
+def test_accept_refuses_a_damaged_signature_without_a_traceback(deal, pki, tmp_path):
     yaml, _ = deal
     signed = both(deal, pki, tmp_path).read_bytes()
-    (tmp_path / "cut.pdf").write_bytes(signed[: len(signed) // 2])
-    result = run("accept", tmp_path / "cut.pdf", yaml, "--place", "Lyon", "--trust", pki["ca"])
-    assert result.exit_code == 1 and result.exception is None or \
-        isinstance(result.exception, SystemExit)
-    assert "error:" in result.output
+    # the client's signature value (the last /Contents <hex>) with its first bytes zeroed
+    at = signed.rindex(b"/Contents <") + len(b"/Contents <")
+    damaged = signed[:at] + b"0" * 64 + signed[at + 64:]
+    (tmp_path / "damaged.pdf").write_bytes(damaged)
+    result = run("accept", tmp_path / "damaged.pdf", yaml, "--place", "Lyon",
+                 "--trust", pki["ca"])
+    assert result.exit_code == 1
+    assert f"{yaml.name}:" in result.output and "[accept.signature]" in result.output
+    assert "Traceback" not in result.output
 
 
 # --- anchors for signing services -------------------------------------------------------

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from .errors import print_diagnostics
+
 PASSPHRASE_ENV = "CONTRATGEN_P12_PASSWORD"
 
 
@@ -45,7 +47,8 @@ trust_option = click.option(
               help="An RFC 3161 time-stamp authority: a PAdES B-T signature.")
 @click.option("--long-term", is_flag=True,
               help="Embed the validation data (certificates, revocation): PAdES B-LT.")
-@click.option("--reason", default="Bon pour accord", show_default=True)
+@click.option("--reason", default=None,
+              help="The reason stated in the signature (client: \"Bon pour accord\").")
 @click.option("--location", default=None, help="Where the signer signs (e.g. Lyon).")
 @trust_option
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
@@ -54,10 +57,13 @@ def sign(pdf, p12, field, tsa_url, long_term, reason, location, trust, out):
     """Sign PDF in FIELD with the certificate of P12 (PAdES), writing OUT."""
     from ..output import write_atomic
     from ..signing.seal import Request, load_signer, sign_pdf
-    signer = load_signer(Path(p12).read_bytes(), _passphrase(), p12)
+    from ..signing.trust import read_pdf
+    signer = load_signer(read_pdf(p12, "PKCS#12 file"), _passphrase(), p12)
+    if reason is None:
+        reason = "Bon pour accord" if field == "client_signature" else None
     request = Request(field=field, reason=reason, location=location, tsa_url=tsa_url,
                       long_term=long_term, trust=_trusted(trust))
-    signed = sign_pdf(Path(pdf).read_bytes(), signer, request, name=pdf)
+    signed = sign_pdf(read_pdf(pdf), signer, request, name=pdf)
     write_atomic(Path(out), signed)
     click.echo(f"signed {field} of {pdf} → {out}")
 
@@ -76,5 +82,6 @@ def accept(signed, file, place, trust):
             raise click.UsageError("where did the client sign? give --place")
         place = click.prompt("Place of the client's signature")
     done = record(Path(signed), Path(file), place, _trusted(trust))
+    print_diagnostics(done.warnings)
     click.echo(f"accepted on {done.date} at {done.place} by {done.signature.signer}: "
                f"document.accepted recorded in {file}")

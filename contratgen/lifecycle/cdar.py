@@ -42,7 +42,7 @@ class Status:
     invoice_date: datetime.date            # MDT-100 (BT-2)
     invoice_type: str                      # MDT-91 (BT-3): 380, 386, 381
     date: datetime.date                    # when the status was set (payment, dispute)
-    sequence: int                          # the n-th status of this invoice
+    sequence: int                          # the n-th of this status, invoice and day
     seller: Party
     buyer: Party
     amounts: tuple[tuple[Decimal, Decimal], ...] = ()   # 212: (amount TTC received, VAT rate)
@@ -51,7 +51,8 @@ class Status:
 
     @property
     def id(self) -> str:
-        """MDT-4: unique per invoice, status and sequence."""
+        """MDT-4: unique per invoice, status, day and sequence; stable when the ledger
+        grows (a status never changes its id)."""
         return f"{self.invoice}_{self.code}_{self.date:%Y%m%d}_{self.sequence}"
 
     @property

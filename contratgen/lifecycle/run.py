@@ -132,13 +132,16 @@ def ereport_files(paths, period, options: Options = Options()) -> dict[str, byte
     declarant (provider SIREN), one transactions file and, when it reports payments, one
     payments file, each checked against the Flux 10 XSD and the PPF schematron. Raises
     :class:`UserError` with every problem of every file; nothing is returned then."""
-    from .ereport import day_totals, paid_day_totals, period_problem, problems, reported
+    from .ereport import (day_totals, month_end, paid_day_totals, period_problem, problems,
+                          reported)
     from .flux10 import flux10_failures, payments_xml, transactions_xml, transmission_id
     parts, found, sources = [], [], {}
     for path in paths:
         try:
             invoice_set = prepare_invoices(Path(path), options)
         except UserError as exc:
+            if all(d.code == "invoice.none" for d in exc.diagnostics):
+                continue   # a quote or a contract not invoiced yet: nothing to report
             found.extend(exc.diagnostics)
             continue
         trouble = problems(invoice_set)
@@ -168,7 +171,10 @@ def ereport_files(paths, period, options: Options = Options()) -> dict[str, byte
                                [i for p in mine for i in p.invoices],
                                day_totals([d for p in mine for d in p.days]))
         files[transmission_id(declarant, "T", period.start, period.end) + ".xml"] = xml
-        if any(p.payments_due for p in mine):
+        # payments are reported per month (two months under the franchise), never per
+        # ten days: a ten-day period gives the transactions only
+        if any(p.payments_due for p in mine) and period.start.day == 1 \
+                and period.end == month_end(period.end):
             xml = payments_xml(declarant, period.start, period.end,
                                [r for p in mine for r in p.paid_invoices],
                                paid_day_totals([r for p in mine for r in p.paid_days]))

@@ -13,6 +13,7 @@ lifecycle messages: a consumer's payments go to e-reporting (``contratgen erepor
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional, Sequence
@@ -28,7 +29,7 @@ RECEIPT_NATURES = ("services", "mixed")
 class InvoiceFacts:
     """What a status needs of an issued invoice."""
     number: str
-    date: object              # datetime.date
+    date: datetime.date
     type_code: str
     rates: tuple[tuple[Decimal, Decimal], ...]    # (VAT rate, amount TTC at it)
 
@@ -76,22 +77,23 @@ def statuses(client: ClientFile, invoices: Sequence[InvoiceFacts],
     by_number = {i.number: i for i in invoices}
     seller, buyer = _parties(client)
     found: list[Status] = []
-    counts: dict[str, int] = {}
+    counts: dict[tuple, int] = {}
 
-    def add(invoice: InvoiceFacts, **fields) -> None:
-        counts[invoice.number] = counts.get(invoice.number, 0) + 1
-        found.append(Status(invoice=invoice.number, invoice_date=invoice.date,
-                            invoice_type=invoice.type_code, sequence=counts[invoice.number],
-                            seller=seller, buyer=buyer, **fields))
+    def add(invoice: InvoiceFacts, code: str, date, **fields) -> None:
+        # numbered per (invoice, status, day): a later entry never renames an earlier one
+        key = (invoice.number, code, date)
+        counts[key] = counts.get(key, 0) + 1
+        found.append(Status(code=code, invoice=invoice.number, invoice_date=invoice.date,
+                            invoice_type=invoice.type_code, date=date,
+                            sequence=counts[key], seller=seller, buyer=buyer, **fields))
 
     if vat_on_receipt(client):
         for payment in client.invoicing.payments:
             invoice = by_number.get(payment.invoice)
             if invoice is not None and number in (None, invoice.number):
-                add(invoice, code="212", date=payment.date,
-                    amounts=_received(payment.amount, invoice))
+                add(invoice, "212", payment.date, amounts=_received(payment.amount, invoice))
     for dispute in client.invoicing.disputes:
         invoice = by_number.get(dispute.invoice)
         if invoice is not None and number in (None, invoice.number):
-            add(invoice, code="207", date=dispute.date, reason=(dispute.code, dispute.reason))
+            add(invoice, "207", dispute.date, reason=(dispute.code, dispute.reason))
     return found

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ..diagnostics import Diagnostic, ERROR, UserError
+from ..diagnostics import Diagnostic, ERROR, WARNING, UserError
 from ..edit import set_entry
 from ..load.model import parse_client
 from ..load.source import load_bytes
+from .trust import read_pdf
 from .verify import Signature, UnreadablePdf, signatures
 
 CLIENT_FIELD = "client_signature"
@@ -27,6 +28,7 @@ class Acceptance:
     date: datetime.date
     place: str
     signature: Signature
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def _provenance(pdf: bytes) -> dict:
@@ -55,9 +57,11 @@ def _problems(pdf_name: str, pdf: bytes, source, client, raw: bytes,
         return [source.diagnostic(("document", "accepted"), "the document is already "
                 f"accepted ({client.document.accepted.date})", "accept.accepted")], None
     try:
-        found = [s for s in signatures(pdf, trust) if s.field == CLIENT_FIELD]
+        every = signatures(pdf, trust)
     except UnreadablePdf as exc:
         return [source.diagnostic(at, f"{pdf_name}: {exc}", "accept.signature")], None
+    found = [s for s in every if s.field == CLIENT_FIELD]
+    provider = {s.certificate for s in every if s.field != CLIENT_FIELD}
     if not found:
         return [source.diagnostic(at, f"{pdf_name} carries no signature in the client's "
                 f"field ({CLIENT_FIELD})", "accept.signature")], None
@@ -65,8 +69,11 @@ def _problems(pdf_name: str, pdf: bytes, source, client, raw: bytes,
     if not (signature.intact and signature.valid):
         problem = "the client's signature does not match the document: it was changed " \
                   "after signing"
-    elif signature.changed_after:
+    elif signature.changed_after or not signature.covers_all:
         problem = "the document was changed after the client's signature"
+    elif signature.certificate in provider:
+        problem = (f"the client's field is signed with the provider's own certificate "
+                   f"({signature.signer}): the client must sign with theirs")
     elif not signature.trusted:
         problem = (f"the client's signature ({signature.signer}) is intact but its "
                    "certificate is not trusted: give the client's CA with --trust CA.pem")
@@ -82,10 +89,22 @@ def accept(signed: Path, file: Path, place: str, trust: Sequence[bytes] = ()
     raw = Path(file).read_bytes()
     source = load_bytes(raw, str(file))
     client = parse_client(source)
-    pdf = Path(signed).read_bytes()
+    pdf = read_pdf(Path(signed))
     problems, signature = _problems(Path(signed).name, pdf, source, client, raw, trust)
     if problems:
         raise UserError(problems)
     day = signature.paris_date
     set_entry(Path(file), ("document", "accepted"), {"date": day, "place": place})
-    return Acceptance(day, place, signature)
+    return Acceptance(day, place, signature, _who(source, client, signature))
+
+
+def _who(source, client, signature: Signature) -> tuple[Diagnostic, ...]:
+    """A warning when the certificate's name is not the client's signatory (a colleague,
+    a spelling): the signature stands, the user should know."""
+    expected = client.client.signatory.name if client.client.signatory else None
+    if expected and " ".join(expected.casefold().split()) != \
+            " ".join(signature.signer.casefold().split()):
+        return (source.diagnostic(("client", "signatory", "name"), f"the client's field is "
+                f"signed by {signature.signer}, not by the signatory {expected}",
+                "accept.signatory", severity=WARNING),)
+    return ()

@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 
 from lxml import etree
 
-from ..diagnostics import Diagnostic, ERROR, UserError
+from ..diagnostics import Diagnostic, ERROR, ExternalError, UserError
 from ..pdf.metadata import XMP_NAMESPACE
 from .trust import PARIS, trust_roots
 
@@ -128,6 +128,16 @@ def sign_pdf(pdf: bytes, signer, request: Request, name: str = "sign",
     stamper = timestamps.HTTPTimeStamper(request.tsa_url) if request.tsa_url else None
     pdf_signer = signers.PdfSigner(metadata, signer=signer, stamp_style=style,
                                    timestamper=stamper)
-    out = pdf_signer.sign_pdf(writer, appearance_text_params={
-        "when": when.strftime("%d/%m/%Y %H:%M %Z")})
+    from pyhanko.sign.general import SigningError
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+    try:
+        out = pdf_signer.sign_pdf(writer, appearance_text_params={
+            "when": when.strftime("%d/%m/%Y %H:%M %Z")})
+    except TimestampRequestError as exc:
+        raise ExternalError(f"the time-stamp authority {request.tsa_url} did not answer "
+                            f"with a time-stamp: {exc}") from None
+    except SigningError as exc:
+        hint = " (for --long-term, give the signer's CA with --trust CA.pem)" \
+            if request.long_term else ""
+        raise _fail(name, f"pyHanko could not sign: {exc}{hint}", "sign.signer") from None
     return out.getvalue()

@@ -40,3 +40,18 @@ def trust_roots(trust: Sequence[bytes]):
         except ValueError:   # a malformed entry of a bundle is skipped, not fatal
             continue
     return roots
+
+
+MAX_PDF = 256 * 1024 * 1024   # a signed contract is far smaller; /dev/zero is refused
+
+
+def read_pdf(path, what: str = "PDF") -> bytes:
+    """A regular file of at most :data:`MAX_PDF` bytes: a FIFO, a device or a folder is
+    refused without blocking (a located error naming the file)."""
+    from pathlib import Path
+    from ..diagnostics import Diagnostic, ERROR, UserError
+    from ..render.template_guard import TemplateRefused, read_regular_file
+    try:
+        return read_regular_file(Path(path), MAX_PDF, what)
+    except TemplateRefused as exc:
+        raise UserError([Diagnostic(str(path), 0, 0, ERROR, exc.reason, exc.code)]) from None

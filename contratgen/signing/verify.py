@@ -3,8 +3,10 @@ certificates the user trusts: who signed, when (Europe/Paris), whether the signe
 are intact, the certificate trusted, and whether the document changed after."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
+import logging
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -28,6 +30,7 @@ class Signature:
     changed_after: bool                     # the document was changed after it (beyond
                                             # signatures, form filling, validation data)
     covers_all: bool                        # it signs every byte of the file
+    certificate: str = ""                   # SHA-256 of the signer's certificate
 
     @property
     def status(self) -> str:
@@ -44,49 +47,35 @@ class Signature:
         return self.time.astimezone(PARIS).date() if self.time else None
 
 
-class UnreadablePdf(ValueError):
-    """The PDF's structure or its signatures cannot be read."""
-
-
-@dataclass(frozen=True)
-class Signature:
-    """One signature of a PDF, as checked."""
-    field: str
-    signer: str
-    time: Optional[datetime.datetime]       # the time-stamp's, else the signer's claim
-    timestamped: bool
-    intact: bool                            # the signed bytes are unchanged
-    valid: bool                             # intact and the cryptography checks
-    trusted: bool                           # the certificate chains to a trusted root
-    changed_after: bool                     # the document was changed after it (beyond
-                                            # signatures, form filling, validation data)
-    covers_all: bool                        # it signs every byte of the file
-
-    @property
-    def status(self) -> str:
-        if not self.intact or not self.valid:
-            return "INVALID (the signed content was changed)"
-        if self.changed_after:
-            return "valid, but the document was changed after it"
-        if not self.trusted:
-            return "intact, signer NOT TRUSTED (give --trust CA.pem)"
-        return "valid, trusted"
-
-    @property
-    def paris_date(self) -> Optional[datetime.date]:
-        return self.time.astimezone(PARIS).date() if self.time else None
+@contextlib.contextmanager
+def _quiet():
+    """pyHanko logs each failed path and each change it analyses, tracebacks included:
+    the report says what matters, the log would bury it."""
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def signatures(pdf: bytes, trust: Sequence[bytes] = ()) -> list[Signature]:
     """Every signature of ``pdf``, in the file's order. ``trust``: PEM or DER files whose
     certificates are trusted besides the system's store."""
+    with _quiet():
+        return _signatures(pdf, trust_roots(trust))
+
+
+def _signatures(pdf: bytes, roots) -> list[Signature]:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
-    roots = trust_roots(trust)
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded_signatures = list(reader.embedded_signatures)
@@ -110,7 +99,8 @@ def signatures(pdf: bytes, trust: Sequence[bytes] = ()) -> list[Signature]:
             time=time, timestamped=stamp is not None,
             intact=status.intact, valid=status.valid, trusted=status.trusted,
             changed_after=level is not None and level > ModificationLevel.FORM_FILLING,
-            covers_all=status.coverage == SignatureCoverageLevel.ENTIRE_FILE))
+            covers_all=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+            certificate=status.signing_cert.sha256.hex()))
     return found
 
 

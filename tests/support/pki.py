@@ -82,10 +82,11 @@ def issue(ca: Identity, common: str, timestamping: bool = False) -> Identity:
 class TimeStampServer:
     """An RFC 3161 time-stamp authority on 127.0.0.1 (HTTP POST of a TimeStampReq)."""
 
-    def __init__(self, tsa: Identity, ca: Identity):
+    def __init__(self, tsa: Identity, ca: Identity, fixed: datetime.datetime | None = None):
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
         cert, key = tsa.asn1()
-        stamper = DummyTimeStamper(cert, key, certs_to_embed=[cert, ca.asn1()[0]])
+        stamper = DummyTimeStamper(cert, key, certs_to_embed=[cert, ca.asn1()[0]],
+                                   fixed_dt=fixed)
         self.requests = 0
         outer = self
 
