@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from contratgen.cli import main
 from contratgen.signing.verify import signatures
-from support.pki import TimeStampServer, authority, issue
+from support.pki import CrlServer, TimeStampServer, authority, issue, revocation_list
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 QUOTE = "quote-b2b.yaml"
@@ -108,11 +108,31 @@ def test_a_time_stamped_signature_is_pades_b_t(deal, pki, tmp_path):
     assert "ETSI.CAdES.detached" in pdfsig(sealed)    # PAdES, not adbe.pkcs7
 
 
-def test_a_long_term_signature_embeds_its_validation_data(deal, pki, tmp_path):
-    sealed = sign(deal[1], pki["provider"], tmp_path / "sealed.pdf", "--long-term",
-                  "--trust", pki["ca"])
-    root = PdfReader(sealed).trailer["/Root"]
-    assert "/DSS" in root and root["/DSS"]["/Certs"]
+def test_a_long_term_signature_embeds_its_revocation_data(deal, tmp_path):
+    """PAdES B-LT: the CRL that the certificate names is fetched (from a server on
+    loopback) and embedded with the certificates in the document security store."""
+    crls = CrlServer()
+    try:
+        ca = authority("contratgen test CA (CRL)")
+        crls.crl = revocation_list(ca)
+        signer = issue(ca, "Jeanne Dupont", crl_url=crls.url)
+        (tmp_path / "ca.pem").write_bytes(ca.pem)
+        (tmp_path / "me.p12").write_bytes(signer.p12(PASS.encode(), [ca]))
+        sealed = sign(deal[1], tmp_path / "me.p12", tmp_path / "sealed.pdf", "--long-term",
+                      "--trust", tmp_path / "ca.pem")
+    finally:
+        crls.close()
+    assert crls.requests >= 1
+    dss = PdfReader(sealed).trailer["/Root"]["/DSS"]
+    assert dss["/Certs"] and dss["/CRLs"]
+
+
+def test_a_long_term_signature_without_revocation_data_is_refused(deal, pki, tmp_path):
+    # the test CA's certificates name no CRL nor OCSP: B-LT cannot be made, and says why
+    result = run("sign", deal[1], "--p12", pki["provider"], "--long-term",
+                 "--trust", pki["ca"], "-o", tmp_path / "s.pdf")
+    assert result.exit_code == 1 and "[sign.signer]" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "s.pdf").exists()
 
 
 def test_a_signed_pdfa_stays_pdfa(deal, pki, tmp_path):

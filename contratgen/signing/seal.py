@@ -90,7 +90,9 @@ def _producer_as_pyhanko(writer) -> None:
 
 def _validation_context(request: Request):
     from pyhanko_certvalidator import ValidationContext
-    return ValidationContext(trust_roots=trust_roots(request.trust), allow_fetching=True)
+    # B-LT: the revocation data must be found and embedded, not skipped when missing
+    return ValidationContext(trust_roots=trust_roots(request.trust), allow_fetching=True,
+                             revocation_mode="require")
 
 
 def sign_pdf(pdf: bytes, signer, request: Request, name: str = "sign",

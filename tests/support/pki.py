@@ -64,7 +64,8 @@ def authority(common: str = "contratgen test CA") -> Identity:
     return Identity(key, cert)
 
 
-def issue(ca: Identity, common: str, timestamping: bool = False) -> Identity:
+def issue(ca: Identity, common: str, timestamping: bool = False,
+          crl_url: str | None = None) -> Identity:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     builder = (x509.CertificateBuilder().subject_name(_name(common))
                .issuer_name(ca.cert.subject).public_key(key.public_key())
@@ -76,6 +77,10 @@ def issue(ca: Identity, common: str, timestamping: bool = False) -> Identity:
     if timestamping:
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    if crl_url:
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None,
+            reasons=None, crl_issuer=None)]), critical=False)
     return Identity(key, builder.sign(ca.key, hashes.SHA256()))
 
 
@@ -106,6 +111,43 @@ class TimeStampServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def revocation_list(ca: Identity) -> bytes:
+    """The CA's CRL (DER), revoking nothing, valid a day."""
+    return (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
+            .last_update(NOW - datetime.timedelta(hours=1))
+            .next_update(NOW + datetime.timedelta(days=1))
+            .sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
+
+
+class CrlServer:
+    """The CA's CRL over HTTP on 127.0.0.1, as a certificate's distribution point names it."""
+
+    def __init__(self):
+        self.crl = b""
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pkix-crl")
+                self.send_header("Content-Length", str(len(outer.crl)))
+                self.end_headers()
+                self.wfile.write(outer.crl)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/ca.crl"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
