@@ -16,6 +16,11 @@ import click
 from .options import document_options, options_from
 
 
+def _paris_today() -> datetime.date:
+    from zoneinfo import ZoneInfo
+    return datetime.datetime.now(ZoneInfo("Europe/Paris")).date()
+
+
 def _amount(ctx, param, value: str) -> Decimal:
     try:
         amount = Decimal(value)
@@ -69,7 +74,7 @@ def status(file, on, out_dir, library, templates, strict, allow_outside_paths):
     due on receipt), 207 "En litige" per dispute, each checked against the FNFE rules."""
     from ..lifecycle.run import status_messages, write_messages
     options = options_from(library, templates, strict, allow_outside_paths)
-    day = on.date() if on else datetime.date.today()
+    day = on.date() if on else _paris_today()
     messages = status_messages(Path(file), day, options)
     for path in write_messages(messages, Path(out_dir)):
         click.echo(f"wrote {path}")

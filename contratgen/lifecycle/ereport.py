@@ -100,10 +100,19 @@ def _negative(vat: Sequence[Vat]) -> tuple[Vat, ...]:
     return tuple(Vat(v.rate, -v.base, -v.tax, v.category, v.exemption) for v in vat)
 
 
+# the prefixes of EU VAT numbers (Greece writes EL, Northern Ireland XI), France aside
+EU_PREFIXES = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "HR", "HU",
+               "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+               "XI"}
+
+
 def _buyer(invoice_set: InvoiceSet) -> Buyer:
-    vat_number = invoice_set.prepared.client.client.vat_number
-    country = {"EL": "GR"}.get(vat_number[:2].upper(), vat_number[:2].upper())
-    return Buyer("0223", vat_number, country, vat_number)
+    """The foreign buyer by its VAT number: scheme 0223 in the EU, 0227 outside it."""
+    vat_number = invoice_set.prepared.client.client.vat_number.replace(" ", "")
+    prefix = vat_number[:2].upper()
+    country = {"EL": "GR", "XI": "GB"}.get(prefix, prefix)
+    return Buyer("0223" if prefix in EU_PREFIXES else "0227", vat_number[:18], country,
+                 vat_number)
 
 
 def _process(invoice_set: InvoiceSet, invoice: Invoice) -> str:

@@ -110,9 +110,9 @@ def _document(root, declarant: Declarant, kind: str, start, end) -> None:
     created = end + datetime.timedelta(days=1)
     _el(_el(document, "IssueDateTime"), "DateTimeString", f"{_day(created)}000000")
     _el(document, "TypeCode", "IN")
-    sender = _el(document, "Sender")
+    sender = _el(document, "Sender")   # the plateforme agréée, known here by its number
     _el(sender, "Id", declarant.platform, schemeId=declarant.platform_scheme)
-    _el(sender, "Name", declarant.name)
+    _el(sender, "Name", f"Plateforme agréée {declarant.platform}")
     _el(sender, "RoleCode", "WK")
     issuer = _el(document, "Issuer")
     _el(issuer, "Id", declarant.siren, schemeId="0002")
@@ -193,35 +193,40 @@ def _payment(parent, received: Received) -> None:
         _el(subtotal, "Amount", _money(amount))
 
 
+def _transmission(declarant: Declarant, kind: str, start: datetime.date,
+                  end: datetime.date, fill) -> bytes:
+    """A transmission: its header, then one report (``kind`` T or P) filled by ``fill``."""
+    root = etree.Element("Report")
+    _document(root, declarant, kind, start, end)
+    report = _el(root, {"T": "TransactionsReport", "P": "PaymentsReport"}[kind])
+    _period(report, start, end)
+    fill(report)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
 def transactions_xml(declarant: Declarant, start: datetime.date, end: datetime.date,
                      invoices: Sequence[ReportedInvoice], days: Sequence[DayTotal]) -> bytes:
     """Flux 10.1 / 10.3: the transactions of the period."""
-    root = etree.Element("Report")
-    _document(root, declarant, "T", start, end)
-    report = _el(root, "TransactionsReport")
-    _period(report, start, end)
-    for invoice in invoices:
-        _invoice(report, declarant, invoice)
-    for total in days:
-        _day_total(report, total)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    def fill(report) -> None:
+        for invoice in invoices:
+            _invoice(report, declarant, invoice)
+        for total in days:
+            _day_total(report, total)
+    return _transmission(declarant, "T", start, end, fill)
 
 
 def payments_xml(declarant: Declarant, start: datetime.date, end: datetime.date,
                  invoices: Sequence[Received], days: Sequence[Received]) -> bytes:
     """Flux 10.2 / 10.4: the payments of services received in the period."""
-    root = etree.Element("Report")
-    _document(root, declarant, "P", start, end)
-    report = _el(root, "PaymentsReport")
-    _period(report, start, end)
-    for received in invoices:
-        node = _el(report, "Invoice")
-        _el(node, "InvoiceID", received.invoice[0])
-        _el(node, "IssueDate", _day(received.invoice[1]))
-        _payment(node, received)
-    for received in days:
-        _payment(_el(report, "Transactions"), received)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    def fill(report) -> None:
+        for received in invoices:
+            node = _el(report, "Invoice")
+            _el(node, "InvoiceID", received.invoice[0])
+            _el(node, "IssueDate", _day(received.invoice[1]))
+            _payment(node, received)
+        for received in days:
+            _payment(_el(report, "Transactions"), received)
+    return _transmission(declarant, "P", start, end, fill)
 
 
 def flux10_failures(xml: bytes) -> list[Failure]:
