@@ -75,6 +75,7 @@ lint: setup
 schemas: setup
 	$(PY) -m contratgen schema client > schemas/client.schema.json
 	$(PY) -m contratgen schema clause > schemas/clause.schema.json
+	$(PY) -m contratgen schema policy > schemas/policy.schema.json
 
 bench: setup
 	$(PY) benchmarks/bench_batch.py

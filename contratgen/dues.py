@@ -6,7 +6,6 @@ Returns values; the CLI prints them.
 """
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,8 +15,11 @@ from typing import Any, Optional
 from .assemble import compute_numbers, default_schedule
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .domain.interest import Claim, Received, Standing, Terms, standing
+from .domain.halves import RatesMissing
+from .domain.terms import end_of_month, invoice_due, terms_of  # noqa: F401 (their home)
 from .load.ledger import InvoiceEntry
-from .load.model import ClientFile, DaysAfter, parse_client
+from .load.model import ClientFile, DaysAfter
+from .load.salvage import NOTHING, checked
 from .domain.money import Computed, Tranche
 from .domain.rates import RatesTable, half_label, shipped_table
 from .load.source import Source, load_file
@@ -59,6 +61,7 @@ class DocumentDues:
     total_ttc: Decimal
     rows: tuple[TrancheDue, ...]
     diagnostics: tuple[Diagnostic, ...] = ()   # warnings (rates, floors, ledger)
+    kind: str = "business"                     # the client: business, consumer, public
 
     @property
     def overdue(self) -> tuple[TrancheDue, ...]:
@@ -71,18 +74,6 @@ class DocumentDues:
 
 
 # --- due dates -------------------------------------------------------------------------
-
-def end_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def invoice_due(invoice_date: datetime.date, terms_days: int,
-                end_of_month_terms: bool) -> datetime.date:
-    """Invoice date + the payment terms; "N jours fin de mois": N days, then the end of
-    that month (0 days end of month: the end of the invoice's month)."""
-    due = invoice_date + datetime.timedelta(days=terms_days)
-    return end_of_month(due) if end_of_month_terms else due
-
 
 def signature_date(client: ClientFile) -> Optional[datetime.date]:
     """The client's signature, when known (``document.accepted``), else the document's
@@ -134,10 +125,10 @@ def ledger_problems(client: ClientFile, computed: Computed, source: Source) -> l
                             f"{inv.number} is used twice", "invoicing.number"))
         tranches.setdefault(inv.tranche, inv.number)
         numbers.setdefault(inv.number, inv)
-    for kind in ("payments", "notices"):
+    for kind in ("payments", "notices", "judgments"):
         for i, entry in enumerate(getattr(ledger, kind)):
             if entry.invoice not in numbers:
-                known = ", ".join(numbers) or "none"
+                known = ", ".join(n for n in numbers if n != NOTHING) or "none"
                 problems.append(source.diagnostic(("invoicing", kind, i, "invoice"),
                                 f"no invoice {entry.invoice} in invoicing.invoices (known: "
                                 f"{known})", f"invoicing.{kind}"))
@@ -152,15 +143,20 @@ def claim_of(row_invoice: Optional[InvoiceEntry], tranche: Tranche,
                      if row_invoice and p.invoice == row_invoice.number)
     notices = tuple(n.date for n in (ledger.notices if ledger else ())
                     if row_invoice and n.invoice == row_invoice.number)
-    return Claim(number, due, tranche.amount, payments, notices)
+    judgments = tuple(j.date for j in (ledger.judgments if ledger else ())
+                      if row_invoice and j.invoice == row_invoice.number)
+    return Claim(number, due, tranche.amount, payments, notices, judgments)
 
 
-def terms_of(client: ClientFile) -> Terms:
-    """The contract's late-payment terms, as the engine takes them."""
-    pay = client.payment
-    rate = pay.late_penalty_rate if isinstance(pay.late_penalty_rate, Decimal) else None
-    business = client.client.kind == "business"
-    return Terms(business, rate, pay.recovery_indemnity if business else None)
+def standing_or_gap(claim: Claim, on: datetime.date, terms: Terms, table: RatesTable,
+                    source: Source, where: tuple) -> tuple[Optional[Standing],
+                                                           Optional[Diagnostic]]:
+    """The claim's standing, or the located error naming the half-year the rates table
+    lacks (an amount is never computed with another half-year's rate)."""
+    try:
+        return standing(claim, on, terms, table), None
+    except RatesMissing as exc:
+        return None, source.diagnostic(where, f"{claim.number}: {exc}", "rates.missing")
 
 
 def _warnings(client: ClientFile, source: Source, rows: list[TrancheDue]) -> list[Diagnostic]:
@@ -170,18 +166,15 @@ def _warnings(client: ClientFile, source: Source, rows: list[TrancheDue]) -> lis
         if s is None:
             continue
         where = _invoice_path(client, row.invoice)
-        for half in s.uncovered:
-            out.append(source.diagnostic(where, f"{s.number}: the rates table has no "
-                       f"{half_label(half)} ({half}); the last known half-year's rates are "
-                       "used. Add it with --rates FILE", "legal.rates-table", WARNING))
         for half in s.below_floor:
             out.append(source.diagnostic(("payment", "late_penalty_rate"), f"{s.number}: "
                        f"the agreed rate is below the floor of the {half_label(half)} "
                        "(3 × the legal interest rate, C. com. L441-10 II)",
                        "legal.penalty-rate-floor", WARNING))
-        if s.paid > s.amount:
+        if s.overpaid > 0:
             out.append(source.diagnostic(where, f"{s.number}: {s.paid:.2f} received for "
-                       f"{s.amount:.2f} invoiced (an overpayment to refund or to credit)",
+                       f"{s.amount:.2f} invoiced and {s.interest_paid:.2f} of late interest "
+                       f"({s.overpaid:.2f} overpaid, to refund or to credit)",
                        "invoicing.payments", WARNING))
         late_notices = [n for n in notices_of(client, row.invoice) if n < s.due]
         if late_notices:
@@ -206,12 +199,21 @@ def _invoice_path(client: ClientFile, invoice: Optional[InvoiceEntry]) -> tuple:
 
 # --- one document ----------------------------------------------------------------------
 
+def _ledger_of(client: ClientFile, source: Source) -> list[Diagnostic]:
+    """The ledger's errors on a salvaged file (beside its schema errors)."""
+    try:
+        client = default_schedule(client)
+        return ledger_problems(client, compute_numbers(client, source), source)
+    except UserError as exc:
+        return list(exc.diagnostics)
+
+
 def dues_of(path: Path, on: datetime.date, rates: Optional[RatesTable] = None,
             display: Optional[str] = None) -> DocumentDues:
     """Every tranche of the document at ``path`` on ``on``; raises :class:`UserError`
     with every located problem."""
     source = load_file(Path(path), display or str(path))
-    client = parse_client(source)
+    client = checked(source, lambda partial: _ledger_of(partial, source))   # all at once
     if client.document.type == "installment_agreement":
         raise UserError([source.diagnostic(("document", "type"), "dues lists the tranches "
                                            "of a contract or a quote, not of an instalment "
@@ -225,18 +227,23 @@ def dues_of(path: Path, on: datetime.date, rates: Optional[RatesTable] = None,
     invoices = {inv.tranche: inv for inv in (client.invoicing.invoices
                                              if client.invoicing else ())}
     terms = terms_of(client)
-    rows = []
+    rows, gaps = [], []
     for tranche in computed.tranches:
         invoice = invoices.get(tranche.number)
         due = tranche_due(tranche, invoice, client)
         claim = claim_of(invoice, tranche, due, client)
-        state = standing(claim, on, terms, table) if due else None
+        state, gap = standing_or_gap(claim, on, terms, table, source,
+                                     _invoice_path(client, invoice)) if due else (None, None)
+        gaps += [gap] if gap else []
         rows.append(TrancheDue(tranche, invoice, due, state, claim.payments, claim.notices))
+    if gaps:
+        raise UserError(problems + gaps)
     return DocumentDues(source.file, client.document.number, client.document.date,
                         client.document.language,
                         client.provider.name, client.client.name, terms.business, on,
                         computed.total_ttc, tuple(rows),
-                        tuple(problems + _warnings(client, source, rows)))
+                        tuple(problems + _warnings(client, source, rows)),
+                        client.client.kind)
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -262,9 +269,14 @@ def row_json(row: TrancheDue) -> dict[str, Any]:
             "interest_from": s.interest_from.isoformat() if s.interest_from else None,
             "interest": _money(s.interest), "indemnity": _money(s.indemnity),
             "claimable": _money(s.claimable),
+            "interest_accrued": _money(s.interest_accrued),
+            "interest_paid": _money(s.interest_paid),
             "periods": [{"from": p.first.isoformat(), "to": p.last.isoformat(),
                          "days": p.days, "base": _money(p.base), "rate": f"{p.rate}",
-                         "half": p.half} for p in s.periods],
+                         "half": p.half, "judgment": p.judged} for p in s.periods],
+            "imputations": [{"date": i.date.isoformat(), "amount": _money(i.amount),
+                             "interest": _money(i.interest),
+                             "principal": _money(i.principal)} for i in s.imputations],
         })
     return out
 
@@ -274,7 +286,7 @@ def document_json(doc: DocumentDues) -> dict[str, Any]:
     return {
         "file": doc.file, "number": doc.number, "status": "ok", "on": doc.on.isoformat(),
         "provider": doc.provider, "client": doc.client,
-        "kind": "business" if doc.business else "consumer",
+        "kind": doc.kind,
         "total_ttc": _money(doc.total_ttc),
         "tranches": [row_json(r) for r in doc.rows],
         "totals": {name: _money(doc.total(name))

@@ -3,9 +3,13 @@ date, with reminder alarms, built with ``icalendar``.
 
 Re-exporting updates a calendar instead of duplicating it: an event's UID is derived from
 the document number and the tranche number only (an invoice issued later keeps the
-tranche's event). The bytes are reproducible: DTSTAMP is the latest date of the data the
-event shows (document, invoice, payments, notices), never the clock, and SEQUENCE counts
-the ledger entries of the tranche, so it grows as the deal moves.
+tranche's event). A calendar holds one event per (document, tranche): when several files
+carry the same document (a deal copied as it moves: quoted, invoiced, late), the event of
+the furthest along is kept — the most ledger entries, then the latest date, then the first
+file given — and :func:`duplicates` warns, naming the files; so does an invoice number
+found in two documents. The bytes are reproducible: DTSTAMP is the latest date of the data
+the event shows (document, invoice, payments, notices), never the clock, and SEQUENCE
+counts the ledger entries of the tranche, so it grows as the deal moves.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from typing import Sequence
 
 import icalendar
 
+from .diagnostics import WARNING, Diagnostic
 from .dues import DocumentDues, TrancheDue
 from .domain.formatting import money
 
@@ -87,18 +92,61 @@ def tranche_event(doc: DocumentDues, row: TrancheDue,
     return event
 
 
+def _chosen(documents: Sequence[DocumentDues], alarms: Sequence[int]
+            ) -> dict[str, list[tuple[icalendar.Event, DocumentDues, TrancheDue]]]:
+    """The events of every dated tranche by UID, the one kept first."""
+    by_uid: dict[str, list] = {}
+    for doc in documents:
+        for row in doc.rows:
+            if row.due:
+                event = tranche_event(doc, row, alarms)
+                by_uid.setdefault(str(event["uid"]), []).append((event, doc, row))
+    for found in by_uid.values():   # stable: ties keep the input order
+        found.sort(key=lambda item: (-int(item[0]["sequence"]),
+                                     -item[0].decoded("dtstamp").timestamp()))
+    return by_uid
+
+
+def duplicates(documents: Sequence[DocumentDues],
+               alarms: Sequence[int] = DEFAULT_ALARMS) -> list[Diagnostic]:
+    """Warnings for what the calendar merges or what contradicts itself: one (document,
+    tranche) in several files, one invoice number in several (document, tranche)."""
+    found = []
+    for same in _chosen(documents, alarms).values():
+        (_, kept, row), others = same[0], same[1:]
+        for _, doc, _ in others:
+            found.append(Diagnostic(
+                doc.file, 0, 0, WARNING,
+                f"{doc.number} tranche {row.tranche.number} is also in {kept.file}: the "
+                f"calendar has one event for it, from {kept.file} (the furthest along)",
+                "dues.duplicate"))
+    invoices: dict[str, tuple[DocumentDues, TrancheDue]] = {}
+    for doc in documents:
+        for row in doc.rows:
+            if row.invoice is None:
+                continue
+            first = invoices.setdefault(row.invoice.number, (doc, row))
+            if (first[0].number, first[1].tranche.number) != (doc.number, row.tranche.number):
+                found.append(Diagnostic(
+                    doc.file, 0, 0, WARNING,
+                    f"invoice {row.invoice.number} ({doc.number} tranche "
+                    f"{row.tranche.number}) is also {first[0].number} tranche "
+                    f"{first[1].tranche.number} in {first[0].file}: an invoice number "
+                    "is used once", "dues.duplicate-invoice"))
+    return found
+
+
 def calendar_bytes(documents: Sequence[DocumentDues],
                    alarms: Sequence[int] = DEFAULT_ALARMS) -> bytes:
-    """One iCalendar file for every known due date of ``documents``, events sorted by
-    date then UID."""
+    """One iCalendar file for every known due date of ``documents``, one event per
+    (document, tranche) (see the module's docstring), sorted by date then UID."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//contratgen//dues//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", "contratgen")
-    events = [tranche_event(doc, row, alarms) for doc in documents for row in doc.rows
-              if row.due]
+    events = [same[0][0] for same in _chosen(documents, alarms).values()]
     for event in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
         cal.add_component(event)
     return cal.to_ical()

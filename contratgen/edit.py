@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,14 @@ def _yaml() -> YAML:
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     # an amount is written as the plain number it is (1442.22), never as text
-    yaml.representer.add_representer(
-        Decimal, lambda rep, value: rep.represent_scalar("tag:yaml.org,2002:float", f"{value:f}"))
+    yaml.representer.add_representer(Decimal, _decimal)
     return yaml
+
+
+def _decimal(representer, value: Decimal):
+    text = f"{value:f}"
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return representer.represent_scalar(tag, text)
 
 
 def _flow(entry: Mapping[str, Any]) -> CommentedMap:
@@ -45,8 +51,21 @@ def _child(parent: CommentedMap, key: str, kind: type) -> Any:
     return parent[key]
 
 
-def _edit(path: Path, change: Callable[[CommentedMap], None]) -> ClientFile:
-    """Apply ``change`` to the file's tree, check the result, write it atomically."""
+@dataclass(frozen=True)
+class Edit:
+    """A checked edit of a client file, not yet written: ``client`` is the file as it
+    will read; ``write()`` replaces the file atomically."""
+    path: Path
+    text: str
+    client: ClientFile
+
+    def write(self) -> ClientFile:
+        write_atomic(self.path, self.text.encode("utf-8"))
+        return self.client
+
+
+def _edit(path: Path, change: Callable[[CommentedMap], None]) -> Edit:
+    """Apply ``change`` to the file's tree and check the result (nothing written)."""
     text = path.read_text("utf-8")
     yaml = _yaml()
     tree = yaml.load(text)
@@ -57,14 +76,19 @@ def _edit(path: Path, change: Callable[[CommentedMap], None]) -> ClientFile:
     out = io.StringIO()
     yaml.dump(tree, out)
     new_text = out.getvalue()
-    client = parse_client(load_bytes(new_text.encode("utf-8"), str(path)))   # UserError: nothing written
-    write_atomic(path, new_text.encode("utf-8"))
-    return client
+    client = parse_client(load_bytes(new_text.encode("utf-8"), str(path)))   # UserError
+    return Edit(path, new_text, client)
 
 
 def append_entry(path: Path, keys: Sequence[str], entry: Mapping[str, Any]) -> ClientFile:
     """Append ``entry`` to the list at ``keys`` (e.g. ``("invoicing", "payments")``),
-    creating the mappings and the list when absent; returns the file as validated."""
+    creating the mappings and the list when absent, and write the file; returns the
+    file as validated."""
+    return planned_append(path, keys, entry).write()
+
+
+def planned_append(path: Path, keys: Sequence[str], entry: Mapping[str, Any]) -> Edit:
+    """The checked edit of :func:`append_entry`, not yet written."""
     def change(tree: CommentedMap) -> None:
         node = tree
         for key in keys[:-1]:
@@ -74,10 +98,11 @@ def append_entry(path: Path, keys: Sequence[str], entry: Mapping[str, Any]) -> C
 
 
 def set_entry(path: Path, keys: Sequence[str], value: Mapping[str, Any]) -> ClientFile:
-    """Set the mapping at ``keys`` (e.g. ``("document", "accepted")``) to ``value``."""
+    """Set the mapping at ``keys`` (e.g. ``("document", "accepted")``) to ``value`` and
+    write the file."""
     def change(tree: CommentedMap) -> None:
         node = tree
         for key in keys[:-1]:
             node = _child(node, key, CommentedMap)
         node[keys[-1]] = _flow(value)
-    return _edit(path, change)
+    return _edit(path, change).write()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .diagnostics import ERROR, Diagnostic, UserError, printable
 from .render.template_guard import TemplateRefused, read_regular_file
+from .signing.trust import PARIS
 
 
 MAX_INSPECTED_BYTES = 256 * 1024 * 1024
@@ -20,8 +21,18 @@ _DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyE
             ValueError, SyntaxError, NotImplementedError, OSError, RuntimeError)
 
 
-def _fail(path: Path, message: str) -> UserError:
-    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, "inspect")])
+def _fail(path: Path, message: str, code: str = "inspect") -> UserError:
+    return UserError([Diagnostic(str(path), 0, 0, ERROR, message, code)])
+
+
+def _refuse_doctype(path: Path, data: bytes) -> None:
+    """A part with a DOCTYPE (a DTD or entities) is a refusal, whichever part it is."""
+    from .redline.ooxml import NotADocx, Package
+    try:
+        Package.read(data)
+    except NotADocx as exc:
+        if exc.code == "docx.doctype":
+            raise _fail(path, f"not a readable DOCX: {exc}", exc.code) from None
 
 
 def _provenance(path: Path, raw: str | None):
@@ -38,6 +49,7 @@ def _provenance(path: Path, raw: str | None):
 
 def _docx(path: Path, data: bytes) -> dict:
     from .render.docx import provenance_text, read_properties
+    _refuse_doctype(path, data)
     try:
         props = read_properties(data)
     except TemplateRefused as exc:   # a DTD, entities or broken XML in a part
@@ -48,7 +60,20 @@ def _docx(path: Path, data: bytes) -> dict:
             "provenance": _provenance(path, provenance_text(props))}
 
 
-def _pdf(path: Path, data: bytes) -> dict:
+def _signatures(data: bytes, trust) -> list[dict]:
+    from .signing.verify import signatures
+    try:
+        found = signatures(data, trust)
+    except Exception as exc:  # a damaged signature dictionary: say so, never a traceback
+        return [{"field": "?", "status": f"unreadable ({type(exc).__name__})"}]
+    return [{"field": s.field, "signer": s.signer,
+             "time": s.time.astimezone(PARIS).isoformat() if s.time else None,
+             "timestamped": s.timestamped, "intact": s.intact, "valid": s.valid,
+             "trusted": s.trusted, "changed_after": s.changed_after,
+             "covers_all": s.covers_all, "status": s.status} for s in found]
+
+
+def _pdf(path: Path, data: bytes, trust=()) -> dict:
     from .pdf.finalize import read_pdf_info
     try:
         info = read_pdf_info(data)
@@ -56,10 +81,12 @@ def _pdf(path: Path, data: bytes) -> dict:
         raise _fail(path, f"not a readable PDF: {type(exc).__name__}: {exc}") from None
     if isinstance(info.get("provenance"), str):
         info["provenance"] = _provenance(path, info["provenance"])
+    if any(field.get("signed") for field in info.get("signature_fields", [])):
+        info["signatures"] = _signatures(data, trust)
     return {"file": str(path), "kind": "pdf", **info}
 
 
-def inspect_file(path: Path) -> dict:
+def inspect_file(path: Path, trust=()) -> dict:
     try:  # a regular file, bounded: a FIFO or /dev/zero would hang or fill the memory
         data = read_regular_file(path, MAX_INSPECTED_BYTES, "file")
     except TemplateRefused as exc:
@@ -67,7 +94,7 @@ def inspect_file(path: Path) -> dict:
     if data[:4] == b"PK\x03\x04":
         return _docx(path, data)
     if data[:5] == b"%PDF-":
-        return _pdf(path, data)
+        return _pdf(path, data, trust)
     raise _fail(path, "neither a DOCX nor a PDF")
 
 
@@ -91,4 +118,7 @@ def describe(info: dict) -> str:
     for field in info.get("signature_fields", []):
         state = "signed" if field.get("signed") else "empty"
         lines.append(f"  signature field {field['name']}: {state}, page {field.get('page')}")
+    for signature in info.get("signatures", []):
+        lines.append(f"  signature in {signature['field']}: {signature.get('signer')}, "
+                     f"{signature.get('time')}, {signature['status']}")
     return "\n".join(printable(line) for line in lines)

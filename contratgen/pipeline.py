@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Sequence
 from .record import Record, record
 from . import assemble
 from .assemble import in_client_file
-from .collection.agreement import document_extra, with_agreement_clauses
+from .collection.agreement import document_extra, resolve_debt, with_agreement_clauses
 from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .document import Options, Prepared
@@ -72,6 +72,7 @@ def _prepare_valid(path: Path, source, digest: str, client, options: Options,
     if out_of_range:
         raise UserError(out_of_range)
     client = with_agreement_clauses(assemble.default_schedule(client))
+    client = resolve_debt(client, options.rates, source)   # debt.interest: auto, as dues
     computed = assemble.compute_numbers(client, source)
     rates = rates_for(client.document.date, options.rates)
     library, lib_diags = assemble.library_for(client, source, options)
@@ -239,10 +240,16 @@ def write(outputs: Outputs, out_dir: Path, taken: dict | None = None) -> list[Pa
 
 
 def build(path: Path, out_dir: Path, formats: Sequence[str], options: Options = Options(),
-          converter=None, pdfa: bool = False, taken: dict | None = None
-          ) -> tuple[list[Path], tuple[Diagnostic, ...]]:
-    """Build one input into ``out_dir``; returns the written paths and the warnings."""
+          converter=None, pdfa: bool = False, taken: dict | None = None,
+          anchors: str | None = None) -> tuple[list[Path], tuple[Diagnostic, ...]]:
+    """Build one input into ``out_dir``; returns the written paths and the warnings.
+    ``anchors``: a signing service's invisible anchors under the signature blocks."""
     outputs = produce(path, formats, options, converter, pdfa)
+    if anchors and "pdf" in outputs.files:
+        from dataclasses import replace
+        from .pdf.anchors import add_anchors
+        outputs = replace(outputs, files={**outputs.files,
+                                          "pdf": add_anchors(outputs.files["pdf"], anchors)})
     return write(outputs, out_dir, taken), outputs.prepared.diagnostics
 
 

@@ -23,9 +23,11 @@ _SHORT_FORMS = {"ClauseRef": {"type": "string", "description": "a clause id"},
 
 
 def json_schema(kind: str) -> dict:
-    model = {"client": ClientFile, "clause": ClauseSpec}[kind]
+    from .collection.policy import PolicyFile   # `contratgen collect --policy FILE`
+    model = {"client": ClientFile, "clause": ClauseSpec, "policy": PolicyFile}[kind]
     schema = _editor_schema(model.model_json_schema(mode="validation"))
-    title = {"client": "contratgen client.yaml", "clause": "contratgen clause file"}[kind]
+    title = {"client": "contratgen client.yaml", "clause": "contratgen clause file",
+             "policy": "contratgen collection policy"}[kind]
     if kind == "client":
         schema["allOf"] = [_NEEDS_BY_TYPE]
     return {"$schema": DRAFT, "$id": f"https://contratgen.example/schemas/{kind}.schema.json",

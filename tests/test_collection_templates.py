@@ -53,5 +53,5 @@ def test_an_english_formal_notice(write, tmp_path):
                     .split())
     assert "Formal notice to pay (mise en demeure)" in body
     assert "Registered letter with acknowledgement of receipt" in body
-    assert "We hereby give you formal notice" in body and "Total due €978.89" in body
+    assert "We hereby give you formal notice" in body and "Total due €978.95" in body
     assert "Article 5" in body

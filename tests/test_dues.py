@@ -69,20 +69,26 @@ def test_an_event_tranche_not_yet_invoiced_has_no_due_date():
 def test_a_late_partly_paid_b2b_tranche_on_30_june():
     # tranche 2: 40 % of 4 807,40 = 1 922,96 €, invoiced 20 April, 30 days → due 20 May;
     # 1 000 € paid 30 May. legal_default in 2026-H1: 2,15 + 10 = 12,15 %.
-    # 21-30 May: 1922,96 × 12,15 × 10 / 36 500 = 6,401077
-    # 31 May-30 June: 922,96 × 12,15 × 31 / 36 500 = 9,524151  → 15,925228 → 15,93 €
-    # claimable: 922,96 + 15,93 + 40 = 978,89 €
+    # 21-30 May: 1922,96 × 12,15 × 10 / 36 500 = 6,401077 → 6,40 €, paid first by the
+    # 1 000 € (C. civ. 1343-1): 993,60 € on the principal, 929,36 € still due;
+    # 31 May-30 June: 929,36 × 12,15 × 31 / 36 500 = 9,590… → 9,59 € still due;
+    # claimable: 929,36 + 9,59 + 40 = 978,95 € (before: 922,96 + 15,93 + 40 = 978,89 €,
+    # the payment imputed on the principal)
     [doc] = as_json("--on", "2026-06-30", str(B2B))["documents"]
     first, second, third = doc["tranches"]
     assert (first["status"], first["due"], first["interest"]) == ("paid", "2026-04-04", "0.00")
     assert {k: second[k] for k in ("due", "status", "paid", "outstanding", "days_late",
-                                    "interest", "indemnity", "claimable")} == {
-        "due": "2026-05-20", "status": "overdue", "paid": "1000.00", "outstanding": "922.96",
-        "days_late": 41, "interest": "15.93", "indemnity": "40.00", "claimable": "978.89"}
+                                    "interest", "indemnity", "claimable", "interest_accrued",
+                                    "interest_paid")} == {
+        "due": "2026-05-20", "status": "overdue", "paid": "1000.00", "outstanding": "929.36",
+        "days_late": 41, "interest": "9.59", "indemnity": "40.00", "claimable": "978.95",
+        "interest_accrued": "15.99", "interest_paid": "6.40"}
     assert [(p["days"], p["base"], p["rate"]) for p in second["periods"]] == [
-        (10, "1922.96", "12.15"), (31, "922.96", "12.15")]
+        (10, "1922.96", "12.15"), (31, "929.36", "12.15")]
+    assert second["imputations"] == [{"date": "2026-05-30", "amount": "1000.00",
+                                      "interest": "6.40", "principal": "993.60"}]
     assert third["status"] == "not_invoiced"
-    assert doc["overdue"] == 1 and doc["totals"]["claimable"] == "978.89"
+    assert doc["overdue"] == 1 and doc["totals"]["claimable"] == "978.95"
 
 
 def test_a_consumer_tranche_bears_interest_from_the_notice_and_no_indemnity():
@@ -106,7 +112,7 @@ def test_the_table_on_a_terminal_shows_each_tranche():
     result = CliRunner().invoke(main, ["dues", "--on", "2026-06-30", str(B2B)],
                                 env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
-    assert "FA-2026-0131" in result.output and "978,89\u00a0€" in result.output
+    assert "FA-2026-0131" in result.output and "978,95\u00a0€" in result.output
     assert "1 overdue tranche in 1 document" in result.output
 
 
@@ -147,16 +153,21 @@ def test_ledger_errors_are_all_located(tmp_path):
     assert all(d.line > 0 for d in caught.value.diagnostics)
 
 
-def test_an_uncovered_half_year_warns_and_rates_file_fills_it(tmp_path):
-    result = run("--on", "2026-07-15", str(B2B))
-    assert "legal.rates-table" in result.stderr and "2026-H2" in result.stderr
-    extra = tmp_path / "extra.yaml"
+def test_an_uncovered_half_year_is_an_error_and_a_rates_file_fills_it(tmp_path):
+    # before: a warning, and the days of July priced at the rates of 2026-H1
+    result = run("--json", "--on", "2026-07-15", str(B2B))
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["documents"][0]["diagnostics"]
+    assert error["code"] == "rates.missing" and "2nd half 2026 (2026-H2)" in error["message"]
+    assert "--rates FILE" in error["message"] and error["line"] == next(
+        i for i, text in enumerate(B2B.read_text().splitlines(), 1) if "FA-2026-0131" in text)
+    assert f"b2b.yaml:{error['line']}:7: error:" in result.stderr
+    extra = tmp_path / "extra.yaml"        # test figures, not the 2026-H2 arrêté
     extra.write_text("legal_interest:\n  - {half: 2026-H2, consumer: 6.5, other: 2.5, "
                      "source: test}\necb_refinancing:\n  - {since: 2026-06-10, rate: 2.40, "
-                     "source: test}\n", encoding="utf-8")
-    assert run("--strict", "--on", "2026-07-15", str(B2B)).exit_code == 1
+                     "source: test}\necb_checked: 2026-07-01\n", encoding="utf-8")
     result = run("--json", "--on", "2026-07-15", "--rates", str(extra), str(B2B))
-    assert "legal.rates-table" not in result.stderr
+    assert result.exit_code == 0 and "rates.missing" not in result.stderr
     periods = json.loads(result.stdout)["documents"][0]["tranches"][1]["periods"]
     assert [(p["half"], p["rate"]) for p in periods][-1] == ("2026-H2", "12.40")
 
@@ -184,7 +195,7 @@ def test_the_calendar_has_one_event_per_known_due_date_with_alarms(tmp_path):
 
 def test_a_re_export_keeps_the_uids_and_the_bytes(tmp_path):
     first = export(tmp_path, "1.ics", B2B, B2C)
-    again = export(tmp_path, "2.ics", B2B, B2C, on="2026-11-30")   # another day, same data
+    again = export(tmp_path, "2.ics", B2B, B2C, on="2026-06-15")   # another day, same data
     assert first == again
     uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(first).walk("VEVENT")]
     assert len(set(uids)) == len(uids) == 4
@@ -232,3 +243,48 @@ def test_a_notice_before_the_due_date_and_an_overpayment_are_warnings(tmp_path):
 
 def test_a_date_that_is_not_iso_is_a_usage_error():
     assert run("--on", "30/06/2026", str(B2B)).exit_code == 2
+
+
+# --- Version 3: judgments, public purchasers ------------------------------------------------
+
+H2_TEST = ("legal_interest:\n  - {half: 2026-H2, consumer: 6.5, other: 2.5, source: test}\n"
+           "ecb_checked: 2026-07-01\n")      # test figures, not the 2026-H2 arrêté
+
+
+def test_a_judgment_in_the_ledger_adds_5_points_two_months_after(tmp_path):
+    # FA-2026-0355, 2 599,20 € due 4 May, notice 20 May; judgment enforceable 21 May →
+    # + 5 points from 22 July (CMF L313-3): 21 May–30 June 2,62 %, 1–21 July 2,5 % (test
+    # figure), 22 July–31 August 2,5 + 5 = 7,5 %
+    path = tmp_path / "c.yaml"
+    path.write_text(B2C.read_text(encoding="utf-8").replace(
+        "  notices:\n", "  judgments:\n    - {invoice: FA-2026-0355, date: 2026-05-21}\n"
+        "  notices:\n"), encoding="utf-8")
+    extra = tmp_path / "h2.yaml"
+    extra.write_text(H2_TEST, encoding="utf-8")
+    [doc] = as_json("--on", "2026-08-31", "--rates", str(extra), str(path))["documents"]
+    periods = doc["tranches"][1]["periods"]
+    assert [(p["from"], p["days"], p["rate"], p["judgment"]) for p in periods] == [
+        ("2026-05-21", 41, "2.62", False), ("2026-07-01", 21, "2.5", False),
+        ("2026-07-22", 41, "7.5", True)]
+
+
+def test_a_judgment_for_an_unknown_invoice_is_located(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(B2C.read_text(encoding="utf-8").replace(
+        "  notices:\n", "  judgments:\n    - {invoice: FA-2026-9999, date: 2026-05-21}\n"
+        "  notices:\n"), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        dues_of(path, day("2026-06-30"))
+    [d] = caught.value.diagnostics
+    assert d.code == "invoicing.judgments" and "no invoice FA-2026-9999" in d.message
+
+
+def test_a_public_purchaser_owes_ecb_plus_8_points_whatever_the_contract_says(tmp_path):
+    # the B2B fixture for a town hall: FA-2026-0131 at 2,15 + 8 = 10,15 % (not 12,15 %)
+    path = tmp_path / "c.yaml"
+    path.write_text(B2B.read_text(encoding="utf-8").replace("kind: business", "kind: public"),
+                    encoding="utf-8")
+    [doc] = as_json("--on", "2026-06-30", str(path))["documents"]
+    second = doc["tranches"][1]
+    assert doc["kind"] == "public" and {p["rate"] for p in second["periods"]} == {"10.15"}
+    assert second["indemnity"] == "40.00"

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from conftest import SAMPLES, docx_text, needs_libreoffice
 from contratgen.cli import main
-from contratgen.collection.agreement import add_months, equal_amounts
+from contratgen.domain.instalments import add_months, equal_amounts
 from contratgen.pdf.finalize import read_pdf_info
 
 B2B = SAMPLES / "installment-agreement-b2b.yaml"
@@ -79,9 +79,10 @@ def test_the_b2b_agreement_has_every_mention(tmp_path):
 
 
 def test_the_debt_is_what_dues_says_on_the_agreement_date():
+    # the 1 000 € of 30 May paid the interest first (C. civ. 1343-1): 929,36 + 9,59 + 40
     result = run("dues", SAMPLES / "contract-b2b-late.yaml", "--on", "2026-06-30", "--json")
     (doc,) = json.loads(result.stdout)["documents"]
-    assert doc["totals"]["claimable"] == "978.89"
+    assert doc["totals"]["claimable"] == "978.95"
     result = run("dues", SAMPLES / "quote-b2c-late.yaml", "--on", "2026-06-30", "--json")
     (doc,) = json.loads(result.stdout)["documents"]
     assert doc["totals"]["claimable"] == "1102.43"       # 1 099,20 + 3,23, no 40 €
@@ -179,3 +180,63 @@ def test_an_agreed_capitalisation_is_stated_in_its_place(tmp_path, write):
     assert "produiront eux-mêmes intérêt (C. civ. art. 1343-2)" in body
     assert body.index("Article 2 – Échéancier et intérêts") < \
         body.index("Article 3 – Déchéance du terme")
+
+
+# --- debt.interest: auto (the function of dues), imputation in the text ------------------
+
+AUTO = B2B.read_text().replace(
+    "  invoices: [{number: FA-2026-0131, date: 2026-04-20, amount: 922.96}]\n"
+    "  interest: 15.93\n",
+    "  invoices: [{number: FA-2026-0131, date: 2026-04-20, amount: 1922.96}]\n"
+    "  interest: auto\n") + """
+invoicing:
+  payments:
+    - {invoice: FA-2026-0131, date: 2026-05-30, amount: 1000}
+"""
+
+
+def test_auto_interest_is_what_dues_computes_on_the_agreement_date(tmp_path, write):
+    # before: the interest was copied by hand from dues (15,93 €, imputed on the
+    # principal). FA-2026-0131, 1 922,96 € of 20 April, due 20 May (30 days); on 30 June:
+    # 929,36 € of principal and 9,59 € of interest still due (docs/COLLECTION.md, worked
+    # example 2), + 40 €: 978,95 €; / 6 = 163,158… → 163,16 × 5 = 815,80, last 163,15
+    assert AUTO != B2B.read_text()
+    text = built_text(write("auto.yaml", AUTO), tmp_path / "out")
+    assert "n° FA-2026-0131 du 20 avril 2026 (929,36 € restant dus)" in text
+    assert "des intérêts de retard arrêtés à 9,59 €" in text
+    assert "978,95 € (neuf cent soixante-dix-huit euros et quatre-vingt-quinze centimes)" in text
+    assert "6 5 décembre 2026 163,15 €" in text and "5 novembre 2026 163,16 €" in text
+
+
+def test_auto_interest_on_a_day_the_rates_table_lacks_is_a_located_error(tmp_path, write):
+    later = AUTO.replace("date: 2026-06-30", "date: 2026-09-01").replace(
+        "first: 2026-07-05", "first: 2026-09-05")
+    result = run("build", write("late.yaml", later), "-o", tmp_path / "out", "--format",
+                 "docx")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = later.splitlines().index("  interest: auto") + 1
+    assert f"late.yaml:{line}:13: error: debt.interest: auto on 2026-09-01" in result.output
+    assert "2nd half 2026 (2026-H2)" in result.output and "[rates.missing]" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("imputation, words", [
+    ("interest_first", "Les paiements s'imputent d'abord sur les intérêts, puis sur le "
+                       "principal (C. civ. art. 1343-1)"),
+    ("principal_first", "Par dérogation à l'article 1343-1 du Code civil, le créancier "
+                        "consent à ce que les paiements s'imputent d'abord sur le principal"),
+])
+def test_the_plan_states_the_imputation_of_1343_1(tmp_path, write, imputation, words):
+    # before: "Les paiements s'imputent d'abord sur le principal des factures les plus
+    # anciennes", against C. civ. 1343-1
+    text = B2B.read_text() + f"payment:\n  imputation: {imputation}\n"
+    body = built_text(write("a.yaml", text), tmp_path / "out")
+    assert words in body and "sur le principal des factures les plus anciennes" not in body
+
+
+def test_a_consumer_acknowledges_the_amount_and_keeps_every_defence(tmp_path):
+    # before: "il n'a à lui opposer aucune contestation", a waiver of every defence
+    text = built_text(B2C, tmp_path)
+    assert "aucune contestation" not in text
+    assert "ne le prive d'aucun des moyens de défense et recours" in text
+    assert "aucune contestation" in built_text(B2B, tmp_path / "b2b")

@@ -58,6 +58,7 @@ def test_no_libreoffice_outlives_a_kill_9_of_a_pdf_batch_and_a_rerun_completes(t
     request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
     out = tmp_path / "out"
     env = dict(os.environ, TMPDIR=str(scratch))
+    env.pop("XDG_RUNTIME_DIR", None)
     log = tmp_path / "batch.log"
     with open(log, "w") as stderr:
         process = subprocess.Popen(CLI + ["batch", str(folder), "-o", str(out), "--format",
@@ -71,13 +72,14 @@ def test_no_libreoffice_outlives_a_kill_9_of_a_pdf_batch_and_a_rerun_completes(t
     process.wait()
     time.sleep(3)
     assert processes_naming(str(scratch)) == []
-    assert [p for p in scratch.iterdir() if p.name.startswith("contratgen-pdf-")]  # left
+    runs = scratch / f"contratgen-{os.getuid()}"   # the private run folder
+    assert [p for p in runs.iterdir() if p.name.startswith("pdf-")]  # left
     rerun = subprocess.run(CLI + ["batch", str(folder), "-o", str(out), "--format", "pdf",
                                   "-j", "2"], env=env, capture_output=True, text=True,
                            timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert len(list(out.glob("*.pdf"))) == 12
-    assert list(scratch.iterdir()) == []    # the dead run's profiles removed, ours too
+    assert list(runs.iterdir()) == []    # the dead run's profiles removed, ours too
     assert processes_naming(str(scratch)) == []
 
 

@@ -122,43 +122,52 @@ def test_a_worker_killed_mid_conversion_is_replaced_and_the_document_retried():
 
 def test_a_document_past_the_timeout_fails_alone_and_leaves_nothing_behind(
         monkeypatch, tmp_path):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    runs = run_folder(monkeypatch, tmp_path)
     with Converter(workers=1, timeout=0.3) as hasty:
         with pytest.raises(ConversionFailed, match="long.*timed out"):
             hasty.convert(contract_docx(paragraphs=1500), "long")
         assert hasty.office_pids() == []  # killed, not left running
 
-    assert list(tmp_path.iterdir()) == []
+    assert list(runs.iterdir()) == []
 
 
 def office_sockets(root: Path) -> set[Path]:
-    """The sockets soffice made in /tmp (it ignores TMPDIR for these) for the converters
-    of this process under ``root`` — not those of other converters on the machine."""
-    from contratgen.leftovers import office_sockets as of_worker, pipe_name, run_prefix
+    """The sockets soffice made (in /tmp whatever TMPDIR says) for the converters of this
+    process under the private run folder ``root`` — not those of other converters."""
+    from contratgen.leftovers import run_prefix
+    from contratgen.office_pipes import office_sockets as of_worker, pipe_name
     return {socket for home in root.glob(f"{run_prefix()}*/worker*")
-            for socket in of_worker(home / "profile", pipe_name(os.getpid(), home))
+            for socket in of_worker(home / "profile", pipe_name(home), root)
             if socket.exists()}
 
 
-def test_close_stops_libreoffice_and_removes_temporary_files(monkeypatch, tmp_path):
+def run_folder(monkeypatch, tmp_path) -> Path:
+    """The private run folder of converters made now, under ``tmp_path``."""
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path / f"contratgen-{os.getuid()}"
+
+
+def test_close_stops_libreoffice_and_removes_temporary_files(monkeypatch, tmp_path):
+    runs = run_folder(monkeypatch, tmp_path)
     with Converter(workers=1) as converter:
         converter.convert(contract_docx())
-        assert list(tmp_path.iterdir())  # profile and job files live there
+        assert list(runs.iterdir())  # profile and job files live there
         pids = [p for launcher in converter.office_pids() for p in office_tree(launcher)]
-        sockets = office_sockets(tmp_path)
+        sockets = office_sockets(runs)
 
     time.sleep(0.2)
     assert pids and not any(alive(pid) for pid in pids)
-    assert list(tmp_path.iterdir()) == []
+    assert list(runs.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [runs]
     assert sockets and not any(socket.exists() for socket in sockets)
 
 
 def test_a_killed_libreoffice_leaves_no_socket_behind(monkeypatch, tmp_path):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    runs = run_folder(monkeypatch, tmp_path)
     with Converter(workers=1) as converter:
         converter.convert(contract_docx())
-        sockets = office_sockets(tmp_path)
+        sockets = office_sockets(runs)
         for pid in converter.office_pids():
             kill_office(pid)  # SIGKILL: soffice cannot remove its sockets itself
 

@@ -35,9 +35,8 @@ def get(url: str, timeout: float = 10.0) -> bytes:
         return reply.read()
 
 
-def state(session_or_url) -> dict:
-    url = session_or_url if isinstance(session_or_url, str) else session_or_url.url
-    return json.loads(get(url + "state.json"))
+def state(session) -> dict:
+    return json.loads(get(session.link("/state.json")))
 
 
 def wait_for(predicate, timeout: float = 20.0, step: float = 0.1):
@@ -64,7 +63,7 @@ def test_the_server_listens_on_127_0_0_1_only(figures_only):
     session.start()
     host, port = session.address
     assert (host, HOST) == ("127.0.0.1", "127.0.0.1")
-    assert session.url == f"http://127.0.0.1:{port}/"
+    assert session.url == f"http://127.0.0.1:{port}/?token={session.token}"
     # another address of the loopback range reaches a server bound to every address,
     # not one bound to 127.0.0.1 alone
     with pytest.raises(ConnectionRefusedError):
@@ -84,7 +83,8 @@ def test_a_request_for_another_host_name_is_refused(figures_only):
     _, session = figures_only
     session.start()
     connection = http.client.HTTPConnection("127.0.0.1", session.address[1], timeout=5)
-    connection.request("GET", "/state.json", headers={"Host": "attacker.example:80"})
+    connection.request("GET", f"/state.json?token={session.token}",
+                       headers={"Host": "attacker.example:80"})
     reply = connection.getresponse()
     assert reply.status == 421
     assert b"CT-2026" not in reply.read()
@@ -161,9 +161,9 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
         session.start()
         first = state(session)
         assert first["ok"] and first["pages"] >= 2
-        png = get(f"{session.url}page/{first['pages_generation']}/1.png")
+        png = get(session.link(f"/page/{first['pages_generation']}/1.png"))
         assert png_size(png) == (794, 1123)         # A4 at 96 dpi, rounded up
-        events = urllib.request.urlopen(session.url + "events", timeout=30)
+        events = urllib.request.urlopen(session.link("/events"), timeout=30)
         assert read_event(events) == "1"
 
         edit(path, "unit_price: 650", "unit_price: 700")
@@ -171,7 +171,7 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
         good = state(session)
         assert good["ok"] and plain(good["summary"]["ttc"]) == f"{TTC_AFTER} €"
         assert good["pages_generation"] == 2
-        assert get(f"{session.url}page/2/1.png") != png   # the new amounts are drawn
+        assert get(session.link("/page/2/1.png")) != png   # the new amounts are drawn
 
         edit(path, "unit_price: 700", "unit_price: [700]")
         assert read_event(events) == "3"
@@ -179,7 +179,7 @@ def test_pages_follow_each_save_and_a_broken_save_keeps_the_last_good_ones(sampl
         assert not broken["ok"] and broken["diagnostics"][0]["line"] == price_line(path)
         assert broken["pages_generation"] == 2 and broken["pages"] == good["pages"]
         assert plain(broken["summary"]["ttc"]) == f"{TTC_AFTER} €"   # the last good ones
-        assert get(f"{session.url}page/2/1.png")
+        assert get(session.link("/page/2/1.png"))
         pids, port = converter.office_pids(), session.address[1]
         assert list(tmp.iterdir())
         events.close()
@@ -197,6 +197,9 @@ def test_the_command_stops_cleanly_on_a_signal(sample, signum):
     preview = PreviewProcess(sample("contract-b2b.yaml"))
     try:
         assert TTC_BEFORE in plain(preview.get().decode("utf-8"))
+        with pytest.raises(urllib.error.HTTPError) as refused:   # the printed URL's token
+            urllib.request.urlopen(preview.base, timeout=10)
+        assert refused.value.code == 403
         assert preview.leftover_processes()     # its LibreOffice worker runs
     finally:
         code = preview.stop(signum)

@@ -18,9 +18,11 @@ from contratgen.domain.rates import load_rates, rates_for, shipped_table
 from conftest import docx_text
 from support.rules import DOCUMENT, PAYMENT, client_yaml, diagnostics, of, only
 
+# test figures (the 2026-H2 arrêté and the ECB rate on 1 July 2026 were not found)
 H2_2026 = """\
 legal_interest:
   - {half: 2026-H2, consumer: 6.50, other: 2.50, source: "Arrêté de test"}
+ecb_checked: 2026-07-01
 """
 
 
@@ -67,9 +69,30 @@ def test_the_ecb_rate_of_a_half_year_is_the_one_in_force_on_its_first_day():
     assert rates_for(day("2024-12-31")).ecb == D("4.25")
 
 
-def test_the_second_half_of_2026_is_not_invented():
-    r = rates_for(day("2026-09-01"))
-    assert not r.covered and r.half == "2026-H1" and r.wanted == "2026-H2"
+@pytest.mark.parametrize("date, half", [("2026-09-01", "2026-H2"), ("2019-05-01", "2019-H1")])
+def test_a_half_year_outside_the_table_has_no_figure_of_another(date, half):
+    # before: 2026-H2 took the figures of 2026-H1, and a 2019 document those of 2024-H1
+    r = rates_for(day(date))
+    assert not r.covered and r.half == r.wanted == half
+    assert (r.legal_consumer, r.legal_other, r.ecb, r.default_penalty_rate,
+            r.penalty_floor, r.public_penalty_rate) == (None,) * 6
+
+
+def test_the_ecb_rate_is_known_only_up_to_the_day_the_list_was_checked():
+    # the list is checked up to 5 February 2026: 1 January 2026 is known, 1 July is not
+    table = shipped_table()
+    assert table.ecb_known_until == day("2026-02-05")
+    assert table.ecb_on(day("2026-01-01")).rate == D("2.15")
+    assert table.ecb_on(day("2026-07-01")) is None
+    assert rates_for(day("2026-09-01")).missing == ("legal", "ecb")
+
+
+def test_the_missing_half_years_are_listed_up_to_a_date():
+    table = shipped_table()
+    assert [(g.half, g.parts) for g in table.missing(day("2026-12-07"))] == \
+        [("2026-H2", ("legal", "ecb"))]
+    assert table.missing(day("2026-06-30")) == ()
+    assert [g.half for g in table.missing(day("2027-01-01"))] == ["2026-H2", "2027-H1"]
 
 
 def test_floors_of_2024_are_15_21_and_14_76_percent():
@@ -133,7 +156,7 @@ def test_an_uncovered_half_year_warns_with_how_to_add_it(tmp_path):
     d = only(diagnostics(tmp_path, text), "legal.rates-table")
     assert d.severity == "warning"
     assert "2nd half 2026 (2026-H2)" in d.message and "--rates FILE" in d.message
-    assert "1st half 2026 are used" in d.message
+    assert "1st half 2026" not in d.message      # no other half-year's rates are used
 
 
 def test_an_uncovered_half_year_is_an_error_with_strict(tmp_path):
@@ -194,7 +217,8 @@ def test_every_problem_of_a_rates_file_is_located(tmp_path):
 
 def test_a_half_year_given_twice_in_one_file_is_an_error(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(H2_2026 + H2_2026.splitlines()[1] + "\n", encoding="utf-8")
+    row = H2_2026.splitlines()[1]
+    bad.write_text(f"legal_interest:\n{row}\n{row}\n", encoding="utf-8")
     with pytest.raises(UserError) as caught:
         load_rates([bad])
     [d] = caught.value.diagnostics
@@ -230,5 +254,29 @@ def test_rates_command_lists_every_half_year_with_its_source(tmp_path):
                                 env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     for text in ("2024-H1", "15,21\u00a0%", "14,50\u00a0%", "Arrêté du 21 décembre 2023",
-                 "4,50\u00a0% (since 2023-09-20)", "2026-H2", "Arrêté de test"):
+                 "4,50\u00a0%", "since 2023-09-20", "2026-H2", "Arrêté de test"):
         assert text in result.output
+
+
+def test_rates_command_fits_80_columns_with_each_figure_whole():
+    # before: seven columns folded "Arrêté du 21 décembre 2023" and the figures letter by
+    # letter in an 80-column terminal
+    result = CliRunner().invoke(main, ["rates", "--on", "2026-06-30"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    row = next(line for line in lines if line.lstrip().startswith("2024-H1") and "%" in line)
+    assert row.split() == ["2024-H1", "8,01", "%", "5,07", "%", "4,50", "%", "14,50", "%",
+                           "12,50", "%", "15,21", "%"]
+
+
+def test_rates_missing_says_what_to_add_and_where_it_is_published():
+    result = CliRunner().invoke(main, ["rates", "--missing", "--on", "2026-12-07"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "2026-H2 (2nd half 2026)" in result.output
+    assert "arrêté of June 2026" in result.output and "legifrance.gouv.fr" in result.output
+    assert "in force on 1 July 2026" in result.output and "ecb.europa.eu" in result.output
+    assert "--rates FILE" in result.output
+    covered = CliRunner().invoke(main, ["rates", "--missing", "--on", "2026-06-30"])
+    assert "covers every half-year up to 2026-06-30" in covered.output

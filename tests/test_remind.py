@@ -49,9 +49,10 @@ def test_the_formal_notice_states_the_amounts_of_dues_on_the_same_day(tmp_path):
     assert result.exit_code == 0, result.output
     text = flat(docx_text((tmp_path / f"{LATE}-formal-notice.docx").read_bytes()))
     row = dues_json(B2B, "2026-06-30", LATE)
-    # by hand (docs/COLLECTION.md, worked example 2): 922,96 + 15,93 + 40 = 978,89
+    # by hand (docs/COLLECTION.md, worked example 2): the 1 000 € paid the 6,40 € of
+    # interest first (C. civ. 1343-1): 929,36 + 9,59 + 40 = 978,95
     assert (row["outstanding"], row["interest"], row["indemnity"], row["claimable"]) == \
-        ("922.96", "15.93", "40.00", "978.89")
+        ("929.36", "9.59", "40.00", "978.95")
     for name in ("outstanding", "interest", "indemnity", "claimable"):
         assert euros(row[name]) in text
     assert f"Total dû {euros(row['claimable'])}" in text
@@ -140,7 +141,7 @@ def test_the_formal_notice_pdf_says_the_same_and_has_no_signature_field(tmp_path
     pdf = (tmp_path / f"{LATE}-formal-notice.pdf").read_bytes()
     text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     for words in ("Mise en demeure de payer", "Lettre recommandée avec accusé de réception",
-                  "922,96 €", "15,93 €", "40,00 €", "978,89 €", "article 5",
+                  "929,36 €", "9,59 €", "40,00 €", "978,95 €", "article 5",
                   "8 juillet 2026"):
         assert words in text
     info = read_pdf_info(pdf)
@@ -234,3 +235,20 @@ def test_dues_over_a_folder_skips_the_instalment_agreements(tmp_path):
                for e in json.loads(result.stdout)["documents"]}
     assert entries == {"contract-b2b-late.yaml": "ok",
                        "installment-agreement-b2b.yaml": "skipped"}
+
+
+@pytest.mark.parametrize("args", [
+    ("remind", "--invoice", LATE, "--format", "docx"),
+    ("invoice", "--penalties", LATE, "--penalty-number", "P-1", "--format", "docx")])
+def test_a_letter_or_penalty_invoice_in_a_missing_half_year_is_a_located_error(tmp_path,
+                                                                                args):
+    # before: a warning, and the days of July priced at the rates of 2026-H1
+    command, *rest = args
+    result = CliRunner().invoke(main, [command, str(B2B), *rest, "--on", "2026-07-15",
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = next(i for i, text in enumerate(B2B.read_text().splitlines(), 1)
+                if "number: FA-2026-0131" in text)
+    assert f"contract-b2b-late.yaml:{line}:7: error: FA-2026-0131:" in result.output
+    assert "2nd half 2026 (2026-H2)" in result.output and "[rates.missing]" in result.output
+    assert not (tmp_path / "out").exists()

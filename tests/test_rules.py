@@ -657,7 +657,8 @@ def test_large_penalty_between_businesses_is_not_checked(tmp_path):
 def test_date_outside_the_rates_table_is_a_warning(tmp_path):
     text = client_yaml(document=DOCUMENT.replace("2026-03-02", "2099-03-02"))
     d = only(diagnostics(tmp_path, text), "legal.rates-table")
-    assert d.severity == "warning" and at(d, text, "2099-03-02") and "1st half 2026" in d.message
+    assert d.severity == "warning" and at(d, text, "2099-03-02") and "2099-H1" in d.message
+    assert "1st half 2026" not in d.message      # no other half-year's rates are lent
 
 
 def test_date_inside_the_rates_table_passes(tmp_path):
@@ -738,6 +739,10 @@ def test_catalogue_has_every_rule_of_legal_fr_once():
                 "legal.ledger-dates", "legal.second-hand-goods"}
     # the instalment agreement's rules (LEGAL_FR.md "Collecting payment", in prose)
     agreement = {"legal.agreement-total", "legal.agreement-dates", "legal.agreement-term"}
+    # Version 3, e-invoicing (legal/einvoice.py)
+    einvoicing = {"legal.invoice-supply-date", "legal.order-reference", "legal.vat-due-code",
+                  "legal.escrow-payee"}
+    expected |= einvoicing
     assert len(ids) == len(set(ids)) and set(ids) == expected | agreement
     if legal_fr.exists():  # the spec, when the repository sits next to it
         for rule_id in expected - {"legal.rates-table", "legal.b2c-context"}:

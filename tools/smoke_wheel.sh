@@ -26,5 +26,9 @@ if command -v soffice >/dev/null; then
   contratgen build contract-b2b.yaml --format pdf -o out && test -s out/CT-2026-0042.pdf
 fi
 contratgen schema client >/dev/null
+# the vendored official rules travel in the wheel: a payment's lifecycle message is checked
+cp "$repo/samples/contract-b2b-invoiced.yaml" deal.yaml
+contratgen paid deal.yaml --invoice FA-2026-0131 --amount 100 --date 2026-06-01 -o status
+ls status/*_212_*.xml
 set +x
 echo "smoke-wheel: ok"

@@ -22,7 +22,7 @@ from ..document import Options
 from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..output import name_key, remove_stale_temporaries, synced_at_end, write_atomic, \
-    write_outputs
+    write_files, write_outputs
 from ..library.loader import held_listings
 from ..load.source import load_bytes
 from .executors import ClusterLost, WorkersFailed, executor
@@ -130,16 +130,20 @@ class Batch:
         write_atomic(self.config.out_dir / MANIFEST, manifest_chunks(self.head(RunStatus.RUNNING), []))
 
     def write_reports(self) -> dict:
+        """manifest.json, the --report copy and the --junit file as one step
+        (:func:`write_files`): all of them, or none and the manifest still "running"."""
         head = self.head(self.status)
-        entries = (entry for entry, _ in self.journal.entries(self.inputs, self.not_run))
-        write_atomic(self.config.out_dir / MANIFEST, manifest_chunks(head, entries))
+
+        def entries():
+            return (entry for entry, _ in self.journal.entries(self.inputs, self.not_run))
+        files = {self.config.out_dir / MANIFEST: manifest_chunks(head, entries())}
         if self.config.report:
-            entries = (entry for entry, _ in self.journal.entries(self.inputs, self.not_run))
-            write_atomic(Path(self.config.report), manifest_chunks(head, entries))
+            files[Path(self.config.report)] = manifest_chunks(head, entries())
         if self.config.junit:
-            write_atomic(Path(self.config.junit), junit_chunks(
+            files[Path(self.config.junit)] = junit_chunks(
                 self.journal.entries(self.inputs, self.not_run), head["summary"],
-                self.journal.seconds))
+                self.journal.seconds)
+        write_files(files)
         self.journal.close()
         return head
 

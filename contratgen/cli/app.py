@@ -33,7 +33,12 @@ common = document_options("A folder with quote.docx and contract.docx to use ins
 # does not pay for the code of remind, serve or preview. name → (module, attribute)
 LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
         "preview": (".preview", "preview_command"), "diff": (".diff", "diff"),
-        "remind": (".remind", "remind"), "serve": (".serve", "serve_command")}
+        "remind": (".remind", "remind"), "serve": (".serve", "serve_command"),
+        "sign": (".signing", "sign"), "accept": (".signing", "accept"),
+        "paid": (".lifecycle", "paid"), "status": (".lifecycle", "status"),
+        "ereport": (".lifecycle", "ereport"),
+        "collect": (".collect", "collect_command"),
+        "receivables": (".receivables", "receivables_command")}
 
 
 class Contratgen(click.Group):
@@ -79,8 +84,11 @@ def main():
 @click.option("--format", "fmt", type=FORMATS, default=None,
               help="docx, pdf or both (default: both when LibreOffice is available).")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b output.")
+@click.option("--anchors", type=click.Choice(["yousign", "docuseal"]), default=None,
+              help="Invisible text anchors under the signature blocks for a signing service.")
 @common
-def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_paths):
+def build(files, out_dir, fmt, pdfa, anchors, library, templates, strict,
+          allow_outside_paths):
     """Build each FILE into <number>.docx / .pdf in the output folder."""
     from ..pipeline import build as build_one
     options = options_from(library, templates, strict, allow_outside_paths)
@@ -98,7 +106,7 @@ def build(files, out_dir, fmt, pdfa, library, templates, strict, allow_outside_p
                     converter = converter_for_cli(workers=1, pdfa=pdfa)
                 written, warnings = build_one(Path(name), Path(out_dir), formats, options,
                                                   converter=converter, pdfa=pdfa,
-                                                  taken=written_by)
+                                                  taken=written_by, anchors=anchors)
                 print_diagnostics(warnings)
                 for path in written:
                     written_by[path] = name
@@ -194,10 +202,12 @@ def clauses(clause_id, library, lang):
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def inspect(file, as_json):
-    """Print the provenance embedded in a generated DOCX or PDF."""
+@click.option("--trust", "trust", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A PEM file of certificates trusted besides the system's (repeatable).")
+def inspect(file, as_json, trust):
+    """Print the provenance embedded in a generated DOCX or PDF, and its signatures."""
     from ..inspect import inspect_file
-    info = inspect_file(Path(file))
+    info = inspect_file(Path(file), tuple(Path(p).read_bytes() for p in trust))
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True))
         return
@@ -206,18 +216,23 @@ def inspect(file, as_json):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["quote", "contract"]), default="quote")
+@click.argument("kind", type=click.Choice(["quote", "contract", "policy"]), default="quote")
 @click.option("--consumer", is_flag=True, help="A client who is a consumer (B2C).")
 @click.option("-o", "--output", "target", type=click.Path(dir_okay=False),
               help="Write to this file (default: standard output).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def init(kind, consumer, target, force):
-    """Write a commented client.yaml for a quote or a contract, ready to edit and build."""
+    """Write a commented client.yaml for a quote or a contract, ready to edit and build;
+    or (policy) the default collection policy of `contratgen collect`, to change."""
     import datetime
     from ..output import write_atomic
     from ..scaffold import scaffold
     name = Path(target).name if target else "client.yaml"
-    text = scaffold(kind, consumer, datetime.date.today(), name)
+    if kind == "policy":
+        from ..collection.policy import policy_template
+        text = policy_template()
+    else:
+        text = scaffold(kind, consumer, datetime.date.today(), name)
     if target is None:
         click.echo(text, nl=False)
         return
@@ -231,9 +246,10 @@ def init(kind, consumer, target, force):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["client", "clause"]))
+@click.argument("kind", type=click.Choice(["client", "clause", "policy"]))
 def schema(kind):
-    """Print the JSON Schema (draft 2020-12) of client.yaml or of a clause file."""
+    """Print the JSON Schema (draft 2020-12) of client.yaml, of a clause file or of a
+    collection policy (contratgen collect --policy)."""
     from ..schema import json_schema
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 

@@ -55,8 +55,9 @@ def _table(doc):
 @click.option("--alarm", "alarms", multiple=True, type=click.IntRange(-365, 365),
               metavar="DAYS", help="A reminder, in days from the due date (negative: "
               "before); repeatable. Default: -3, 7 and 15.")
-@click.option("--strict", is_flag=True, help="Treat warnings (a half-year missing from the "
-              "rates table, an agreed rate below a floor…) as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings (an agreed rate below a "
+              "floor, a notice before the due date…) as errors. A half-year missing from "
+              "the rates table is always an error.")
 @rates_option
 def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
     """Each tranche of FILEs (files, folders, globs) on a date: invoiced, due date, paid,
@@ -105,16 +106,32 @@ def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
                       f"{len(documents)} document{'s' * (len(documents) != 1)}"
                       + (f", {failed} invalid" if failed else ""))
     if ics:
-        _write_ics(Path(ics), documents, alarms or DEFAULT_ALARMS, Failed)
+        failed += _write_ics(Path(ics), documents, alarms or DEFAULT_ALARMS, Failed, failed,
+                             strict)
     if failed or (fail_on_overdue and overdue):
         raise Failed(1)
 
 
-def _write_ics(path: Path, documents, alarms, failed) -> None:
+def _write_ics(path: Path, documents, alarms, failed, invalid: int, strict: bool) -> int:
+    """Write the calendar, unless an input failed: a calendar without the failed
+    document's events would delete them from every subscribed copy. Returns the number
+    of problems that stopped it (--strict: the duplicates)."""
     from ..output import write_atomic
-    from ..dues_ics import calendar_bytes
+    from ..dues_ics import calendar_bytes, duplicates
+    warnings = duplicates(documents, tuple(alarms))
+    if strict:
+        warnings = [replace(d, severity=ERROR, message=d.message + " (--strict)")
+                    for d in warnings]
+    print_diagnostics(warnings)
+    stopped = invalid + (len(warnings) if strict else 0)
+    if stopped:
+        click.echo(f"{path}: not written: {stopped} problem{'s' * (stopped != 1)} above "
+                   "(a calendar without a document's events would remove them from the "
+                   "calendars that subscribe to it)", err=True)
+        return len(warnings) if strict else 0
     try:
         write_atomic(path, calendar_bytes(documents, tuple(alarms)))
     except OSError as exc:
         raise failed(3, f"cannot write {path}: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)
+    return 0

@@ -1,7 +1,8 @@
-"""``contratgen preview FILE``: a live page of the document on http://127.0.0.1:PORT/.
+"""``contratgen preview FILE``: a live page of the document on
+http://127.0.0.1:PORT/?token=… (the token, new for each run, is required on every request).
 
 The command builds FILE, serves its pages, figures and diagnostics on the loopback
-address only, rebuilds on every save of FILE, of the clause library or of the template,
+address only, to the holder of the printed URL, rebuilds on every save of FILE, of the clause library or of the template,
 and stops cleanly on Ctrl-C or SIGTERM (server, watcher and LibreOffice worker closed,
 temporary folders removed). Exit 0 when stopped; 3 when the port cannot be bound.
 """
@@ -51,7 +52,8 @@ def _converter():
 def preview_command(file, port, library, templates, strict, allow_outside_paths):
     """Show FILE's pages, totals and diagnostics on a local page that follows your edits.
 
-    The page is served on 127.0.0.1 only; stop with Ctrl-C."""
+    The page is served on 127.0.0.1 only, to whoever has the URL it prints (its token is
+    required on every request); stop with Ctrl-C."""
     from ..preview import PreviewSession
     options = options_from(library, templates, strict, allow_outside_paths)
     previous = signal.signal(signal.SIGTERM, _interrupt)

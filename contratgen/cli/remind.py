@@ -1,9 +1,12 @@
-"""``contratgen remind``: the reminder, second reminder or formal notice for one invoice,
-DOCX and PDF, with the amounts owed on a date (the figures of ``contratgen dues``).
+"""``contratgen remind``: the courtesy reminder, reminder, second reminder or formal notice
+for one invoice, and after the formal notice the request for an injonction de payer or the
+small-claims request; DOCX and PDF, with the amounts owed on a date (the figures of
+``contratgen dues``).
 
 Options in, :mod:`contratgen.collection` call, diagnostics out. Exit 0 written; 1 the
 input is invalid or the letter is refused (an unknown or paid invoice, a formal notice
-before the due date); 3 LibreOffice missing or failed, or the output cannot be written.
+before the due date, a request without a formal notice); 3 LibreOffice missing or failed,
+or the output cannot be written.
 """
 from __future__ import annotations
 
@@ -22,8 +25,12 @@ from .errors import print_diagnostics
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--invoice", "number", required=True, metavar="NUMBER",
               help="The invoice of invoicing.invoices the letter claims.")
-@click.option("--level", type=click.Choice(["reminder", "second-reminder", "formal-notice"]),
-              default="reminder", show_default=True, help="Which letter of the ladder.")
+@click.option("--level", type=click.Choice(["courtesy", "reminder", "second-reminder",
+                                           "formal-notice", "injunction", "small-claims"]),
+              default="reminder", show_default=True,
+              help="Which letter of the ladder; after a formal notice, the request for an "
+                   "injonction de payer (injunction) or, up to 5 000 €, to a commissaire de "
+                   "justice (small-claims).")
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The letter's date, on which the amounts are computed (default: today).")
 @click.option("--deadline-days", type=click.IntRange(1, 365), default=8, show_default=True,

@@ -1,35 +1,37 @@
 """The instalment agreement (``document.type: installment_agreement``): the debt it
-settles, its plan exact to the cent, and what its template and clauses see.
+settles, its plan, and what its template and clauses see. The maths (plan exact to the
+cent, debt total) are :mod:`contratgen.domain.instalments`; this module reads them from
+client.yaml.
 
-The plan: a list of ``{date, amount}`` as written, or ``{count, every, first}`` — equal
-instalments rounded half-up to the cent, the last taking the remainder, so the plan sums
-to the debt exactly. The legal checks (a plan that does not sum to the debt, dates before
-the agreement, beyond two years) are rules: :mod:`contratgen.legal.agreement`.
+``debt.interest: auto``: the late interest still due on ``document.date``, computed by the
+function of ``contratgen dues`` (:func:`contratgen.domain.interest.standing`) from the
+agreement's own ledger of the invoices it names — each invoice's ``amount`` is then the
+amount invoiced, due after the agreement's payment terms, and ``invoicing.payments``
+(``notices``, ``judgments``) for its number are imputed on interest first (C. civ. 1343-1)
+— and each invoice's principal still due replaces its amount. :func:`resolve_debt` does it
+once, when the document is prepared, so that the rules, the plan and the text all read the
+same figures. The legal checks are rules: :mod:`contratgen.legal.agreement`.
 """
 from __future__ import annotations
 
-import calendar
-import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
-from ..record import Record, record
+from ..diagnostics import UserError
 from ..domain import formatting as fmt
-from ..load.ledger import Debt, InstalmentPlan
+from ..domain.halves import RatesMissing
+from ..domain.instalments import (Planned, add_months, debt_total as total_of,  # noqa: F401
+                                  equal_amounts, periodic_plan, written_plan)
+from ..domain.interest import Claim, Received, standing
+from ..domain.rates import RatesTable, shipped_table
+from ..domain.terms import invoice_due, terms_of
+from ..load.ledger import Debt
 from ..load.model import ClauseRef, ClientFile
-from ..domain.money import cents
+from ..load.source import Source
 
 KIND = "installment_agreement"
 # the agreement's own clauses, in order; "acceleration" only with `acceleration: true`
 CLAUSES = ("debt_acknowledgement", "installment_plan", "acceleration", "limitation")
-MONTHS = {"month": 1, "quarter": 3}
-
-
-@record
-class Planned(Record):
-    number: int
-    date: datetime.date
-    amount: Decimal
 
 
 def debt_principal(debt: Debt) -> Decimal:
@@ -37,40 +39,57 @@ def debt_principal(debt: Debt) -> Decimal:
 
 
 def debt_total(debt: Debt) -> Decimal:
-    """What the agreement settles: the invoices still due + interest + indemnity."""
-    return debt_principal(debt) + debt.interest + debt.indemnity
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, the month's last day when it has fewer days."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def instalment_dates(plan: InstalmentPlan, start: datetime.date) -> list[datetime.date]:
-    first = plan.first or start
-    if plan.every == "week":
-        return [first + datetime.timedelta(weeks=k) for k in range(plan.count or 1)]
-    return [add_months(first, k * MONTHS[plan.every]) for k in range(plan.count or 1)]
-
-
-def equal_amounts(total: Decimal, count: int) -> list[Decimal]:
-    """``count`` instalments of ``total``: each rounded half-up to the cent, the last one
-    taking what remains, so they sum to ``total`` exactly."""
-    regular = cents(total / count)
-    return [regular] * (count - 1) + [total - regular * (count - 1)]
+    """What the agreement settles: the invoices still due + interest + indemnity (a debt
+    resolved by :func:`resolve_debt` when its interest is ``auto``)."""
+    interest = debt.interest if isinstance(debt.interest, Decimal) else Decimal("0.00")
+    return total_of((inv.amount for inv in debt.invoices), interest, debt.indemnity)
 
 
 def plan_of(client: ClientFile) -> tuple[Planned, ...]:
     """The instalments of the agreement, numbered from 1."""
     given = client.installments
     if isinstance(given, list):
-        return tuple(Planned(i + 1, inst.date, inst.amount) for i, inst in enumerate(given))
-    dates = instalment_dates(given, client.document.date)
-    amounts = equal_amounts(debt_total(client.debt), len(dates))
-    return tuple(Planned(i + 1, d, a) for i, (d, a) in enumerate(zip(dates, amounts)))
+        return written_plan([(inst.date, inst.amount) for inst in given])
+    return periodic_plan(debt_total(client.debt), given.count, given.every,
+                         given.first or client.document.date)
+
+
+def debt_claims(client: ClientFile) -> tuple[Claim, ...]:
+    """The invoices an agreement names, with the agreement's ledger of them."""
+    pay, ledger = client.payment, client.invoicing
+    claims = []
+    for inv in client.debt.invoices:
+        def of(kind: str) -> list:
+            return [e for e in (getattr(ledger, kind) if ledger else ()) if e.invoice ==
+                    inv.number]
+        claims.append(Claim(inv.number, invoice_due(inv.date, pay.terms_days,
+                                                    pay.end_of_month), inv.amount,
+                            tuple(Received(p.date, p.amount) for p in of("payments")),
+                            tuple(n.date for n in of("notices")),
+                            tuple(j.date for j in of("judgments"))))
+    return tuple(claims)
+
+
+def resolve_debt(client: ClientFile, table: Optional[RatesTable],
+                 source: Source) -> ClientFile:
+    """An agreement whose ``debt.interest`` is ``auto``, with the interest still due on
+    ``document.date`` and each invoice's principal still due, as ``contratgen dues``
+    computes them; any other document unchanged. A day of interest in a half-year the
+    rates table lacks is a located error on ``debt.interest``."""
+    if client.document.type != KIND or client.debt is None or client.debt.interest != "auto":
+        return client
+    on, terms = client.document.date, terms_of(client)
+    try:
+        standings = [standing(c, on, terms, table or shipped_table())
+                     for c in debt_claims(client)]
+    except RatesMissing as exc:
+        raise UserError([source.diagnostic(("debt", "interest"), f"debt.interest: auto on "
+                                           f"{on.isoformat()}: {exc}", "rates.missing")])
+    invoices = [inv.model_copy(update={"amount": s.outstanding})
+                for inv, s in zip(client.debt.invoices, standings)]
+    interest = sum((s.interest for s in standings), Decimal("0.00"))
+    debt = client.debt.model_copy(update={"invoices": invoices, "interest": interest})
+    return client.model_copy(update={"debt": debt})
 
 
 def with_agreement_clauses(client: ClientFile) -> ClientFile:
@@ -114,6 +133,7 @@ def agreement_context(client: ClientFile) -> dict[str, Any]:
         client.installments.every,
         "acceleration": client.acceleration,
         "business": client.client.kind == "business",
+        "principal_first": client.payment.imputation == "principal_first",
     }
 
 

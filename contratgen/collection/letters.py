@@ -22,7 +22,10 @@ from ..diagnostics import ERROR, WARNING, Diagnostic, UserError
 from ..dues import DocumentDues, TrancheDue, dues_of
 from . import collection_labels
 
-LEVELS = ("reminder", "second-reminder", "formal-notice")
+LEVELS = ("courtesy", "reminder", "second-reminder", "formal-notice", "injunction",
+          "small-claims")
+AFTER_NOTICE = ("injunction", "small-claims")   # the requests that follow a formal notice
+SMALL_CLAIMS_LIMIT = Decimal("5000.00")         # principal and interest (CPCE L125-1, R125-1)
 DEFAULT_DEADLINE_DAYS = 8
 
 
@@ -41,6 +44,7 @@ class Letter:
     dues: DocumentDues
     deadline: datetime.date
     diagnostics: tuple[Diagnostic, ...]
+    channel: str = "registered-post"    # a formal notice: by LRAR, or "lre"
 
     @property
     def number(self) -> str:
@@ -77,14 +81,16 @@ def _checks(prepared: Prepared, row: TrancheDue, level: str,
         found.append(source.diagnostic(where, f"invoice {number} is fully paid on "
                                        f"{on.isoformat()}: there is nothing to claim",
                                        "remind.paid"))
-    elif s.days_late <= 0:
-        severity = ERROR if level == "formal-notice" else WARNING
+    elif s.days_late <= 0 and level != "courtesy":
+        severity = ERROR if level in ("formal-notice", *AFTER_NOTICE) else WARNING
         found.append(source.diagnostic(where, f"invoice {number} is not yet due on "
                                        f"{on.isoformat()} (due {s.due.isoformat()}): "
                                        + ("a formal notice needs a debt that is due (C. civ. "
                                           "1344)" if severity == ERROR else
                                           "a reminder before the due date"),
                                        "remind.not-due", severity))
+    if level in AFTER_NOTICE:
+        return found + _after_notice(prepared, row, level, on, where)
     sent = [n for n in row.notices if n < on]   # one dated ``on`` is this letter
     if sent:
         found.append(source.diagnostic(where, f"a formal notice for invoice {number} was "
@@ -93,9 +99,46 @@ def _checks(prepared: Prepared, row: TrancheDue, level: str,
     return found
 
 
+def notices_sent(prepared: Prepared, number: str, on: datetime.date) -> list[datetime.date]:
+    """The formal notices sent for invoice ``number`` up to ``on``: ``invoicing.notices``
+    and the formal notices of ``invoicing.sent``, in date order."""
+    ledger = prepared.client.invoicing
+    if ledger is None:
+        return []
+    days = [n.date for n in ledger.notices if n.invoice == number and n.date <= on]
+    days += [s.date for s in ledger.sent if s.invoice == number and s.date <= on
+             and s.level == "formal-notice"]
+    return sorted(set(days))
+
+
+def _after_notice(prepared: Prepared, row: TrancheDue, level: str, on: datetime.date,
+                  where: tuple) -> list[Diagnostic]:
+    """An injonction de payer or a small-claims request comes after a formal notice (the
+    amicable attempt, CPC 750-1); the small-claims procedure is for 5 000 € or less in
+    principal and interest (CPCE L125-1, R125-1)."""
+    source, number, s, found = prepared.source, row.invoice.number, row.standing, []
+    notices = notices_sent(prepared, number, on)
+    if not notices:
+        found.append(source.diagnostic(where, f"no formal notice was sent for invoice "
+                     f"{number} (invoicing.notices, or invoicing.sent with level "
+                     f"formal-notice): the {level} request follows one (CPC 750-1)",
+                     "remind.no-formal-notice"))
+    elif (on - notices[-1]).days < DEFAULT_DEADLINE_DAYS:
+        found.append(source.diagnostic(where, f"the formal notice of "
+                     f"{notices[-1].isoformat()} gave {DEFAULT_DEADLINE_DAYS} days to pay: "
+                     "they have not run out", "remind.notice-deadline", WARNING))
+    if level == "small-claims" and s.outstanding + s.interest > SMALL_CLAIMS_LIMIT:
+        found.append(source.diagnostic(where, f"invoice {number}: "
+                     f"{s.outstanding + s.interest:.2f} in principal and interest exceeds "
+                     f"the {SMALL_CLAIMS_LIMIT:.2f} of the small-claims procedure (CPCE "
+                     "L125-1, R125-1): use --level injunction", "remind.small-claims-limit"))
+    return found
+
+
 def prepare_letter(path: Path, number: str, level: str, on: datetime.date,
                    options: Options = Options(),
-                   deadline_days: int = DEFAULT_DEADLINE_DAYS) -> Letter:
+                   deadline_days: int = DEFAULT_DEADLINE_DAYS,
+                   channel: str = "registered-post") -> Letter:
     """The letter of ``level`` for invoice ``number`` of the deal at ``path`` on ``on``;
     raises :class:`UserError` with every located problem."""
     if level not in LEVELS:
@@ -115,7 +158,7 @@ def prepare_letter(path: Path, number: str, level: str, on: datetime.date,
         raise UserError(found)
     deadline = on + datetime.timedelta(days=deadline_days)
     return Letter(prepared, level, on, row, dues, deadline,
-                  prepared.diagnostics + dues.diagnostics + tuple(found))
+                  prepared.diagnostics + dues.diagnostics + tuple(found), channel)
 
 
 # --- the context ---------------------------------------------------------------------------
@@ -146,6 +189,11 @@ def letter_context(letter: Letter) -> dict[str, Any]:
                 "hash": ""} for s in prepared.clauses]
     context = build_context(prepared.client, prepared.computed, prepared.rates, clauses)
     words = collection_labels(lang)
+    if letter.channel == "lre":   # registered e-mail (C. postes et comm. électr. L100)
+        words = {**words, "letter_registered": words["letter_registered_lre"]}
+    if letter.level in AFTER_NOTICE:   # a request: the creditor asks, about the debtor
+        words = {**words, "letter_creditor": words["request_creditor"],
+                 "letter_debtor": words["request_debtor"]}
     context["labels"] = words
     row, s = letter.row, letter.row.standing
     money = lambda v: fmt.money(v, lang)  # noqa: E731
@@ -173,5 +221,28 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "contract": prepared.client.document.number,
         "contract_date": date(prepared.client.document.date),
         "contract_is_quote": prepared.client.document.type == "quote",
+        **_request_context(letter, words, date),
     }
     return context
+
+
+def _request_context(letter: Letter, words: dict, date) -> dict[str, Any]:
+    """What the courtesy reminder and the two requests after a formal notice add: the
+    reminders sent before the notice (dates and channels), the last formal notice, whether
+    both parties are traders (the commercial court hears the injonction de payer, CPC
+    1406)."""
+    client = letter.prepared.client
+    ledger, number = client.invoicing, letter.number
+    reminders = [{"title": words[f"title_{clause_id(s.level)}"], "date": date(s.date),
+                "channel": words[f"channel_{s.channel.replace('-', '_')}"]}
+               for s in (ledger.sent if ledger else ()) if s.invoice == number
+               and s.date <= letter.on and s.level != "formal-notice"]
+    notices = notices_sent(letter.prepared, number, letter.on)
+    return {"is_courtesy": letter.level == "courtesy",
+            "is_injunction": letter.level == "injunction",
+            "is_small_claims": letter.level == "small-claims",
+            "is_request": letter.level in AFTER_NOTICE,
+            "reminders": reminders,
+            "notice_date": date(notices[-1]) if notices else None,
+            "commercial": bool(client.provider.trader and client.client.kind == "business"
+                               and client.client.trader)}

@@ -4,7 +4,9 @@ as a Factur-X invoice of its own through :mod:`contratgen.invoicing`.
 
 Late-payment penalties and the recovery indemnity are damages, not the price of a supply:
 they are outside the scope of VAT (EN 16931 category O, "Not subject to VAT"; no VAT rate,
-no VAT identifiers, BR-O-01 to BR-O-14). The figures are those of ``contratgen dues``.
+no VAT identifiers, BR-O-01 to BR-O-14). The figures are those of ``contratgen dues``: the interest still unpaid on DATE (a
+partial payment paid the interest accrued at its date first, C. civ. 1343-1), from the
+first day of it.
 """
 from __future__ import annotations
 
@@ -43,10 +45,11 @@ def penalty_lines(row, lang: str) -> tuple[InvoiceLine, ...]:
     words = collection_labels(lang)
     s, number = row.standing, row.invoice.number
     lines = []
-    if s.interest > 0:
+    if s.interest > 0:     # the interest still unpaid: payments paid the rest (C. civ. 1343-1)
         last = s.periods[-1].last if s.periods else s.on
+        start = s.interest_due_from or s.interest_from
         lines.append(_line(1, words["penalty_interest"].format(
-            invoice=number, start=fmt.date(s.interest_from, lang), end=fmt.date(last, lang)),
+            invoice=number, start=fmt.date(start, lang), end=fmt.date(last, lang)),
             s.interest))
     if s.indemnity > 0:
         lines.append(_line(len(lines) + 1, words["penalty_indemnity"].format(invoice=number),

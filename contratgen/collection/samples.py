@@ -39,6 +39,12 @@ def sample_letter(lang: str, business: bool, full: bool) -> dict[str, Any]:
         "previous_notice": day(2026, 6, 10) if full else None,
         "contract": "CT-2026-0042", "contract_date": day(2026, 3, 2),
         "contract_is_quote": not full,
+        "is_courtesy": False, "is_injunction": False, "is_small_claims": False,
+        "is_request": False, "commercial": full and business,
+        "reminders": [{"title": collection_labels(lang)["title_reminder"],
+                     "date": day(2026, 5, 27), "channel": collection_labels(lang)[
+                         "channel_email"]}] if full else [],
+        "notice_date": day(2026, 6, 10) if full else None,
     }
 
 

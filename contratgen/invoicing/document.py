@@ -14,9 +14,11 @@ from ..document import Prepared
 from ..render.context import build_context
 from ..diagnostics import UserError
 from ..render.template_lint import template_problems
-from .cii import invoice_xml
+from .cii import account, invoice_xml
+from .epc_qr import SLOT, payload, png, with_image
 from .plan import Invoice, InvoiceLine, TaxLine
 from .texts import Note, bank_text, deductions_text, invoice_labels, notes
+from .einvoice_texts import einvoice_context
 
 TEMPLATE = "invoice.docx"
 
@@ -50,13 +52,20 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     due = fmt.date(invoice.due_date, lang)
     category = invoice.taxes[0].category if invoice.taxes else None
-    mentions = notes(context, category, client.provider.vat_on_debits, due,
-                     deductions_text(invoice, lang), client.provider.insurance)
-    context["labels"] = words
+    extra = einvoice_context(client, invoice, lang, context)
+    mentions = notes(context, category, client.provider.vat_on_debits,
+                     None if invoice.credit_note else due,
+                     deductions_text(invoice, lang), client.provider.insurance) + \
+        extra.pop("extra_notes")
+    context["labels"] = {**words, "due_amount": words["credit_due"]} if invoice.credit_note \
+        else words
     context["invoice"] = {
         "number": invoice.number, "type_code": invoice.type_code,
-        "is_advance": invoice.advance, "is_final": not invoice.advance,
-        "title": words["title_advance" if invoice.advance else "title_final"],
+        "is_advance": invoice.advance,
+        "is_final": not invoice.advance and not invoice.credit_note,
+        "is_credit_note": invoice.credit_note,
+        "title": words["title_credit" if invoice.credit_note else
+                       "title_advance" if invoice.advance else "title_final"],
         "date": fmt.date(invoice.date, lang), "date_value": invoice.date,
         "due_date": due, "due_date_value": invoice.due_date,
         "contract": client.document.number,
@@ -80,16 +89,24 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
         "vat_invoiced": [_tax(t, lang) for t in invoice.vat_invoiced],
         "vat_remaining": [_tax(t, lang) for t in invoice.vat_remaining],
         "notes": [{"code": n.code, "text": n.text} for n in mentions],
-        "bank": bank_text(context),
+        "bank": None if invoice.credit_note or invoice.payee else bank_text(context),
+        "qr": SLOT if transfer(client, invoice) else None,
+        **extra,
     }
     return context
 
 
-def xml_for(prepared: Prepared, invoice: Invoice, context: dict | None = None) -> bytes:
-    """The CII XML of one invoice, with the same mentions as its DOCX."""
+def xml_for(prepared: Prepared, invoice: Invoice, context: dict | None = None,
+            syntax: str = "cii") -> bytes:
+    """The XML of one invoice (CII, also Factur-X's; or UBL), with the same mentions as
+    its DOCX."""
     context = context or invoice_context(prepared, invoice)
     mentions = [Note(n["code"], n["text"]) for n in context["invoice"]["notes"]]
-    return invoice_xml(prepared.client, invoice, mentions, context["payment"]["terms"])
+    terms = context["invoice"]["terms_text"]
+    if syntax == "ubl":
+        from .ubl import invoice_ubl
+        return invoice_ubl(prepared.client, invoice, mentions, terms)
+    return invoice_xml(prepared.client, invoice, mentions, terms)
 
 
 def render_invoice(prepared: Prepared, invoice: Invoice,
@@ -107,7 +124,21 @@ def render_invoice(prepared: Prepared, invoice: Invoice,
         keywords=f"invoice {invoice.type_code} {prepared.client.document.number}",
         language=prepared.lang, created=invoice.date,
         custom=render.provenance_properties(provenance(prepared, invoice)))
-    return render.render_docx(template, context, props)
+    docx = render.render_docx(template, context, props)
+    paid_to = transfer(client=prepared.client, invoice=invoice)
+    if paid_to is None:
+        return with_image(docx, None, "")
+    text = payload(paid_to, invoice.due_amount, invoice.number)
+    return with_image(docx, png(text) if text else None,
+                      f"EPC QR: {paid_to.name}, {invoice.due_amount:.2f} EUR, {invoice.number}")
+
+
+def transfer(client, invoice: Invoice):
+    """Who an invoice payable by SEPA transfer is paid to (its EPC QR code), or None."""
+    if invoice.credit_note or invoice.due_amount <= 0 or \
+            "bank_transfer" not in client.payment.methods:
+        return None
+    return account(client, invoice)
 
 
 def provenance(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:

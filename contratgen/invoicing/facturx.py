@@ -29,28 +29,39 @@ XMP_PRODUCER = re.compile(rb"(<pdf:Producer>)[^<]*(</pdf:Producer>)")
 PRODUCER = "contratgen"
 
 
-def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter) -> bytes:
-    """The PDF/A-3 of one invoice with its CII XML attached; ``converter`` must export
-    PDF/A (``pdf.Converter(pdfa=True)``)."""
+def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter,
+                xml: bytes | None = None) -> bytes:
+    """The PDF/A-3 of one invoice with its CII XML attached (``xml``, already validated,
+    or made here); ``converter`` must export PDF/A (``pdf.Converter(pdfa=True)``)."""
     from ..pdf.workers import convert_for
     if converter is None or not getattr(converter, "pdfa", False):
         raise ValueError("a Factur-X invoice needs a PDF/A converter: Converter(pdfa=True)")
     visual = convert_for(converter, docx, invoice.number, prepared.path)
     context = invoice_context(prepared, invoice)
-    xml = xml_for(prepared, invoice, context)
+    xml = xml or xml_for(prepared, invoice, context)
     title = f"{context['invoice']['title']} {invoice.number}"
     metadata = {"author": prepared.client.provider.name, "title": title,
                 "subject": f"{title} – {prepared.client.client.name}"}
     try:
-        embedded = facturx.generate_from_binary(
-            visual, xml, flavor="factur-x", level=LEVEL, check_xsd=True,
-            pdf_metadata=metadata, lang=prepared.lang, xmp_compression=False)
+        embedded = _embed(visual, xml, metadata, prepared.lang)
     except Exception as exc:  # factur-x says "invalid against the XSD" with a bare Exception
         where = ("invoicing", "invoices", invoice.entry_index, "number")
         raise UserError([prepared.source.diagnostic(
             where, f"the Factur-X XML of invoice {invoice.number} was refused by factur-x "
                    f"({exc}); nothing is written", "invoice.facturx")]) from None
     return _reproducible(embedded, invoice, provenance(prepared, invoice))
+
+
+def _embed(visual: bytes, xml: bytes, metadata: dict, lang: str) -> bytes:
+    """``facturx.generate_from_binary`` in memory: the library's own version writes the
+    PDF to a ``facturx-*.pdf`` file in the shared temporary folder, which a killed run
+    leaves behind and another account can watch. It reads and rewrites a seekable
+    stream the same way (written, then rewritten from where the reading left it)."""
+    stream = io.BytesIO()
+    stream.write(visual)
+    facturx.generate_from_file(stream, xml, flavor="factur-x", level=LEVEL, check_xsd=True,
+                               pdf_metadata=metadata, lang=lang, xmp_compression=False)
+    return stream.getvalue()
 
 
 def _reproducible(pdf: bytes, invoice: Invoice, stamp: dict) -> bytes:

@@ -48,7 +48,7 @@ def advance_text(tranche: Tranche, rate: Decimal | None, contract: str, lang: st
     return f"{text} ({invoice_labels(lang)['vat_rate']} {fmt.percent(rate, lang)})"
 
 
-def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
+def notes(context: dict, cat: Category, vat_on_debits: bool, due: str | None,
           deductions: str | None = None, insurance=None) -> tuple[Note, ...]:
     """The mentions of C. com. L441-9 / L441-10 and CGI 242 nonies A, from the document's
     context (build_context): penalties, the 40 € indemnity (B2B), escompte, VAT regime."""
@@ -62,13 +62,15 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
         found.append(Note(LEGAL, words[f"insurance_{insurance.kind}"].format(
             insurer=insurance.insurer, policy=insurance.policy,
             territory=insurance.territory)))
-    if context["client"]["kind"] == "business":
+    if context["client"]["kind"] != "consumer":   # businesses and public purchasers
         basis = f" ({pay['late_penalty_basis']})" if pay["late_penalty_basis"] else ""
         found.append(Note(PENALTIES, words["penalties"].format(
             rate=pay["late_penalty_rate"] or "", basis=basis)))
-        if pay["recovery_indemnity"]:
-            found.append(Note(INDEMNITY, words["indemnity"].format(
-                amount=pay["recovery_indemnity"])))
+        # a public purchaser owes the 40 € of the Code de la commande publique (R2192-35)
+        indemnity = pay["recovery_indemnity"] or (
+            pay["recovery_indemnity_min"] if context["client"]["kind"] == "public" else None)
+        if indemnity:
+            found.append(Note(INDEMNITY, words["indemnity"].format(amount=indemnity)))
     else:
         found.append(Note(PENALTIES, words["penalties_consumer"]))
     found.append(Note(DISCOUNT, words["escompte"].format(text=pay["early_payment_text"])))
@@ -76,7 +78,8 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
         found.append(Note(TAX, cat.reason))
     elif vat_on_debits:
         found.append(Note(TAX, words["vat_on_debits"]))
-    found.append(Note("AAI", words["terms"].format(terms=pay["terms"], date=due)))
+    if due is not None:   # a credit note states its own terms (einvoice_texts)
+        found.append(Note("AAI", words["terms"].format(terms=pay["terms"], date=due)))
     if deductions:
         found.append(Note("AAI", deductions))
     return tuple(found)
@@ -105,3 +108,14 @@ def bank_text(context: dict) -> str | None:
     bic = f" · BIC {pay['bic']}" if pay["bic"] else ""
     return invoice_labels(context["document"]["language"])["bank"].format(
         methods=pay["methods_text"], iban=pay["iban"], bic=bic)
+
+
+def credit_text(entry, cancelled: Invoice, rate: Decimal | None, lang: str) -> str:
+    """"Avoir sur la facture FA-… du 5 mars 2026 – <reason>", with the line's VAT rate
+    when the credit note has one line per rate."""
+    words = invoice_labels(lang)
+    text = words["credit_of"].format(number=cancelled.number,
+                                     date=fmt.date(cancelled.date, lang), reason=entry.reason)
+    if rate is None:
+        return text
+    return f"{text} ({words['vat_rate']} {fmt.percent(rate, lang)})"

@@ -5,8 +5,8 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import (agreement, clauses, consumer, courts, identity, invoices, ledger, micro, payment,
-               quote, terms, trade, vat)
+from . import (agreement, clauses, consumer, courts, einvoice, identity, invoices, ledger, micro,
+               payment, quote, terms, trade, vat)
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
     agreement.agreement_total,
     agreement.agreement_dates,
     agreement.agreement_term,
-    # Version 3 (LEGAL_FR.md "Version 3 rules")
+    # Version 3 (LEGAL_FR.md "Version 3 rules"), in its order
     terms.tranche_term,
     payment.advance_label,
     clauses.retention_services,
@@ -60,6 +60,10 @@ RULES: tuple[Rule, ...] = (
     micro.micro_business_off_premises,
     agreement.debt_acknowledgement_consumer,
     ledger.ledger_dates,
+    einvoice.invoice_supply_date,
+    einvoice.order_reference,
+    einvoice.vat_due_code,
+    einvoice.escrow_payee,
     consumer.second_hand_goods,
 )
 

@@ -5,6 +5,7 @@ template run in the sandbox) is ``texts.py``.
 """
 from __future__ import annotations
 
+import stat
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -76,9 +77,9 @@ def _display(path: Path, cwd: Path | None = None) -> str:
 
 
 def clause_files(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """The ``*.yaml`` files of a library folder; a link leading outside the folder is
-    refused before it is read (its content, even its key names, never reaches a
-    diagnostic)."""
+    """The ``*.yaml`` files of a library folder; a link leading outside the folder, or a
+    file with several hard links (one may be outside), is refused before it is read
+    (its content, even its key names, never reaches a diagnostic)."""
     base = Path(directory).resolve()
     paths, refused = [], []
     for path in sorted(Path(directory).glob("*.yaml")):
@@ -93,8 +94,22 @@ def clause_files(directory: Path) -> tuple[list[Path], list[Diagnostic]]:
                                       "the clause library folder: refused (copy the file "
                                       "into the folder)", "path.outside"))
             continue
+        if _hard_links(path) > 1:   # its other name may be anywhere: refused like a link
+            refused.append(Diagnostic(_display(path), 0, 0, ERROR, "a file with more than "
+                                      "one hard link (another name of it may be outside the "
+                                      "clause library folder): refused (copy the file into "
+                                      "the folder)", "path.outside"))
+            continue
         paths.append(path)
     return paths, refused
+
+
+def _hard_links(path: Path) -> int:
+    try:
+        info = path.stat()
+    except OSError:
+        return 1   # unreadable: load_clause says why
+    return info.st_nlink if stat.S_ISREG(info.st_mode) else 1
 
 
 def load_library(dirs: Sequence[Path]) -> tuple[Library, list[Diagnostic]]:

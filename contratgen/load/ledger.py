@@ -99,11 +99,22 @@ class RetentionRelease(Model):
     date: LedgerDate
 
 
+DisputeCode = Literal[
+    "AUTRE", "COORD_BANC_ERR", "TX_TVA_ERR", "MONTANTTOTAL_ERR", "CALCUL_ERR", "NON_CONFORME",
+    "DOUBLON", "DEST_INC", "DEST_ERR", "TRANSAC_INC", "EMMET_INC", "CONTRAT_TERM",
+    "DOUBLE_FACT", "CMD_ERR", "ADR_ERR", "SIRET_ERR", "CODE_ROUTAGE_ERR", "REF_CT_ABSENT",
+    "REF_ERR", "PU_ERR", "REM_ERR", "QTE_ERR", "ART_ERR", "MODPAI_ERR", "QUALITE_ERR",
+    "LIVR_INCOMP"]
+
+
 class Dispute(Model):
     """The client disputes an invoice: reminders pause."""
     invoice: Text
     date: LedgerDate
     reason: Text
+    code: DisputeCode = Field(
+        "AUTRE", description="the reason's code in the lifecycle message 207 (XP Z12-012 "
+                             "BR-FR-CDV-CL-09): TX_TVA_ERR, QTE_ERR, LIVR_INCOMP, AUTRE…")
 
 
 class Judgment(Model):

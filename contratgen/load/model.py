@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, Field, ValidationError, field_validator, m
 from ..diagnostics import Diagnostic, UserError
 from .fields import (EVENTS, MAX_ITEMS, Event, Days, Model, Money, Percent, Quantity, Text,
                      number_value as _number)
+from .hints import boolean_hint, comma_hint
 from .ledger import Debt, Instalment, InstalmentPlan, Invoicing
 from .parties import Client, Insurance, MainContract, Mediator, Party, Provider, Signatory
 from .source import Source
@@ -309,7 +310,11 @@ def errors_to_diagnostics(exc: ValidationError, source: Source, base: tuple = ()
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         if kind == "extra_forbidden":
-            d = source.diagnostic(loc, f"unknown key '{loc[-1]}'", _field_code(loc), key=True)
+            hint = comma_hint(source, loc[:-1], _at(source.data, loc[:-1]), loc[-1])
+            d = source.diagnostic(loc, f"unknown key '{loc[-1]}'" + (f": {hint}" if hint
+                                  else ""), _field_code(loc), key=True)
+        elif kind in ("bool_parsing", "bool_type"):
+            d = source.diagnostic(loc, boolean_hint(err["input"]), _field_code(loc))
         elif kind == "missing":
             d = source.diagnostic(loc[:-1], f"missing required field '{loc[-1]}'",
                                   _field_code(loc))

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from ..private import UnsafeFolder, cache_root
+
 SLOTS = 32   # profiles per LibreOffice build: more concurrent workers get fresh ones
 
 # (configuration node, property, type, value)
@@ -171,17 +173,13 @@ def lease(soffice: str) -> Lease | None:
 
 
 def profiles_root(soffice: str) -> Path | None:
-    """Where the kept profiles of this LibreOffice build are (None: do not keep any)."""
-    chosen = os.environ.get("CONTRATGEN_CACHE_DIR")
-    if chosen == "off":
+    """Where the kept profiles of this LibreOffice build are (None: do not keep any, or
+    the cache folder is not private: :func:`contratgen.private.cache_root`)."""
+    try:
+        base = cache_root()
+    except (OSError, UnsafeFolder):
         return None
-    if chosen:
-        base = Path(chosen)
-    else:
-        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                 ".cache")
-        base = Path(cache) / "contratgen"
-    return base / "office" / _build_key(soffice)
+    return None if base is None else base / "office" / _build_key(soffice)
 
 
 def _build_key(soffice: str) -> str:

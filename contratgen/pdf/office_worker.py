@@ -15,12 +15,14 @@ import threading
 import time
 from pathlib import Path
 
-from ..leftovers import office_sockets, pipe_name
+from .. import office_pipes
+from ..office_pipes import pipe_name, socket_dir
 from ..lifeline import die_with_parent
 from .office_profile import Lease, lease, lock_down, start_settings
 from .uno_worker import SCRIPT as _UNO_WORKER, cli_export, export_filter
 
 _STARTUP_TIMEOUT = 60.0  # a cold start with a fresh profile takes 1-3 s
+PRIVATE_UMASK = 0o077  # what LibreOffice creates (pipes, profile, scratch) is ours alone
 _LOG_TAIL = 300  # characters of a worker's stderr quoted in an error
 
 
@@ -102,12 +104,17 @@ class OfficeWorker:
         return self.lease.path if self.lease is not None else self.home / "profile"
 
     @property
+    def sockets(self) -> Path:
+        """The private folder of this worker's UNO pipes (``OSL_SOCKET_PATH``)."""
+        return socket_dir()
+
+    @property
     def log(self) -> Path:
         return self.home / "worker.log"
 
     @property
     def pipe(self) -> str:
-        return pipe_name(self.owner, self.home)
+        return pipe_name(self.home)
 
     @property
     def in_flight(self) -> int:
@@ -116,12 +123,15 @@ class OfficeWorker:
             return len(self._generation.tickets)
 
     def _environment(self) -> dict[str, str]:
-        """LibreOffice's own temporary files go inside the worker's directory."""
+        """LibreOffice's own temporary files go inside the worker's directory; its pipes
+        into the private run folder where /tmp and /var/tmp are not writable
+        (``OSL_SOCKET_PATH``: :mod:`contratgen.office_pipes` says why they stay ours in
+        /tmp)."""
         scratch = self.home / "tmp"
         scratch.mkdir(parents=True, exist_ok=True)
         # no macro, no link update, no linked image fetched; no first-start work
         lock_down(self.profile, start_settings(self.soffice))
-        return {**os.environ, "TMPDIR": str(scratch)}
+        return {**os.environ, "TMPDIR": str(scratch), "OSL_SOCKET_PATH": str(self.sockets)}
 
     def convert(self, source: Path, target: Path, pdfa: bool) -> None:
         """Write ``target``; raise WorkerFailure (and leave a dead worker) if not."""
@@ -188,6 +198,7 @@ class OfficeWorker:
         self.profile.mkdir(parents=True, exist_ok=True)
         (self.home / "profile-path").write_text(str(self.profile), "utf-8")  # leftovers
         lock = self.lease.fd if self.lease is not None else -1
+        self._claim_pipes()
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [self.python, "-I", "-c", _UNO_WORKER, self.soffice,
@@ -197,6 +208,7 @@ class OfficeWorker:
                 env=self._environment(), text=True,
                 pass_fds=(lock,) if lock >= 0 else (),  # the profile's lock lives with them
                 start_new_session=True,  # own process group, killed as one
+                umask=PRIVATE_UMASK,     # soffice inherits it: its files are ours alone
             )
         self._generation = generation = _Generation()
         threading.Thread(target=generation.read, args=(self.process.stdout,),
@@ -216,6 +228,7 @@ class OfficeWorker:
     def _convert_once(self, source: Path, target: Path, pdfa: bool) -> None:
         """Fallback without UNO: one ``soffice --convert-to`` process per document."""
         self.profile.mkdir(parents=True, exist_ok=True)
+        self._claim_pipes()
         export = cli_export(pdfa)
         command = [self.soffice, "--headless", "--invisible", "--nologo", "--norestore",
                    "--nolockcheck", f"-env:UserInstallation={self.profile.as_uri()}",
@@ -223,7 +236,7 @@ class OfficeWorker:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                env=self._environment(), start_new_session=True,
+                env=self._environment(), start_new_session=True, umask=PRIVATE_UMASK,
                 preexec_fn=die_with_parent,  # the CLI engine has no watching script
             )
         try:
@@ -237,6 +250,14 @@ class OfficeWorker:
             raise WorkerFailure(f"soffice exited with status {status}{self._log_tail()}")
         if produced != target and produced.exists():
             produced.replace(target)
+
+    def _claim_pipes(self) -> None:
+        """Our stale sockets removed; another account's at their names refused."""
+        try:
+            office_pipes.prepare(self.profile, self.pipe, self.sockets)
+        except office_pipes.ForeignSocket as exc:
+            self._let_profile_go(failed=False)   # nothing started: the profile is sound
+            raise WorkerFailure(str(exc)) from None
 
     def _log_tail(self) -> str:
         try:
@@ -264,8 +285,7 @@ class OfficeWorker:
         except OSError:  # broken pipe on flush: it is dead anyway
             pass
         process.wait()  # stdout is closed by its reader thread at end of file
-        for socket in office_sockets(self.profile, self.pipe):  # a killed soffice leaves them
-            socket.unlink(missing_ok=True)
+        office_pipes.remove(self.profile, self.pipe, self.sockets)  # a killed soffice's
         self._let_profile_go(failed)
 
     def _let_profile_go(self, failed: bool) -> None:

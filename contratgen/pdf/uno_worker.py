@@ -31,7 +31,7 @@ def cli_export(pdfa: bool) -> str:
 
 
 SCRIPT = r"""
-import json, os, select, signal, subprocess, sys, threading, time
+import json, os, select, signal, stat, subprocess, sys, threading, time
 
 def props(**values):
     out = []
@@ -80,6 +80,22 @@ def die_with_parent():
     except Exception:
         pass
 
+def pipe_path(pipe):
+    # where LibreOffice makes it (sal/osl/unx/pipe.cxx): /tmp, /var/tmp, OSL_SOCKET_PATH
+    folder = next((d for d in ("/tmp", "/var/tmp") if os.access(d, os.W_OK)),
+                  os.environ.get("OSL_SOCKET_PATH", ""))
+    return os.path.join(folder, "OSL_PIPE_%d_%s" % (os.getuid(), pipe))
+
+def ours(path):
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False   # not there yet
+    if info.st_uid != os.getuid() or not stat.S_ISSOCK(info.st_mode):
+        sys.exit("%s is held by another account (uid %d) or is not a socket: refusing to "
+                 "connect to it" % (path, info.st_uid))
+    return True
+
 def main(soffice, profile_url, pipe, owner, lock="-1", home=""):
     signal.signal(signal.SIGTERM, end_group)
     threading.Thread(target=watch, args=(int(owner),), daemon=True).start()
@@ -99,15 +115,18 @@ def main(soffice, profile_url, pipe, owner, lock="-1", home=""):
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
+    socket = pipe_path(pipe)
     while True:
         try:
-            ctx = resolver.resolve(
-                "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-            break
+            if ours(socket):   # never a socket another account put at our pipe's name
+                ctx = resolver.resolve(
+                    "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+                break
         except NoConnectException:
-            if office.poll() is not None:
-                sys.exit("soffice exited with status %s at start" % office.returncode)
-            time.sleep(0.02)
+            pass
+        if office.poll() is not None:
+            sys.exit("soffice exited with status %s at start" % office.returncode)
+        time.sleep(0.02)
     desktop = ctx.ServiceManager.createInstanceWithContext(
         "com.sun.star.frame.Desktop", ctx)
     reply(ready=True, soffice_pid=office.pid)

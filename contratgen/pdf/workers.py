@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import collections
 import shutil
-import tempfile
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
@@ -40,7 +39,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..diagnostics import ExternalError
-from ..leftovers import remove_dead_runs, run_prefix
+from ..leftovers import new_run_dir, remove_dead_runs
 from .office_worker import OfficeWorker, WorkerFailure
 from .soffice import find_soffice, find_uno_python, is_executable as _is_executable  # noqa: F401
 
@@ -98,7 +97,7 @@ class Converter:
         self.engine = "uno" if python else "cli"
         self.workers, self.timeout, self.pdfa = workers, timeout, pdfa
         self._python = python
-        self._tmp = Path(tempfile.mkdtemp(prefix=run_prefix()))
+        self._tmp = new_run_dir()   # in the private run folder (contratgen.private)
         self._all: list[OfficeWorker] = []
         self._depth = QUEUE_DEPTH if self.engine == "uno" else 1
         self._load: dict[OfficeWorker, int] = {}       # documents in flight per worker

@@ -28,6 +28,8 @@ class Redline:
     changes: tuple[SectionChange, ...]   # the sections (articles, headings) that changed
     revisions: int                       # revision marks written
     date: datetime.date                  # the date the marks carry
+    coarse: int = 0                      # tokens compared window by window (too long and
+                                         # too different to align exactly: matching.py)
 
     @property
     def changed(self) -> bool:
@@ -54,4 +56,5 @@ def compare(old_docx: bytes, new_docx: bytes, date: Optional[datetime.date] = No
     new_body.extend(blocks)
     if final is not None:
         new_body.append(final)
-    return Redline(new.with_document(new_root, day), tuple(changes), marks.count, day)
+    return Redline(new.with_document(new_root, day), tuple(changes), marks.count, day,
+                   marks.coarse)

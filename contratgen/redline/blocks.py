@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Callable, Optional, Sequence, TypeVar
 
 from lxml import etree
 
+from .matching import Matcher, close as _close
 from .ooxml import Revisions, clone, text_of, w
 from .words import fingerprint, merged, property_change
 
 _ARTICLE = re.compile(r"^\S+ (\d+) – (.*)$", re.DOTALL)
 _HEADING = re.compile(r"^(Heading|Titre)\d$")
+LOOK_AHEAD = 64   # new blocks an old one may pair with, past the last pair
 T = TypeVar("T")
 Item = tuple[etree._Element, Optional[str]]   # an output block, and "ins"/"del" when whole
 
@@ -81,8 +82,7 @@ def align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
     """Pairs (old, new), (old, None) for a removal, (None, new) for an addition, in order.
     Equal keys pair first; within a changed stretch, an old item pairs with the next
     new item similar enough to it."""
-    matcher = SequenceMatcher(None, [key(x) for x in old], [key(x) for x in new],
-                              autojunk=False)
+    matcher = Matcher([key(x) for x in old], [key(x) for x in new])
     pairs: list[tuple[Optional[T], Optional[T]]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -93,9 +93,12 @@ def align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
 
 
 def _pair(olds, news, similar):
+    """Each old item with the next similar new one, looked for among the next
+    :data:`LOOK_AHEAD` only: a long changed stretch costs a bounded work per item."""
     out, j = [], 0
     for item in olds:
-        k = next((k for k in range(j, len(news)) if similar(item, news[k])), None)
+        k = next((k for k in range(j, min(len(news), j + LOOK_AHEAD))
+                  if similar(item, news[k])), None)
         if k is None:
             out.append((item, None))
             continue
@@ -104,14 +107,6 @@ def _pair(olds, news, similar):
         j = k + 1
     out.extend((None, n) for n in news[j:])
     return out
-
-
-def _close(a: Sequence, b: Sequence, threshold: float) -> bool:
-    """At least ``threshold`` of the characters in common (difflib's ratio), the cheap
-    upper bounds tried first."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-            and matcher.ratio() >= threshold)
 
 
 def _similar_block(a: etree._Element, b: etree._Element) -> bool:

@@ -9,6 +9,8 @@ client.yaml: a DOCX does not keep its numbers apart from its text.
 from __future__ import annotations
 
 import datetime
+import os
+import stat
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,8 +22,9 @@ from ..output import safe_name
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..domain.formatting import money
 from ..render.docx import read_properties
+from ..render.template_guard import TemplateRefused, read_regular_file
 from . import NotADocx, Redline, SectionChange, compare
-from .ooxml import Package
+from .ooxml import MAX_PACKAGE, Package
 
 
 @dataclass(frozen=True)
@@ -66,31 +69,43 @@ def load_version(path: Path, options: Options = Options()) -> Version:
     """A client.yaml prepared and rendered, or a DOCX read; a located UserError if not."""
     path = Path(path)
     if not is_docx(path):
+        _refuse_special(path)
         prepared = prepare(path, options)
         doc = prepared.client.document
         return Version(path, render_document(prepared), doc.number, doc.date, prepared)
-    try:
-        data = path.read_bytes()
+    try:   # a regular file, bounded: a FIFO would block, /dev/zero fill the memory
+        data = read_regular_file(path, MAX_PACKAGE, "DOCX")
         package = Package.read(data)
         package.document()   # well-formed, or said now, about this file
         number = _number(data) or path.stem
-    except OSError as exc:
-        raise UserError([_error(path, f"cannot read: {exc.strerror or exc}")]) from None
+    except TemplateRefused as exc:
+        raise UserError([_error(path, exc.reason, exc.code)]) from None
     except NotADocx as exc:
-        raise UserError([_error(path, str(exc))]) from None
+        raise UserError([_error(path, str(exc), exc.code)]) from None
     return Version(path, data, number, package.created())
+
+
+def _refuse_special(path: Path) -> None:
+    """A client.yaml side must be a regular file too (a FIFO would block the build)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return   # missing or unreadable: the loader says so, located
+    if not stat.S_ISREG(mode):
+        raise UserError([_error(path, "not a regular file (a FIFO, a device or a folder): "
+                                      "refused", "io.not-a-file")])
 
 
 def _number(docx: bytes) -> Optional[str]:
     """The document number contratgen embedded, if any (a damaged property part is none)."""
     try:
         return read_properties(docx).get("contratgen.document")
-    except (ValueError, SyntaxError):   # ElementTree's ParseError is a SyntaxError
+    except (ValueError, SyntaxError, TemplateRefused):   # ParseError is a SyntaxError
         return None
 
 
-def _error(path: Path, message: str) -> Diagnostic:
-    return Diagnostic(str(path), 0, 0, ERROR, message, "diff.input")
+def _error(path: Path, message: str, code: str = "diff.input") -> Diagnostic:
+    return Diagnostic(str(path), 0, 0, ERROR, message, code)
 
 
 def diff(old: Version, new: Version) -> Diff:
@@ -98,7 +113,7 @@ def diff(old: Version, new: Version) -> Diff:
     try:
         redline = compare(old.docx, new.docx, new.date)
     except NotADocx as exc:
-        raise UserError([_error(new.path, str(exc))]) from None
+        raise UserError([_error(new.path, str(exc), exc.code)]) from None
     amounts = ()
     if old.prepared is not None and new.prepared is not None:
         amounts = amount_changes(old.prepared, new.prepared)
@@ -155,6 +170,10 @@ def summary(result: Diff) -> str:
     lines += [_section_line(c) for c in result.redline.changes]
     lines += [f"  amount     {c.label}: {_amount(c.old, result)} → {_amount(c.new, result)}"
               for c in result.amounts]
+    if result.redline.coarse:
+        lines.append(f"  note       {result.redline.coarse} words, spaces and signs compared "
+                     "window by window (passages too long and too different to align "
+                     "exactly): the marks are right, maybe not the fewest")
     return "\n".join(lines)
 
 

@@ -30,7 +30,26 @@ MAX_PACKAGE = 200 * 1024 * 1024   # bytes a DOCX may unpack to
 
 
 class NotADocx(ValueError):
-    """The bytes are not a Word document (no readable word/document.xml)."""
+    """The bytes are not a Word document (no readable word/document.xml), or one we
+    refuse (``code``: the rule that refused it)."""
+
+    def __init__(self, message: str, code: str = "diff.input"):
+        super().__init__(message)
+        self.code = code
+
+
+# a DOCTYPE brings a DTD or entities (entity expansion, external fetches): Word never
+# writes one, so a part that has one is refused, in UTF-8 or UTF-16
+_DOCTYPES = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                  for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def doctype_part(entries) -> str | None:
+    """The first XML part of ``entries`` (name, bytes) that has a DOCTYPE, if any."""
+    for name, data in entries:
+        if name.lower().endswith((".xml", ".rels")) and any(m in data for m in _DOCTYPES):
+            return name
+    return None
 
 
 def w(name: str) -> str:
@@ -61,6 +80,10 @@ class Package:
             raise NotADocx(f"not a DOCX file ({exc})") from None
         if DOCUMENT not in dict(entries):
             raise NotADocx("not a Word document (no word/document.xml)")
+        hostile = doctype_part(entries)
+        if hostile:
+            raise NotADocx(f"{hostile} has a DOCTYPE (a DTD or entities): refused, Word "
+                           "documents never need one", "docx.doctype")
         return cls(entries)
 
     def part(self, name: str) -> bytes | None:
@@ -133,6 +156,7 @@ class Revisions:
     author: str = AUTHOR
     first_id: int = 1
     count: int = 0
+    coarse: int = 0   # tokens compared window by window (redline/matching.py)
     _ids: "itertools.count" = field(default=None, repr=False)
 
     def __post_init__(self):

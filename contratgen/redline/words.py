@@ -2,20 +2,20 @@
 
 A paragraph made of plain runs (text, tabs, breaks) is cut into word, space and
 punctuation tokens carrying their run's formatting, and the two token sequences are
-compared with :mod:`difflib`. Deleted tokens come back as OLD's runs inside ``w:del``,
-inserted ones as NEW's runs inside ``w:ins``; a token whose formatting changed is
-deleted and inserted. A paragraph with anything else inside (fields, hyperlinks,
-drawings) is replaced as a whole, still within one paragraph.
+compared with :mod:`difflib` (its work bounded: :mod:`.matching`). Deleted tokens come
+back as OLD's runs inside ``w:del``, inserted ones as NEW's runs inside ``w:ins``; a token
+whose formatting changed is deleted and inserted. A paragraph with anything else inside
+(fields, hyperlinks, drawings) is replaced as a whole, still within one paragraph.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Sequence
 
 from lxml import etree
 
+from .matching import Matcher
 from .ooxml import Revisions, XML_SPACE, clone, w
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
@@ -61,35 +61,47 @@ def tokens(paragraph: etree._Element) -> tuple[Token, ...] | None:
 
 
 def _runs(toks: Sequence[Token]) -> list[etree._Element]:
-    """Tokens back into runs: one run for each stretch of one formatting."""
+    """Tokens back into runs: one run for each stretch of one formatting (the text of a
+    ``w:t`` joined once: adding to an element's text copies it, quadratic)."""
     runs: list[etree._Element] = []
+    pending: list[str] = []          # the text of the run's open w:t
     last_fmt = None
+
+    def close_text() -> None:
+        if pending:
+            text = etree.SubElement(runs[-1], w("t"))
+            text.set(XML_SPACE, "preserve")
+            text.text = "".join(pending)
+            pending.clear()
+
     for token in toks:
         if token.fmt != last_fmt or not runs:
+            close_text()
             run = etree.Element(w("r"))
             if token.fmt:
                 run.append(etree.fromstring(token.fmt))
             runs.append(run)
             last_fmt = token.fmt
-        run = runs[-1]
         if token.kind == "t":
-            text = run[-1] if len(run) and run[-1].tag == w("t") else None
-            if text is None:
-                text = etree.SubElement(run, w("t"))
-                text.set(XML_SPACE, "preserve")
-                text.text = ""
-            text.text += token.text
-        elif token.kind == "tab":
-            etree.SubElement(run, w("tab"))
+            pending.append(token.text)
+            continue
+        close_text()
+        if token.kind == "tab":
+            etree.SubElement(runs[-1], w("tab"))
         else:
-            run.append(etree.fromstring(token.element))
+            runs[-1].append(etree.fromstring(token.element))
+    close_text()
     return runs
 
 
-def _opcodes(a: Sequence[Token], b: Sequence[Token]) -> list[tuple[str, int, int, int, int]]:
-    """difflib's opcodes, with the spaces alone between two changes taken into the
-    change: "a b" → "x y" reads as one replacement, not three."""
-    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+def _opcodes(a: Sequence[Token], b: Sequence[Token],
+             marks: Revisions) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes (with bounded work: :mod:`.matching`), with the spaces alone
+    between two changes taken into the change: "a b" → "x y" reads as one replacement,
+    not three."""
+    matcher = Matcher(a, b)
+    marks.coarse += matcher.coarse
+    ops = matcher.get_opcodes()
     merged: list[list] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(ops):
         weak = (tag == "equal" and 0 < index < len(ops) - 1
@@ -132,7 +144,7 @@ def merged(old: etree._Element, new: etree._Element, marks: Revisions) -> etree.
     out = clone(new)
     for child in [c for c in out if c.tag != w("pPr")]:
         out.remove(child)
-    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+    for tag, i1, i2, j1, j2 in _opcodes(a, b, marks):
         if tag == "equal":
             out.extend(_runs(b[j1:j2]))
             continue

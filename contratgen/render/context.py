@@ -164,10 +164,21 @@ def _document(client: ClientFile, lang: str) -> rec.Document:
 
 
 def _penalty_basis(client: ClientFile, rates: Rates, lang: str) -> str | None:
+    """The rule of the late-payment rate, with its figure of the document's half-year
+    only when the rates table has it (never another half-year's)."""
     rate = client.payment.late_penalty_rate
+    if client.client.kind == "public":
+        figure = "" if rates.public_penalty_rate is None else phrase(
+            lang, "penalty.public_figure", rate=fmt.rate(rates.public_penalty_rate, lang),
+            start=fmt.date(rates.half_start, lang))
+        return phrase(lang, "penalty.public_basis",
+                      margin=fmt.number(rates.public_penalty_margin, lang), figure=figure)
     if client.client.kind == "consumer":
         return phrase(lang, "penalty.legal_consumer") if rate in (None, "legal_default") \
             else None
+    if rate == "legal_default" and rates.default_penalty_rate is None:
+        return phrase(lang, "penalty.basis_rule",
+                      margin=fmt.number(rates.default_penalty_margin, lang))
     if rate == "legal_default":
         return phrase(lang, "penalty.basis", rate=fmt.rate(rates.default_penalty_rate, lang),
                       margin=fmt.number(rates.default_penalty_margin, lang),

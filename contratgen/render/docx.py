@@ -26,6 +26,7 @@ from ..load.fields import FORBIDDEN as _FORBIDDEN
 from ..resources import shipped
 from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
 from . import template_cache
+from .columns import fit_columns
 from . import skeleton
 from .skeleton import fragment
 from .template_guard import TemplateRefused, read_package
@@ -346,5 +347,7 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
             skeleton.check_part(name, chunks, xml, data, line_breaks, key)
         except TemplateRefused as exc:
             raise _template_error(template.path, str(exc), exc.code) from None
+        if name == "word/document.xml" and "<w:noWrap/>" in xml:   # numbers on one line
+            data = fit_columns(xml, dict(template.entries).get("word/styles.xml")).encode()
         rendered[name] = data
     return package(template.entries, rendered, properties, key)

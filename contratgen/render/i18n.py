@@ -35,6 +35,13 @@ PHRASES = {
         "or": "ou",
         "penalty.basis": "taux de refinancement de la BCE en vigueur au 1er janvier ou au "
                          "1er juillet, majoré de {margin} points, soit {rate} au {start}",
+        "penalty.basis_rule": "taux de refinancement de la BCE en vigueur au 1er janvier ou "
+                              "au 1er juillet, majoré de {margin} points",
+        "penalty.public_basis": "taux de refinancement de la BCE en vigueur au premier "
+                                "jour du semestre au cours duquel les intérêts moratoires "
+                                "ont commencé à courir, majoré de {margin} points"
+                                "{figure} (Code de la commande publique, art. R2192-31)",
+        "penalty.public_figure": ", soit {rate} au {start}",
         "penalty.legal_consumer": "taux de l'intérêt légal, après mise en demeure",
         "early.discount": "escompte de {rate} pour paiement sous {days}",
         "early.none": "pas d'escompte pour paiement anticipé",
@@ -73,6 +80,13 @@ PHRASES = {
         "penalty.basis": "European Central Bank main refinancing rate in force on 1 January "
                          "or 1 July, plus {margin} percentage points, that is {rate} on "
                          "{start}",
+        "penalty.basis_rule": "European Central Bank main refinancing rate in force on "
+                              "1 January or 1 July, plus {margin} percentage points",
+        "penalty.public_basis": "European Central Bank main refinancing rate in force on "
+                                "the first day of the half-year in which the interest "
+                                "began to run, plus {margin} percentage points{figure} "
+                                "(French Public Procurement Code, Article R2192-31)",
+        "penalty.public_figure": ", that is {rate} on {start}",
         "penalty.legal_consumer": "statutory interest rate, after formal notice",
         "early.discount": "{rate} discount for payment within {days}",
         "early.none": "no discount for early payment",

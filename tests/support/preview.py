@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-_URL = re.compile(r"at (http://127\.0\.0\.1:\d+/) ")
+_URL = re.compile(r"at (http://127\.0\.0\.1:\d+/)\?token=([A-Za-z0-9_-]{43}) ")
 
 
 class PreviewProcess:
@@ -27,7 +27,8 @@ class PreviewProcess:
             [sys.executable, "-m", "contratgen.cli", "preview", str(path), "--port", "0",
              *args], stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
             env=env, start_new_session=True)
-        self.url = self._wait_for_url(timeout)
+        self.base, self.token = self._wait_for_url(timeout)
+        self.url = f"{self.base}?token={self.token}"   # as printed
 
     def output(self) -> str:
         return self.log.read_text("utf-8", "replace")
@@ -37,7 +38,7 @@ class PreviewProcess:
         while time.monotonic() < deadline:
             match = _URL.search(self.output())
             if match:
-                return match.group(1)
+                return match.group(1), match.group(2)
             if self.process.poll() is not None:
                 raise AssertionError(f"preview exited {self.process.returncode}:\n"
                                      f"{self.output()}")
@@ -45,8 +46,11 @@ class PreviewProcess:
         self.kill()
         raise AssertionError(f"no URL after {timeout} s:\n{self.output()}")
 
+    def link(self, path: str = "") -> str:
+        return f"{self.base}{path.lstrip('/')}?token={self.token}"
+
     def get(self, path: str = "", timeout: float = 10.0) -> bytes:
-        with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=timeout) as reply:
+        with urllib.request.urlopen(self.link(path), timeout=timeout) as reply:
             return reply.read()
 
     def stop(self, signum: int = signal.SIGINT, timeout: float = 30.0) -> int:
