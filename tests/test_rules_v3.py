@@ -287,6 +287,17 @@ def test_public_late_interest_is_at_least_ecb_plus_8_points(tmp_path, rate, fail
         assert at(found[0], text, rate) and "ECB rate + 8 points" in found[0].message
 
 
+def test_a_public_rate_is_not_judged_in_a_half_year_whose_ecb_rate_is_unknown(tmp_path):
+    # 2026-H2: the ECB rate of 1 July 2026 is not in the table; no figure is lent
+    text = client_yaml(client=PUBLIC, document=DOCUMENT.replace("2026-03-02", "2026-09-01"),
+                       payment=PAYMENT.replace("legal_default", "5"))
+    diags = diagnostics(tmp_path, text)
+    assert not of(diags, "legal.public-purchaser")
+    d = only(diags, "legal.rates-table")
+    assert "without that figure" in d.message and "rates --missing" in d.message
+    assert "are used" not in d.message
+
+
 def test_a_business_client_is_not_a_public_purchaser(tmp_path):
     text = client_yaml(payment=PAYMENT.replace("terms_days: 30", "terms_days: 45"))
     assert not of(diagnostics(tmp_path, text), "legal.public-purchaser")

@@ -230,10 +230,14 @@ def rates_table(doc: Finder):
     rates = doc.prepared.rates
     if not rates.covered:
         day = doc.client.document.date
+        lacks = " and ".join({"legal": "the taux d'intérêt légal",
+                              "ecb": "the ECB rate"}[m] for m in rates.missing)
         yield doc.at(("document", "date"),
-                     f"the rates table has no {half_name(rates.wanted)} ({rates.wanted}), the "
-                     f"half-year of {day.isoformat()}: the legal interest and ECB rates of the "
-                     f"{half_name(rates.half)} are used. Once its arrêté is published, write "
-                     f"the half-year in a YAML file (legal_interest: [{{half: {rates.wanted}, "
-                     "consumer: ..., other: ..., source: ...}]) and pass it with --rates FILE; "
-                     "`contratgen rates` shows the table")
+                     f"the rates table has no {half_name(rates.wanted)} ({rates.wanted}) for "
+                     f"{lacks}, the half-year of {day.isoformat()}: the document states the "
+                     "rule without that figure, and an amount computed for that half-year "
+                     "(dues, reminders, an agreement's interest) is an error until it is added. "
+                     "Once it is published, write it in a YAML file (legal_interest: "
+                     f"[{{half: {rates.wanted}, consumer: ..., other: ..., source: ...}}]) and "
+                     "pass it with --rates FILE; `contratgen rates --missing` says what to add "
+                     "and where it is published")

@@ -165,10 +165,9 @@ def public_purchaser(doc: Finder):
                      f"a public purchaser pays within {PUBLIC_DAYS} days of the payment "
                      f"request; {terms} holds only for a public health establishment "
                      "(50 days) or a public undertaking (60 days, R2192-11)", WARNING)
-    rates = doc.prepared.rates
-    floor = rates.ecb + PUBLIC_MARGIN
+    floor = doc.prepared.rates.public_penalty_rate   # None: the half-year's ECB rate unknown
     rate = pay.late_penalty_rate
-    if isinstance(rate, Decimal) and rate < floor:
+    if isinstance(rate, Decimal) and floor is not None and rate < floor:
         yield doc.at(("payment", "late_penalty_rate"),
                      f"late interest towards a public purchaser is due by law at the ECB "
                      f"rate + {PUBLIC_MARGIN} points ({percent(floor, 'fr')}): "
