@@ -236,7 +236,7 @@ def rates_table(doc: Finder):
                      f"the rates table has no {half_name(rates.wanted)} ({rates.wanted}) for "
                      f"{lacks}, the half-year of {day.isoformat()}: the document states the "
                      "rule without that figure, and an amount computed for that half-year "
-                     "(dues, reminders, an agreement's interest) is an error until it is added. "
+                     "(dues, reminders, an agreement's interest) is refused until it is added. "
                      "Once it is published, write it in a YAML file (legal_interest: "
                      f"[{{half: {rates.wanted}, consumer: ..., other: ..., source: ...}}]) and "
                      "pass it with --rates FILE; `contratgen rates --missing` says what to add "
