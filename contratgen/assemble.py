@@ -161,6 +161,8 @@ def select_clauses(client: ClientFile, source: Source, library: Library) -> tupl
     diags: list[Diagnostic] = []
     selected: list[SelectedClause] = []
     doc_type, kind = client.document.type, client.client.kind
+    # a public purchaser is not a consumer: it takes the clauses written for businesses
+    kind = "business" if kind == "public" else kind
     ids = [ref.id for ref in client.clauses]
     first = front.count(client) + 1   # the object and time limits come first
     for i, ref in enumerate(client.clauses):

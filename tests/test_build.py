@@ -32,12 +32,13 @@ def test_contract_shows_both_parties_with_legal_mentions(contract_text):
 
 
 def test_contract_shows_lines_vat_and_totals(contract_text):
-    # 3 × 650 = 1 950,00 ; 500 × 0,42 − 10 % = 189,00 ; 1 890,00
-    for amount in ("1\u202f950,00", "189,00", "1\u202f890,00"):
+    # 3 × 650 = 1 950,00 ; 500 × 0,42 − 10 % = 189,00 ; 1 867,17 — all at 20 % (printed
+    # loyalty cards are not books: no 5,5 %)
+    for amount in ("1\u202f950,00", "189,00", "1\u202f867,17"):
         assert amount + NBSP + "€" in contract_text
-    assert f"4{NNBSP}029,00{NBSP}€" in contract_text          # total HT
-    assert f"10,40{NBSP}€" in contract_text                  # VAT 5,5 % on 189,00
-    assert f"768,00{NBSP}€" in contract_text                 # VAT 20 % on 3 840,00
+    assert f"4{NNBSP}006,17{NBSP}€" in contract_text          # total HT
+    assert f"801,23{NBSP}€" in contract_text                 # VAT 20 % on 4 006,17 (801,234)
+    assert f"5,5{NBSP}%" not in contract_text
     assert f"4{NNBSP}807,40{NBSP}€" in contract_text          # TTC
     assert "quatre mille huit cent sept euros et quarante centimes" in contract_text
 

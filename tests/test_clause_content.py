@@ -134,7 +134,9 @@ def test_withdrawal_off_premises_gives_14_days_and_the_form():
                      context_update={"document": context["document"]})
     assert "quatorze jours" in text or "14 jours" in text
     assert "formulaire" in text
-    assert LIBRARY.get("withdrawal").spec.parties == ["consumer"]
+    # a business too: a micro-business signing off premises outside its main activity
+    # has the consumer's right of withdrawal (C. conso. L221-3)
+    assert LIBRARY.get("withdrawal").spec.parties == ["business", "consumer"]
 
 
 @pytest.mark.parametrize("sample", ["contract-b2b.yaml", "quote-b2b.yaml", "quote-b2c.yaml"])

@@ -46,7 +46,9 @@ def test_the_fixture_holds_every_business_clause_of_the_library():
     business = {cid for cid, c in prepared.library.clauses.items()
                 if "business" in c.spec.parties and "contract" in c.spec.documents}
     # penalty, early_payment, deposit, escrow and arbitration have their own samples
-    assert business - listed <= {"penalty", "early_payment", "deposit", "escrow", "arbitration"}
+    # withdrawal: a business has it only off premises, as a micro-business (C. conso. L221-3)
+    assert business - listed <= {"penalty", "early_payment", "deposit", "escrow", "arbitration",
+                                 "withdrawal"}
     assert not [d for d in prepared.diagnostics if d.is_error]
 
 

@@ -292,7 +292,8 @@ def test_cli_writes_the_redline_and_prints_the_summary(tmp_path, monkeypatch):
     assert removed, result.output
     after = int(removed.group(1)) + 1     # the next article takes its number
     assert f"renumbered Article {after} → {after - 1} – Notifications" in result.output
-    assert "amount     total HT: 4\u202f029,00\xa0€ → 4\u202f179,00\xa0€" in result.output
+    # 3 × 650 → 3 × 700: 150 € more HT on 4 006,17 €
+    assert "amount     total HT: 4\u202f006,17\xa0€ → 4\u202f156,17\xa0€" in result.output
     written = tmp_path / "CT-2026-0042-diff.docx"
     assert paragraph_texts(reject_all(written.read_bytes())) == \
         texts(load_version(SAMPLES / "contract-b2b.yaml").docx)
@@ -348,7 +349,12 @@ def test_cli_folder_mode_writes_the_redlines_of_touched_documents(tmp_path):
     result = CliRunner().invoke(main, ["diff", "--library-new", str(library), str(SAMPLES),
                                        "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["CT-2026-0042-diff.docx"]
+    # one redline per document number among the French samples that hold the penalty clause
+    # (contract-b2b and its invoiced and late versions share CT-2026-0042)
+    touched = {re.search(r"number: (\S+)", p.read_text("utf-8")).group(1)
+               for p in SAMPLES.glob("*.yaml")
+               if "id: penalty" in p.read_text("utf-8") and "language: fr" in p.read_text("utf-8")}
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}-diff.docx" for n in touched)
 
 
 def _zip(**members: bytes) -> bytes:

@@ -156,7 +156,8 @@ def test_the_contract_rules_do_not_apply_to_an_agreement():
     from contratgen.legal import list_rules
     ids = {r.id for r in list_rules() if "installment_agreement" in r.documents}
     assert ids == {"legal.seller-identity", "legal.sole-trader-name", "legal.identifiers",
-                   "legal.agreement-total", "legal.agreement-dates", "legal.agreement-term"}
+                   "legal.agreement-total", "legal.agreement-dates", "legal.agreement-term",
+                   "legal.debt-acknowledgement-consumer"}
 
 
 @needs_libreoffice

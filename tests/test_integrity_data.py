@@ -88,9 +88,10 @@ def clause_paragraphs(data: bytes) -> list:
 
 
 def test_newlines_in_a_customer_value_are_line_breaks_inside_the_clause_paragraph(write):
-    plain = write("a.yaml", minimal() + "clauses: [retention_of_title]\n")
-    hostile = write("b.yaml", minimal(**{"name: Atelier Dupont": 'name: "Atelier Dupont'
-                                         '\\n- une puce\\n\\nun paragraphe"'})
+    goods = {"  type: contract\n": "  type: contract\n  nature: goods\n"}   # title needs goods
+    plain = write("a.yaml", minimal(**goods) + "clauses: [retention_of_title]\n")
+    hostile = write("b.yaml", minimal(**goods, **{"name: Atelier Dupont": 'name: "Atelier Dupont'
+                                                  '\\n- une puce\\n\\nun paragraphe"'})
                     + "clauses: [retention_of_title]\n")
     before, after = (clause_paragraphs(render_document(prepare(p))) for p in (plain, hostile))
     assert [p.style.name for p in after] == [p.style.name for p in before]

@@ -59,6 +59,7 @@ def test_customer_line_breaks_pass_the_ooxml_check(tmp_path):
     path.write_text(MINIMAL_PATH.read_text().replace(
         "name: Atelier Dupont", 'name: "Atelier\\nDupont\\n- x"').replace(
         'address: "12 rue des Lilas, 75011 Paris"', 'address: "12 rue des Lilas\\n75011 Paris"')
+        .replace("  type: contract\n", "  type: contract\n  nature: goods\n")   # title needs goods
         + "clauses: [retention_of_title]\n")
     data = render_document(prepare(path))
     assert "<w:br/>" in document_xml(data)

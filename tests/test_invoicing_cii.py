@@ -98,7 +98,7 @@ def test_the_deposit_is_an_advance_invoice_of_tranche_1():
     assert values(xml, "//ram:GrandTotalAmount") == ["1442.22"]
     assert values(xml, "//ram:DuePayableAmount") == ["1442.22"]
     assert values(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/"
-                       "ram:CalculatedAmount") == ["3.12", "230.40"]
+                       "ram:CalculatedAmount") == ["240.37"]   # 1 442,22 × 20 / 120, one rate
 
 
 def test_the_final_invoice_restates_deducts_and_references_the_advances():
@@ -113,7 +113,7 @@ def test_the_final_invoice_restates_deducts_and_references_the_advances():
         "20260305", "20260420"]
     assert len(values(xml, "//ram:IncludedSupplyChainTradeLineItem")) == 3
     notes = " ".join(values(xml, "//ram:IncludedNote/ram:Content"))
-    assert "TVA restant due" in notes and "3,12" in notes
+    assert "TVA restant due" in notes and "240,37" in notes
 
 
 def test_parties_carry_siren_vat_numbers_and_the_delivery_address():

@@ -96,8 +96,9 @@ def test_the_page_shows_the_totals_and_the_schedule(figures_only):
     session.start()
     html = plain(get(session.url).decode("utf-8"))
     assert f'id="total-ttc">{TTC_BEFORE} €<' in html
-    assert 'id="total-ht">4 029,00 €<' in html
-    assert "TVA 5,5 % <small>(189,00 €)</small>" in html and "10,40 €" in html
+    assert 'id="total-ht">4 006,17 €<' in html
+    # one rate: 20 % on 4 006,17 € = 801,234 → 801,23 €
+    assert "TVA 20 % <small>(4 006,17 €)</small>" in html and "801,23 €" in html
     for label, amount in [("Acompte à la signature", "1 442,22 €"),
                           ("Livraison partielle", "1 922,96 €"), ("Solde", "1 442,22 €")]:
         assert label in html and amount in html

@@ -15,6 +15,7 @@ from contratgen.cli import main
 from contratgen.diagnostics import UserError
 from contratgen.legal import list_rules
 from contratgen.legal.catalog import BY_ID
+from support.templates import edit_part, without_paragraph
 from support.rules import (CLIENT, CONSUMER_PAYMENT, DOCUMENT, LIBRARY, PAYMENT,
                            PROVIDER, at, client_yaml, consumer_yaml, diagnostics, of, only,
                            own_clause, position, quote_doc)
@@ -133,10 +134,36 @@ def test_recovery_indemnity_of_40_euros_passes(tmp_path):
 
 # --- legal.early-payment-stated --------------------------------------------------------
 
-def test_silent_early_payment_discount_is_a_warning(tmp_path):
-    text = client_yaml(payment=PAYMENT.replace("  early_payment_discount: null\n", ""))
+def template_without_discount_terms(tmp_path: Path) -> str:
+    """The shipped contract template without its "Escompte : …" line."""
+    from contratgen.render.docx import SHIPPED_TEMPLATES
+    edit_part(Path(SHIPPED_TEMPLATES) / "contract.docx", tmp_path / "firm.docx",
+              "word/document.xml", without_paragraph("{{ labels.early_payment }}"))
+    return "firm.docx"
+
+
+SILENT_DISCOUNT = PAYMENT.replace("  early_payment_discount: null\n", "")
+
+
+def test_silent_discount_warns_when_nothing_prints_the_terms(tmp_path):
+    name = template_without_discount_terms(tmp_path)
+    text = client_yaml(document=DOCUMENT + f"  template: {name}\n", payment=SILENT_DISCOUNT)
     d = only(diagnostics(tmp_path, text), "legal.early-payment-stated")
     assert d.severity == "warning" and at(d, text, "payment:")
+
+
+def test_a_file_that_prints_pas_d_escompte_states_the_discount_terms(tmp_path):
+    # the shipped templates print "Escompte : pas d'escompte pour paiement anticipé"
+    text = client_yaml(payment=SILENT_DISCOUNT)
+    assert not of(diagnostics(tmp_path, text), "legal.early-payment-stated")
+
+
+@pytest.mark.parametrize("clause", ["late_payment", "early_payment"])
+def test_a_clause_that_prints_the_discount_terms_states_them(tmp_path, clause):
+    name = template_without_discount_terms(tmp_path)
+    text = client_yaml(document=DOCUMENT + f"  template: {name}\n", payment=SILENT_DISCOUNT,
+                       clauses=f"clauses:\n  - billing\n  - {clause}\n")
+    assert not of(diagnostics(tmp_path, text), "legal.early-payment-stated")
 
 
 def test_explicit_null_means_no_discount_and_passes(tmp_path):
@@ -298,11 +325,22 @@ def test_shipped_jurisdiction_and_retention_clauses_are_conspicuous(tmp_path):
 
 def test_retention_of_title_not_conspicuous_is_an_error(tmp_path):
     own_clause(tmp_path / "lib", "retention_of_title", "retention_of_title")
-    text = client_yaml(clauses="clauses:\n  - billing\n  - retention_of_title\n",
+    text = client_yaml(document=DOCUMENT + "  nature: goods\n",
+                       clauses="clauses:\n  - billing\n  - retention_of_title\n",
                        extra=LIBRARY)
     d = only(diagnostics(tmp_path, text), "legal.conspicuous")
     assert d.severity == "error" and at(d, text, "retention_of_title")
-    assert "conspicuous: false" in d.message and "L624-16" in d.message
+    assert "conspicuous: false" in d.message
+
+
+def test_conspicuous_cites_cpc_48_only():
+    # L624-16 asks a retention of title agreed in writing by delivery, not bold print
+    assert BY_ID["legal.conspicuous"].source == "CPC 48"
+
+
+def test_quote_validity_is_a_house_rule_but_for_the_trades_of_the_2017_arrete():
+    source = BY_ID["legal.quote-validity"].source
+    assert "1116" not in source and "house rule" in source and "24 janvier 2017" in source
 
 
 # --- legal.resolutory-obligations ------------------------------------------------------
@@ -416,6 +454,15 @@ def test_quote_without_validity_is_an_error(tmp_path):
     text = client_yaml(document=quote_doc("  free_of_charge: true\n"))
     d = only(diagnostics(tmp_path, text), "legal.quote-validity")
     assert d.severity == "error" and at(d, text, "document:")
+    assert "a house rule" in d.message and "arrêté" not in d.message.split("(house")[0]
+
+
+def test_a_building_trade_quote_to_a_consumer_states_its_validity_by_law(tmp_path):
+    from support.rules import consumer_yaml
+    provider = PROVIDER.replace("  trader: true\n", "  trader: true\n  building_trade: true\n")
+    text = consumer_yaml(document=quote_doc("  free_of_charge: true\n"), provider=provider)
+    d = only(diagnostics(tmp_path, text), "legal.quote-validity")
+    assert "the arrêté of 24 January 2017 requires it" in d.message
 
 
 def test_quote_with_validity_days_passes(tmp_path):
@@ -620,28 +667,29 @@ def test_date_inside_the_rates_table_passes(tmp_path):
 
 # --- waivers ---------------------------------------------------------------------------
 
-SILENT_DISCOUNT = PAYMENT.replace("  early_payment_discount: null\n", "")
+# a fixed penalty of 500 € on a 1 200 € contract: 42 %, a legal.penalty-proportion warning
+HEAVY_PENALTY = "clauses:\n  - billing\n  - id: penalty\n    params: {amount: 500}\n"
 
 
 def test_waived_warning_becomes_a_note_with_its_reason(tmp_path):
-    text = client_yaml(payment=SILENT_DISCOUNT, extra=textwrap.dedent("""\
+    text = client_yaml(clauses=HEAVY_PENALTY, extra=textwrap.dedent("""\
         waive:
-          - {rule: legal.early-payment-stated, reason: stated in the framework agreement}
+          - {rule: legal.penalty-proportion, reason: agreed with the client's counsel}
         """))
-    d = only(diagnostics(tmp_path, text), "legal.early-payment-stated")
+    d = only(diagnostics(tmp_path, text), "legal.penalty-proportion")
     assert d.severity == "note" and not d.is_error
-    assert d.message.startswith("waived: stated in the framework agreement — the early")
+    assert d.message.startswith("waived: agreed with the client's counsel — penalty of")
 
 
 def test_waived_warning_does_not_fail_strict(tmp_path):
-    text = client_yaml(payment=SILENT_DISCOUNT, extra=(
-        "waive:\n  - {rule: legal.early-payment-stated, reason: framework agreement}\n"))
+    text = client_yaml(clauses=HEAVY_PENALTY, extra=(
+        "waive:\n  - {rule: legal.penalty-proportion, reason: agreed}\n"))
     assert not any(d.is_error for d in diagnostics(tmp_path, text, Options(strict=True)))
 
 
 def test_unwaived_warning_fails_strict(tmp_path):
-    diags = diagnostics(tmp_path, client_yaml(payment=SILENT_DISCOUNT), Options(strict=True))
-    assert only(diags, "legal.early-payment-stated").is_error
+    diags = diagnostics(tmp_path, client_yaml(clauses=HEAVY_PENALTY), Options(strict=True))
+    assert only(diags, "legal.penalty-proportion").is_error
 
 
 def test_waiving_an_error_rule_is_an_error_at_the_waiver(tmp_path):
@@ -683,7 +731,12 @@ def test_catalogue_has_every_rule_of_legal_fr_once():
                 "legal.vat-rate", "legal.vat-mention", "legal.consumer-language",
                 "legal.fair-notice", "legal.early-start", "legal.signatory",
                 "legal.liability-consumer", "legal.deposit-withdrawal",
-                "legal.invoice-mentions"}
+                "legal.invoice-mentions",
+                # Version 3
+                "legal.tranche-term", "legal.advance-label", "legal.retention-services",
+                "legal.penalty-proportion", "legal.court-name", "legal.public-purchaser",
+                "legal.micro-business-off-premises", "legal.debt-acknowledgement-consumer",
+                "legal.ledger-dates", "legal.second-hand-goods"}
     # the instalment agreement's rules (LEGAL_FR.md "Collecting payment", in prose)
     agreement = {"legal.agreement-total", "legal.agreement-dates", "legal.agreement-term"}
     # Version 3, e-invoicing (legal/einvoice.py)

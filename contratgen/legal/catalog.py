@@ -5,8 +5,8 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import (agreement, clauses, consumer, einvoice, identity, invoices, payment, quote, trade,
-               vat)
+from . import (agreement, clauses, consumer, courts, einvoice, identity, invoices, ledger, micro,
+               payment, quote, terms, trade, vat)
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -50,11 +50,21 @@ RULES: tuple[Rule, ...] = (
     agreement.agreement_total,
     agreement.agreement_dates,
     agreement.agreement_term,
-    # Version 3 (LEGAL_FR.md "Version 3 rules"): e-invoicing
+    # Version 3 (LEGAL_FR.md "Version 3 rules"), in its order
+    terms.tranche_term,
+    payment.advance_label,
+    clauses.retention_services,
+    clauses.penalty_proportion,
+    courts.court_name,
+    terms.public_purchaser,
+    micro.micro_business_off_premises,
+    agreement.debt_acknowledgement_consumer,
+    ledger.ledger_dates,
     einvoice.invoice_supply_date,
     einvoice.order_reference,
     einvoice.vat_due_code,
     einvoice.escrow_payee,
+    consumer.second_hand_goods,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

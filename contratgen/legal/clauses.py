@@ -5,10 +5,13 @@ own library (``--library``) is checked the same way as the shipped one.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from ..domain.terms import cross_border_eu
+from ..domain.formatting import money
 from ..domain.parties import normalised_form
+from ..domain.terms import cross_border_eu
+from .consumer import PENALTY_AMOUNT_PARAM, PENALTY_SHARE_FLAGGED
 from .engine import ERROR, WARNING, Finder, rule
 
 # params of an arbitration clause that name the arbitrators or how they are appointed
@@ -108,7 +111,10 @@ def arbitration_appointment(doc: Finder):
                          "them, CPC 1451-1454)")
 
 
-@rule("legal.conspicuous", ERROR, "all", "CPC 48; C. com. L624-16",
+# CPC 48 asks a jurisdiction clause to be "spécifiée de façon très apparente"; L624-16
+# asks a retention of title to be agreed in writing at the latest on delivery, not bold
+# print: the house prints both in bold, the law asks it of the first.
+@rule("legal.conspicuous", ERROR, "all", "CPC 48",
       "jurisdiction and retention-of-title clauses are printed very visibly (bold)")
 def conspicuous(doc: Finder):
     for selected in doc.clauses_of(*CONSPICUOUS_CATEGORIES):
@@ -158,3 +164,40 @@ def withdrawal_notice(doc: Finder):
     yield doc.at(("clauses",),
                  f"a consumer contract concluded {where} must include the 14-day right of "
                  f"withdrawal and its form: add the clause '{offered[0]}'", key=True)
+
+
+@rule("legal.retention-services", ERROR, "all", "C. civ. 2367; C. com. L624-16; "
+      "C. civ. 551-552",
+      "retention of title needs goods (error for services); goods incorporated into a "
+      "building cannot be taken back (warning for building works)")
+def retention_services(doc: Finder):
+    nature = doc.client.document.nature
+    for selected in doc.clauses_of("retention_of_title"):
+        if doc.client.provider.building_trade and nature != "goods":   # works, not a sale
+            yield doc.at(entry(selected),
+                         f"clause '{selected.clause.id}' (retention of title) on building "
+                         "works: materials incorporated into the building become the "
+                         "owner's by accession and cannot be taken back; the clause holds "
+                         "only for goods delivered and not yet incorporated", WARNING)
+        elif nature == "services":
+            yield doc.at(entry(selected),
+                         f"clause '{selected.clause.id}' (retention of title) needs goods to "
+                         "retain, and this document sells services (document.nature: "
+                         "services): remove it, or set document.nature: goods or mixed")
+
+
+@rule("legal.penalty-proportion", WARNING, "B2B", "C. civ. 1231-5 al. 2",
+      "a fixed penalty of 25 % of the price or more may be moderated by the judge")
+def penalty_proportion(doc: Finder):
+    total = doc.prepared.computed.total_ttc
+    for selected in doc.clauses_of("penalty"):
+        amount = selected.params.get(PENALTY_AMOUNT_PARAM)
+        if isinstance(amount, (int, Decimal)) and not isinstance(amount, bool) \
+                and total > 0 and Decimal(amount) >= total * PENALTY_SHARE_FLAGGED:
+            share = (Decimal(amount) / total * 100).quantize(Decimal(1))
+            yield doc.at(param_at(doc, selected, PENALTY_AMOUNT_PARAM),
+                         f"penalty of {money(Decimal(amount), 'fr')} is {share} % of the TTC "
+                         f"price of {money(total, 'fr')}: a judge may reduce a penalty "
+                         "manifestly excessive (flagged from "
+                         f"{int(PENALTY_SHARE_FLAGGED * 100)} %); a sum in proportion to the "
+                         "harm foreseen holds better")

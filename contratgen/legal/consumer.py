@@ -170,3 +170,13 @@ def deposit_withdrawal(doc: Finder):
                          f"consumer's right of withdrawal: its text must say the acompte or "
                          f"arrhes are paid \"sans préjudice du droit de rétractation\" "
                          f"(without \"{WITHDRAWAL_WORDS[lang]}\" it reads as a firm commitment)")
+
+
+
+@rule("legal.second-hand-goods", PRINTED, "B2C goods / mixed", "C. conso. L217-7",
+      "the D211-2 box with the 12-month presumption for goods sold second-hand")
+def second_hand_goods(doc: Finder):
+    if doc.client.document.second_hand:
+        missing = template_slot_missing(doc, "mentions")
+        if missing:
+            yield missing

@@ -56,6 +56,22 @@ def _building(p: "Prepared") -> bool:
     return p.client.provider.building_trade
 
 
+def _public(p: "Prepared") -> bool:
+    return p.client.client.kind == "public"
+
+
+MICRO_BUSINESS_EMPLOYEES = 5   # C. conso. L221-3
+
+
+def _micro_off_premises(p: "Prepared") -> bool:
+    """A business of at most 5 employees signing off premises a contract outside its main
+    activity (C. conso. L221-3)."""
+    client = p.client.client
+    return _b2b(p) and p.client.document.context == "off_premises" \
+        and client.outside_main_activity and client.employees is not None \
+        and client.employees <= MICRO_BUSINESS_EMPLOYEES
+
+
 # CGI 279-0 bis (10 %), 278-0 bis A (5,5 %): works on dwellings finished over two years ago
 REDUCED_BUILDING_RATES = (Decimal("10"), Decimal("5.5"))
 
@@ -92,6 +108,8 @@ class Applies(StrEnum):
     B2C_FAIR = "B2C at a fair"
     BUILDING = "building trade"
     B2C_BUILDING_REDUCED = "B2C building works at 10 % or 5.5 %"
+    PUBLIC = "public purchaser"
+    MICRO_OFF_PREMISES = "B2B, ≤ 5 employees, outside main activity, off premises"
 
 
 APPLIES: dict[Applies, Callable[["Prepared"], bool]] = {
@@ -105,6 +123,8 @@ APPLIES: dict[Applies, Callable[["Prepared"], bool]] = {
     Applies.B2C_FAIR: _b2c_fair,
     Applies.BUILDING: _building,
     Applies.B2C_BUILDING_REDUCED: _b2c_building_reduced,
+    Applies.PUBLIC: _public,
+    Applies.MICRO_OFF_PREMISES: _micro_off_premises,
 }
 
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from ..domain.formatting import money, percent
 from ..load.model import DaysAfter
 from ..domain.money import UP_FRONT, up_front
+from ..domain.terms import advance_kind as printed_advance_kind
 from ..domain.signing import COOLING_OFF_DAYS, signature_date, signature_known
 from .engine import ERROR, WARNING, Finder, rule
 
@@ -94,11 +96,31 @@ def recovery_indemnity(doc: Finder):
                      f"{eur(minimum)}")
 
 
+def template_prints(doc: Finder, name: str) -> bool:
+    """True when the document's template prints the value ``name`` (``{{ name }}``), or
+    cannot be read (rendering then says why)."""
+    from ..diagnostics import UserError
+    from ..render.docx import prepare_template
+    try:
+        template = prepare_template(doc.prepared.template)
+    except UserError:
+        return True
+    text = re.sub(r"<[^>]+>", "", template.sources.get("word/document.xml", ""))
+    return re.search(r"\{\{[^}]*\b" + re.escape(name) + r"\b", text) is not None
+
+
+# clauses whose text prints the discount conditions, "pas d'escompte" when there is none
+DISCOUNT_CATEGORIES = ("early_payment", "late_payment")
+
+
 @rule("legal.early-payment-stated", WARNING, "B2B", "C. com. L441-9",
       "the early payment discount conditions must be stated (\"pas d'escompte\" counts)")
 def early_payment_stated(doc: Finder):
-    # an explicit `early_payment_discount: null` is a statement: "pas d'escompte"
-    if "early_payment_discount" not in doc.client.payment.model_fields_set:
+    # an explicit `early_payment_discount: null` is a statement: "pas d'escompte"; so is a
+    # clause that prints the conditions ("Conditions d'escompte : pas d'escompte…")
+    if "early_payment_discount" not in doc.client.payment.model_fields_set \
+            and not doc.clauses_of(*DISCOUNT_CATEGORIES) \
+            and not template_prints(doc, "payment.early_payment_text"):
         yield doc.at_field(("payment", "early_payment_discount"),
                            "the early payment discount conditions are not stated: set "
                            "payment.early_payment_discount to {rate, within_days}, or to null "
@@ -136,6 +158,36 @@ def advance_kind(doc: Finder):
                      f"tranche '{first.label}' is paid up-front but payment.advance_kind does "
                      "not say whether it is an acompte or arrhes: silent means arrhes (the "
                      "client may cancel by losing them, the provider by repaying double)")
+
+
+# the words of a tranche's label that name the kind of an advance (fr and en)
+ADVANCE_WORDS = {"arrhes": ("arrhes", "deposit"),
+                 "acompte": ("acompte", "down payment", "payment on account")}
+
+
+def label_kind(label: str) -> str | None:
+    """``arrhes`` or ``acompte`` when a tranche's label names one (and only one)."""
+    words = label.casefold()
+    named = [kind for kind, names in ADVANCE_WORDS.items() if any(n in words for n in names)]
+    return named[0] if len(named) == 1 else None
+
+
+@rule("legal.advance-label", ERROR, "all", "C. conso. L214-1; C. civ. 1188, 1190",
+      "a tranche labelled arrhes / acompte (or deposit / down payment) agrees with "
+      "advance_kind")
+def advance_label(doc: Finder):
+    printed = printed_advance_kind(doc.client)
+    said = "payment.advance_kind is" if doc.client.payment.advance_kind else \
+        "payment.advance_kind is silent, so the document says"
+    for t in doc.prepared.computed.tranches:
+        named = label_kind(t.label)
+        if named is not None and named != printed:
+            yield doc.at(("payment", "schedule", t.source_index, "label"),
+                         f"tranche '{t.label}' is labelled {named} but {said} {printed}: "
+                         "the document would name the same sum both ways (an acompte binds "
+                         "both parties, arrhes let either back out; in doubt, against the "
+                         f"client who did not write it): set payment.advance_kind: {named} "
+                         "or relabel the tranche")
 
 
 @rule("legal.off-premises-payment", ERROR, "B2C off-premises", "C. conso. L221-10",
@@ -178,10 +230,14 @@ def rates_table(doc: Finder):
     rates = doc.prepared.rates
     if not rates.covered:
         day = doc.client.document.date
+        lacks = " and ".join({"legal": "the taux d'intérêt légal",
+                              "ecb": "the ECB rate"}[m] for m in rates.missing)
         yield doc.at(("document", "date"),
-                     f"the rates table has no {half_name(rates.wanted)} ({rates.wanted}), the "
-                     f"half-year of {day.isoformat()}: the legal interest and ECB rates of the "
-                     f"{half_name(rates.half)} are used. Once its arrêté is published, write "
-                     f"the half-year in a YAML file (legal_interest: [{{half: {rates.wanted}, "
-                     "consumer: ..., other: ..., source: ...}]) and pass it with --rates FILE; "
-                     "`contratgen rates` shows the table")
+                     f"the rates table has no {half_name(rates.wanted)} ({rates.wanted}) for "
+                     f"{lacks}, the half-year of {day.isoformat()}: the document states the "
+                     "rule without that figure, and an amount computed for that half-year "
+                     "(dues, reminders, an agreement's interest) is refused until it is added. "
+                     "Once it is published, write it in a YAML file (legal_interest: "
+                     f"[{{half: {rates.wanted}, consumer: ..., other: ..., source: ...}}]) and "
+                     "pass it with --rates FILE; `contratgen rates --missing` says what to add "
+                     "and where it is published")

@@ -104,10 +104,14 @@ NO_VAT_LABELS = ("total_ttc", "ttc_in_words", "schedule_amount")
 FRANCHISE_LABELS = ("unit_price", "total_ht")
 
 
-def document_labels(lang: str, nature: str, regime: str) -> dict[str, str]:
-    """The labels of one document: those of its nature and VAT regime replace the rest."""
+def document_labels(lang: str, nature: str, regime: str,
+                    kind: str = "business") -> dict[str, str]:
+    """The labels of one document: those of its nature, VAT regime and client (a
+    consumer owes interest, never "pénalités") replace the rest."""
     base = dict(labels(lang))
     result = dict(base)
+    if kind == "consumer":
+        result["late_penalty_rate"] = base["late_penalty_rate_consumer"]
     for key in base:
         if nature != "services" and f"{key}_{nature}" in base:
             result[key] = base[f"{key}_{nature}"]
@@ -254,7 +258,7 @@ def context_record(client: ClientFile, computed: Computed, rates: Rates,
                             payment.advance_kind, deposit.label) if deposit else None,
         clauses=tuple(rec.ClauseRow(**c) for c in clauses),
         annexes=tuple(rec.Annex(a.title) for a in client.annexes),
-        labels=document_labels(lang, doc.nature, mentions["vat"]["regime"]),
+        labels=document_labels(lang, doc.nature, mentions["vat"]["regime"], client.client.kind),
         signature=signature_context(client, lang),
         vat=rec.Vat(**mentions["vat"]),
         head_notice=mentions["head_notice"], mentions=mentions["mentions"],

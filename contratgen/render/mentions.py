@@ -131,8 +131,18 @@ def information(client: ClientFile, lang: str) -> list[Notice]:
                                          policy=p.insurance.policy,
                                          territory=p.insurance.territory)))
     if client.client.kind == "consumer" and client.document.nature in ("goods", "mixed"):
-        out.append(Notice("NoticeBox", parse(texts(lang)["guarantee_box"])))
+        out.append(Notice("NoticeBox", parse(guarantee_box(client, lang))))
     return out
+
+
+def guarantee_box(client: ClientFile, lang: str) -> str:
+    """The D211-2 box; for goods sold second-hand its sentence on the burden of proof
+    says twelve months (C. conso. L217-7 al. 2)."""
+    text = texts(lang)
+    if not client.document.second_hand:
+        return text["guarantee_box"]
+    assert text["presumption"] in text["guarantee_box"], "mentions.yaml: presumption"
+    return text["guarantee_box"].replace(text["presumption"], text["presumption_second_hand"], 1)
 
 
 def statements(client: ClientFile, lang: str) -> list[Notice]:

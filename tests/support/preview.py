@@ -87,8 +87,8 @@ class PreviewProcess:
         return found
 
 
-TTC_BEFORE = "4 807,40"   # samples/contract-b2b.yaml: 4 029,00 HT + 768,00 + 10,40 TVA
-TTC_AFTER = "4 987,40"    # with the first item at 700 instead of 650: 4 179 HT + 798 + 10,40
+TTC_BEFORE = "4 807,40"   # samples/contract-b2b.yaml: 4 006,17 HT + 801,23 TVA (20 %)
+TTC_AFTER = "4 987,40"    # with the first item at 700 instead of 650: 4 156,17 HT + 831,23
 
 
 def price_line(path) -> int:
