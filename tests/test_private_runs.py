@@ -133,10 +133,12 @@ def test_the_run_folder_of_another_account_is_refused(shared):
 
 
 AUDIT = """
+import os
 import sys
 opened = []
 def hook(event, args):
-    if event == "open" and isinstance(args[0], str) and "facturx-" in args[0]:
+    if event == "open" and isinstance(args[0], str) \
+            and os.path.basename(args[0]).startswith("facturx-"):
         opened.append(args[0])
 sys.addaudithook(hook)
 from contratgen.cli import main

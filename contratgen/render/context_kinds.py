@@ -172,6 +172,14 @@ class Letter(Record):
     contract: str = doc("the contract's number")
     contract_date: Optional[str] = doc("the contract's date")
     contract_is_quote: bool = doc("true when the deal is an accepted quote")
+    is_courtesy: bool = doc("the level is `courtesy` (before the due date)")
+    is_injunction: bool = doc("the level is `injunction`: the request for an injonction de "
+                              "payer (CPC 1405 ff.)")
+    is_small_claims: bool = doc("the level is `small-claims` (CPCE L125-1)")
+    is_request: bool = doc("a request after the formal notice (injunction, small claims)")
+    reminders: list = doc("the reminders sent before the notice: `title`, `date`, `channel`")
+    notice_date: Optional[str] = doc("the date of the last formal notice, or none")
+    commercial: bool = doc("both parties are traders (the commercial court, CPC 1406)")
 
 
 @record
