@@ -22,7 +22,6 @@ from typing import Annotated, Iterable, Optional, Sequence
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from ..record import Record, record
-from .. import cache
 from ..diagnostics import Diagnostic, UserError
 from ..load.fields import Model, Money, Percent, Text, number_value
 from ..load.model import errors_to_diagnostics
@@ -199,22 +198,13 @@ def _duplicates(source: Source, key: str, field: str, values: Sequence) -> Itera
 
 @lru_cache(maxsize=1)
 def shipped_table() -> RatesTable:
-    """The table shipped in ``contratgen/data/rates.yaml``, kept on disk by its content
-    (parsing it with positions and validating it was ~2 ms of every build)."""
+    """The table shipped in ``contratgen/data/rates.yaml``."""
     raw = resources.files("contratgen").joinpath("data/rates.yaml").read_bytes()
-    entry = cache.key("rates", raw, cache.code_digest(__name__, "contratgen.load.source",
-                                                      "contratgen.load.fields",
-                                                      "contratgen.record"),
-                      cache.installed("pydantic"))
-    kept = cache.load_pickle("data", entry)
-    if isinstance(kept, RatesTable):
-        return kept
     data = parse_rates(load_bytes(raw, "contratgen/data/rates.yaml"))
     table = RatesTable(tuple(sorted(data.legal_interest, key=lambda r: r.half)),
                        tuple(sorted(data.ecb_refinancing, key=lambda r: r.since)),
                        data.default_penalty_margin, data.penalty_floor_multiple,
                        data.recovery_indemnity_min)
-    cache.store_pickle("data", entry, table)
     return table
 
 

@@ -175,13 +175,13 @@ def _verdict_key(template: PreparedTemplate, kind: str) -> str:
 @lru_cache(maxsize=32)
 def _cached(template: PreparedTemplate, kind: str) -> tuple[Diagnostic, ...]:
     entry = _verdict_key(template, kind)
-    stored = cache.load_marshal(_VERDICTS, entry)
+    stored = cache.load_verdict(_VERDICTS, entry)
     try:
         return tuple(Diagnostic(*fields) for fields in stored)
-    except TypeError:   # not cached (None), or not a list of diagnostics: lint it
+    except (TypeError, ValueError):   # not cached (None), or not diagnostics: lint it
         pass
     found = tuple(lint_template(template, kind))
-    cache.store_marshal(_VERDICTS, entry, [astuple(d) for d in found])
+    cache.store_verdict(_VERDICTS, entry, [astuple(d) for d in found])
     return found
 
 
