@@ -8,12 +8,13 @@ the agreement, beyond two years) are rules: :mod:`contratgen.legal.agreement`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import calendar
 import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..record import Record, record
 from ..domain import formatting as fmt
 from ..load.ledger import Debt, InstalmentPlan
 from ..load.model import ClauseRef, ClientFile
@@ -25,8 +26,8 @@ CLAUSES = ("debt_acknowledgement", "installment_plan", "acceleration", "limitati
 MONTHS = {"month": 1, "quarter": 3}
 
 
-@record
-class Planned(Record):
+@dataclass(frozen=True, slots=True)
+class Planned:
     number: int
     date: datetime.date
     amount: Decimal

@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +21,6 @@ from typing import Annotated, Iterable, Optional, Sequence
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
-from ..record import Record, record
 from ..diagnostics import Diagnostic, UserError
 from ..load.fields import Model, Money, Percent, Text, number_value
 from ..load.model import errors_to_diagnostics
@@ -81,8 +80,8 @@ def half_bounds(half: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 7, 1), datetime.date(year, 12, 31)
 
 
-@record
-class Rates(Record):
+@dataclass(frozen=True, slots=True)
+class Rates:
     """The rates of one half-year."""
     half: str                 # "2026-H1"
     half_start: datetime.date
@@ -109,8 +108,8 @@ class Rates(Record):
         return self.penalty_floor_multiple * self.legal_other
 
 
-@record
-class RatesTable(Record):
+@dataclass(frozen=True, slots=True)
+class RatesTable:
     """The rates table in force: legal interest per half-year, ECB rates by date."""
     legal: tuple[LegalRow, ...]          # sorted by half-year, one row each
     ecb: tuple[EcbRow, ...]              # sorted by date, one row each

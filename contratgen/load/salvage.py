@@ -9,13 +9,14 @@ emit at a replaced field are dropped (they would describe the placeholder, not t
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import copy
 import datetime
 from typing import Any, Iterable, Optional
 
 from pydantic import ValidationError
 
-from ..record import Record, record
 from ..diagnostics import Diagnostic, UserError
 from .model import ClientFile, parse_client
 from .source import Source
@@ -34,8 +35,8 @@ DECISIVE = {("document", "type"), ("document", "context"), ("document", "nature"
 AMOUNT_RULES = ("legal.schedule-total", "legal.penalty-clause-consumer")
 
 
-@record
-class Partial(Record):
+@dataclass(frozen=True, slots=True)
+class Partial:
     client: Optional[ClientFile]       # None: nothing could be checked beyond the schema
     diagnostics: tuple[Diagnostic, ...]  # the schema errors of the file as written
     replaced: tuple[tuple, ...]        # the paths of the fields removed or replaced

@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime
 import re
 import stat
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
-from ..record import Record, record
 from ..diagnostics import ERROR, Diagnostic, UserError
 
 from .yaml_loader import Loader as _Loader
@@ -83,8 +82,8 @@ def as_written_number(value: Any) -> Any:
                      f"another base): write the number plainly, or quote it if it is text")
 
 
-@record
-class Source(Record):
+@dataclass(frozen=True, slots=True)
+class Source:
     """A YAML document as data, with the position of each node."""
 
     file: str

@@ -19,7 +19,6 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from ..record import Record, record
 from ..diagnostics import Diagnostic, ERROR, UserError
 from ..library.markup import LINE_BREAK, Block
 from ..load.fields import FORBIDDEN as _FORBIDDEN
@@ -189,8 +188,8 @@ def _paragraph(block: Block) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>'
 
 
-@record
-class Article(Record):
+@dataclass(frozen=True, slots=True)
+class Article:
     number: int
     title: str
     blocks: tuple[Block, ...]
@@ -233,8 +232,8 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
     return Markup("".join(parts))
 
 
-@record
-class Notice(Record):
+@dataclass(frozen=True, slots=True)
+class Notice:
     """A mandatory text printed from data (contratgen/data/mentions.yaml), in a paragraph
     style of the template (``Notice``, ``NoticeBox``, ``FairNotice``, ``Statement``)."""
     style: str

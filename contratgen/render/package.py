@@ -6,6 +6,8 @@ per document; the parts rendered for this document are compressed each time.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime
 import io
 import json
@@ -15,7 +17,6 @@ import zipfile
 import zlib
 from typing import Any, Mapping, Sequence
 
-from ..record import Record, record
 from .template_guard import parse_xml
 from .xml_escape import escape, quoteattr
 
@@ -25,8 +26,8 @@ _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationsh
                "custom-properties")
 
 
-@record
-class DocProperties(Record):
+@dataclass(frozen=True, slots=True)
+class DocProperties:
     title: str
     author: str
     subject: str
@@ -91,8 +92,8 @@ def _with_language(styles: bytes, lang: str) -> bytes:
                   styles)
 
 
-@record
-class _Deflated(Record):
+@dataclass(frozen=True, slots=True)
+class _Deflated:
     """One zip member, compressed once: the template's unchanged parts are compressed
     once per process, not once per document (it was a quarter of the render time)."""
     name: bytes
