@@ -105,16 +105,13 @@ def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
                       f"{len(documents)} document{'s' * (len(documents) != 1)}"
                       + (f", {failed} invalid" if failed else ""))
     if ics:
-        _write_ics(Path(ics), documents, alarms or DEFAULT_ALARMS, Failed)
+        _write_ics(Path(ics), documents, alarms or DEFAULT_ALARMS)
     if failed or (fail_on_overdue and overdue):
-        raise Failed(1)
+        raise Failed()
 
 
-def _write_ics(path: Path, documents, alarms, failed) -> None:
+def _write_ics(path: Path, documents, alarms) -> None:
     from ..output import write_atomic
     from ..dues_ics import calendar_bytes
-    try:
-        write_atomic(path, calendar_bytes(documents, tuple(alarms)))
-    except OSError as exc:
-        raise failed(3, f"cannot write {path}: {exc.strerror or exc}") from None
+    write_atomic(path, calendar_bytes(documents, tuple(alarms)))   # OSError: exit 3
     click.echo(f"wrote {path}", err=True)
