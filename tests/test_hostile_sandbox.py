@@ -29,6 +29,14 @@ N = MAX_ITERATIONS
 BIG = "{% set big = [0] * 999999 %}{% set l = [] %}" \
       "{% for i in range(2000) %}{% set _ = l.append(big) %}{% endfor %}"
 ATTACKS = {
+    "str.format with thousands of placeholders":
+        ("{% set s = 'x' * 99999 %}{{ ('{0}' * 5000).format(s) }}",
+         f"a formatted text larger than {MAX_SIZE}"),
+    "format_map with thousands of placeholders":
+        ("{% set s = 'x' * 99999 %}{{ ('{a}' * 5000).format_map({'a': s}) }}",
+         f"a formatted text larger than {MAX_SIZE}"),
+    "str.format with thousands of wide fields":
+        ("{{ ('{0:>999999}' * 1000).format('x') }}", f"a formatted text larger than {MAX_SIZE}"),
     "exponential macro recursion":
         ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
          "{{ f(40) }}", f"more than {MAX_CALLS} calls"),
@@ -108,6 +116,8 @@ def test_each_attack_on_a_clause_text_stops_fast(clause, name):
 
 @pytest.mark.parametrize("name", ["exponential macro recursion", "repeated integer squaring",
                                   "printing a list of big lists", "l.extend(l)",
+                                  "str.format with thousands of placeholders",
+                                  "format_map with thousands of placeholders",
                                   "|batch padded to a million", "heavy work in each turn"])
 def test_each_attack_is_a_located_error_in_bounded_memory(clause, name):
     text, reason = ATTACKS[name]

@@ -59,23 +59,9 @@ def _line_breaks(xml: str) -> str:
     return _TEXT_ELEMENT.sub(split, xml).replace(LINE_BREAK, " ")
 
 
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
 class TemplateEnvironment(BoundedSandbox):
     def __init__(self):
         super().__init__(autoescape=True, finalize=_newlines_marked)
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        """``provider.name`` on the context's dicts without the AttributeError the sandbox
-        catches first: for a plain dict and a name that is no attribute of a dict, the
-        sandbox's answer is the item (no safety check applies to items)."""
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
 
 
 _ENV = TemplateEnvironment()
