@@ -19,7 +19,7 @@ from contratgen.library.budget import MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_D
 from contratgen.cli import main
 from contratgen.library.loader import load_clause
 from contratgen.library.texts import ClauseTextError, render_text
-from contratgen.library.lint import sample_context
+from contratgen.clause_lint import sample_context
 from hostile_files import client_with_template, docx_with
 from support.clauses import TEXT_LINE, clause_yaml
 

@@ -147,7 +147,7 @@ def lint(directory, layer, templates_dir):
         diagnostics, count = lint_folder(Path(templates_dir))
         what = "templates"
     else:
-        from ..library.lint import lint_library
+        from ..clause_lint import lint_library
         from ..library.loader import SHIPPED
         dirs = [Path(directory)] if directory else [SHIPPED]
         if directory and layer:
@@ -169,7 +169,8 @@ def lint(directory, layer, templates_dir):
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 def clauses(clause_id, library, lang):
     """List the clause library, or show one clause with its text rendered."""
-    from ..library.lint import show_clause, list_clauses
+    from ..clause_lint import show_clause
+    from ..library.lint import list_clauses
     from ..library.loader import SHIPPED, load_library
     lib, diagnostics = load_library([SHIPPED, *map(Path, library)])
     print_diagnostics(diagnostics)

@@ -18,7 +18,8 @@ from jinja2 import meta, nodes
 from lxml import etree
 
 from .. import cache
-from .context import CONTEXT_NAMES, labels
+from .context_kinds import context_names
+from .i18n import kind_labels
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError
 from .docx import PreparedTemplate, parse_template_source, prepare_template
 
@@ -39,15 +40,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def _context_of(kind: str) -> tuple[frozenset[str], Callable[[str], dict]]:
-    """The names and the labels a template for ``kind`` may use."""
-    if kind == "invoice":
-        from ..invoicing.texts import invoice_labels
-        return CONTEXT_NAMES | {"invoice"}, invoice_labels
-    if kind in ("letter", "installment_agreement"):
-        from ..collection import collection_labels
-        extra = {"letter", "body"} if kind == "letter" else {"agreement"}
-        return CONTEXT_NAMES | extra, collection_labels
-    return CONTEXT_NAMES, labels
+    """The names and the labels a template for ``kind`` may use (the kinds' records in
+    render/context_kinds.py, their label files in render/i18n.py)."""
+    return context_names(kind), lambda lang: kind_labels(kind, lang)
 
 
 def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
