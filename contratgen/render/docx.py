@@ -26,7 +26,7 @@ from ..resources import shipped
 from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
 from .. import cache
 from .template_guard import TemplateRefused, check_rendered, read_package
-from .xml_escape import escape
+from . import wml
 # the package and its properties, re-exported: callers name them render.DocProperties …
 from .package import MAX_PROPERTY, DocProperties, language_tag, package, \
     provenance_properties, provenance_text, read_properties, split_property  # noqa: F401
@@ -148,30 +148,17 @@ def prepare_template(path: Path) -> PreparedTemplate:
 
 # --- the clause articles as Word paragraphs ------------------------------------------
 
-_RUN_PROPS = {(False, False): "", (True, False): "<w:rPr><w:b/><w:bCs/></w:rPr>",
-              (False, True): "<w:rPr><w:i/><w:iCs/></w:rPr>",
-              (True, True): "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr>"}
-
-
-def _run(text: str, bold: bool = False, italic: bool = False) -> str:
-    rpr = _RUN_PROPS[bool(bold), bool(italic)]
-    if LINE_BREAK not in text:
-        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
-                           for line in text.split(LINE_BREAK))
-    return f"<w:r>{rpr}{lines}</w:r>"
-
-
 # The paragraph styles of the clause texts: their alignment and spacing are the
 # letterhead's (the shipped ones justify the text and keep a heading with what follows).
 ARTICLE_HEADING, ARTICLE_TEXT, LIST_ITEM = "Heading2", "ArticleText", "ListBullet"
 
 
-@lru_cache(maxsize=256)   # a Block is frozen; a clause's paragraphs recur all batch long
-def _paragraph(block: Block) -> str:
-    style = LIST_ITEM if block.kind == "item" else ARTICLE_TEXT
-    runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>'
+def _runs(block: Block) -> list:
+    return [wml.run(r.text, r.bold, r.italic) for r in block.runs]
+
+
+def _paragraph(block: Block):
+    return wml.paragraph(LIST_ITEM if block.kind == "item" else ARTICLE_TEXT, _runs(block))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +174,9 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
     parts = []
     for article in articles:
         title = f"{heading} {article.number} – {article.title}"
-        parts.append(f'<w:p><w:pPr><w:pStyle w:val="{ARTICLE_HEADING}"/></w:pPr>'
-                     f"{_run(title)}</w:p>")
+        parts.append(wml.paragraph(ARTICLE_HEADING, [wml.run(title)]))
         parts.extend(_paragraph(b) for b in article.blocks)
-    return Markup("".join(parts))
+    return Markup(wml.to_xml(parts))
 
 
 def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
@@ -198,24 +184,23 @@ def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
     paragraphs."""
     if not blocks:
         return Markup("")
-    heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>{_run(title)}</w:p>'
-    return Markup(heading + "".join(_paragraph(b) for b in blocks))
+    heading = wml.paragraph("Heading1", [wml.run(title)])
+    return Markup(wml.to_xml([heading, *map(_paragraph, blocks)]))
 
 
 def paragraphs_xml(blocks: Sequence[Block]) -> Markup:
     """Plain paragraphs, no heading: the body of a letter (``{{p body }}``)."""
-    return Markup("".join(_paragraph(b) for b in blocks))
+    return Markup(wml.to_xml(map(_paragraph, blocks)))
 
 
 def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
     """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
     parts = []
     for annex in annexes:
-        # CT_PPr is a sequence: pStyle first, pageBreakBefore after keepNext/keepLines
-        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
-                     f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
+        title = wml.run(f"{heading} {annex.number} – {annex.title}")
+        parts.append(wml.paragraph("Heading1", [title], page_break_before=True))
         parts.extend(_paragraph(b) for b in annex.blocks)
-    return Markup("".join(parts))
+    return Markup(wml.to_xml(parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,12 +217,9 @@ def notices_xml(notices: Sequence[Notice]) -> Markup:
     parts = []
     for notice in notices:
         for block in notice.blocks:
-            runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
-            if block.kind == "item":
-                runs = _run("– ") + runs
-            parts.append(f'<w:p><w:pPr><w:pStyle w:val="{notice.style}"/></w:pPr>{runs}</w:p>')
-    xml = "".join(parts)
-    return Markup(xml)
+            dash = [wml.run("– ")] if block.kind == "item" else []
+            parts.append(wml.paragraph(notice.style, dash + _runs(block)))
+    return Markup(wml.to_xml(parts))
 
 
 _SLOT = re.compile(r"\{\{p\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
