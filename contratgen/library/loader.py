@@ -18,9 +18,6 @@ from ..load.source import load_bytes, load_file, read_file
 from ..resources import shipped
 from .spec import Clause, ClauseSpec, Library, coerce_param
 
-# build.py (owned by another helper this round) still imports these from here: point it
-# at texts.py, then drop this line.
-from .texts import ClauseTextError, render_blocks  # noqa: F401,E402
 
 SHIPPED = shipped("clause_library")
 
