@@ -6,9 +6,7 @@ language is loaded once a process.
 """
 from __future__ import annotations
 
-import copy
 import datetime
-from collections import OrderedDict
 from decimal import Decimal
 from functools import lru_cache
 
@@ -97,28 +95,9 @@ def amount_in_words(amount: Decimal, lang: str, currency: str = "EUR") -> str:
 
 
 _AND = {"fr": " et ", "en": ", "}   # num2words' own separators between units and cents
-_SMALL = 10 ** 15                   # amounts below: num2words' converter without its larger names
-
-
-@lru_cache(maxsize=None)
-def _converter(lang: str, small: bool):
-    """num2words' converter for ``lang``; for numbers below :data:`_SMALL`, a copy whose
-    table of names stops there. Its ``splitnum`` walks that table from the largest name
-    down, skipping every name larger than the number (228 in French, up to 10^600): the
-    names it skips are gone, the words are the same (tests compare both), in a tenth of
-    the time."""
-    converter = CONVERTER_CLASSES[lang]
-    if not small:
-        return converter
-    trimmed = copy.copy(converter)
-    trimmed.cards = OrderedDict((value, word) for value, word in converter.cards.items()
-                                if value < _SMALL)
-    return trimmed
-
-
 def cardinal(value: int, lang: str) -> str:
     """``6199`` → ``six mille cent quatre-vingt-dix-neuf``: num2words' cardinal."""
-    return _converter(lang, 0 <= value < _SMALL).to_cardinal(value)
+    return CONVERTER_CLASSES[lang].to_cardinal(value)
 
 
 def days(count: int, lang: str) -> str:
