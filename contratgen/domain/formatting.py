@@ -27,7 +27,12 @@ def _locale(lang: str) -> Locale:
 
 def money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
     """``1234.5`` → ``1 234,50 €`` (fr) / ``€1,234.50`` (en)."""
-    return format_currency(amount, currency, locale=_locale(lang))
+    return _money(str(amount), lang, currency)
+
+
+@lru_cache(maxsize=4096)   # keyed by the amount as written: the same prices all batch long
+def _money(amount: str, lang: str, currency: str) -> str:
+    return format_currency(Decimal(amount), currency, locale=_locale(lang))
 
 
 def unit_money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
@@ -42,19 +47,21 @@ def unit_money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
 
 def percent(value: Decimal, lang: str) -> str:
     """``20`` → ``20 %`` (fr) / ``20%`` (en); the value is in percent, not a fraction."""
-    return _percent_like(Decimal(str(value)), lang, "0.###")
+    return _percent_like(str(value), lang, "0.###")
 
 
 def rate(value: Decimal, lang: str) -> str:
     """An interest rate as the arrêtés and the ECB publish it, with at least two
     decimals: ``14.5`` → ``14,50 %`` (fr) / ``14.50%`` (en)."""
-    return _percent_like(Decimal(str(value)), lang, "0.00#")
+    return _percent_like(str(value), lang, "0.00#")
 
 
-def _percent_like(value: Decimal, lang: str, decimals: str) -> str:
+@lru_cache(maxsize=1024)   # the same few rates (VAT, tranches, legal rates) all batch long
+def _percent_like(value: str, lang: str, decimals: str) -> str:
     # the locale's own pattern ("#,##0 %" in fr), with these decimals
     head, _, tail = _locale(lang).percent_formats[None].pattern.rpartition("0")
-    return format_percent(value / 100, f"{head}{decimals}{tail}", locale=_locale(lang))
+    return format_percent(Decimal(value) / 100, f"{head}{decimals}{tail}",
+                          locale=_locale(lang))
 
 
 def number(value: Decimal | int, lang: str) -> str:
@@ -63,6 +70,13 @@ def number(value: Decimal | int, lang: str) -> str:
 
 def date(value: datetime.date, lang: str) -> str:
     """``2 mars 2026``, ``1er mars 2026`` (fr) / ``2 March 2026`` (en)."""
+    if type(value) is datetime.date:   # a plain date: the same few all batch long
+        return _date(value, lang)
+    return _date.__wrapped__(value, lang)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: datetime.date, lang: str) -> str:
     text = format_date(value, "long", locale=_locale(lang))
     if lang == "fr" and value.day == 1:  # French writes the first of the month "1er"
         text = "1er" + text[1:]

@@ -157,8 +157,10 @@ def _runs(block: Block) -> list:
     return [wml.run(r.text, r.bold, r.italic) for r in block.runs]
 
 
-def _paragraph(block: Block):
-    return wml.paragraph(LIST_ITEM if block.kind == "item" else ARTICLE_TEXT, _runs(block))
+@lru_cache(maxsize=1024)   # a Block is a frozen value: its XML, made once a process
+def _paragraph(block: Block) -> str:
+    return wml.to_xml([wml.paragraph(LIST_ITEM if block.kind == "item" else ARTICLE_TEXT,
+                                     _runs(block))])
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,9 +176,9 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
     parts = []
     for article in articles:
         title = f"{heading} {article.number} – {article.title}"
-        parts.append(wml.paragraph(ARTICLE_HEADING, [wml.run(title)]))
+        parts.append(wml.to_xml([wml.paragraph(ARTICLE_HEADING, [wml.run(title)])]))
         parts.extend(_paragraph(b) for b in article.blocks)
-    return Markup(wml.to_xml(parts))
+    return Markup("".join(parts))
 
 
 def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
@@ -184,13 +186,13 @@ def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
     paragraphs."""
     if not blocks:
         return Markup("")
-    heading = wml.paragraph("Heading1", [wml.run(title)])
-    return Markup(wml.to_xml([heading, *map(_paragraph, blocks)]))
+    heading = wml.to_xml([wml.paragraph("Heading1", [wml.run(title)])])
+    return Markup(heading + "".join(map(_paragraph, blocks)))
 
 
 def paragraphs_xml(blocks: Sequence[Block]) -> Markup:
     """Plain paragraphs, no heading: the body of a letter (``{{p body }}``)."""
-    return Markup(wml.to_xml(map(_paragraph, blocks)))
+    return Markup("".join(map(_paragraph, blocks)))
 
 
 def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
@@ -198,9 +200,9 @@ def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Mark
     parts = []
     for annex in annexes:
         title = wml.run(f"{heading} {annex.number} – {annex.title}")
-        parts.append(wml.paragraph("Heading1", [title], page_break_before=True))
+        parts.append(wml.to_xml([wml.paragraph("Heading1", [title], page_break_before=True)]))
         parts.extend(_paragraph(b) for b in annex.blocks)
-    return Markup(wml.to_xml(parts))
+    return Markup("".join(parts))
 
 
 @dataclass(frozen=True, slots=True)
