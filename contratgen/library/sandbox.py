@@ -150,7 +150,9 @@ class BoundedSandbox(SandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         if __obj in _BOUNDS:   # not the text's own call: _Bounds put it there
-            return __context.call(__obj, *args, **kwargs)
+            kwargs.pop("_loop_vars", None)   # what Jinja passes for pass_context callables
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
         budget = current()
         budget.call()
         owner = getattr(__obj, "__self__", None)

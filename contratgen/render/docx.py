@@ -59,9 +59,23 @@ def _line_breaks(xml: str) -> str:
     return _TEXT_ELEMENT.sub(split, xml).replace(LINE_BREAK, " ")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class TemplateEnvironment(BoundedSandbox):
     def __init__(self):
         super().__init__(autoescape=True, finalize=_newlines_marked)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``provider.name`` on the context's plain dicts: the item, as Jinja's own
+        ``getattr`` answers once ``getattr(dict, name)`` has failed (no safety check
+        applies to an item), without raising and catching that AttributeError first."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 _ENV = TemplateEnvironment()

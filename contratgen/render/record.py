@@ -7,7 +7,8 @@ lists its fields. The records themselves are in
 """
 from __future__ import annotations
 
-from dataclasses import field, fields, is_dataclass
+from dataclasses import field, fields
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["as_context", "doc", "names_of"]
@@ -18,24 +19,25 @@ def doc(text: str) -> Any:
     return field(metadata={"doc": text})
 
 
+@lru_cache(maxsize=None)
 def names_of(cls: type) -> tuple[str, ...]:
     """A record's field names, in order."""
     return tuple(f.name for f in fields(cls))
 
 
 def _record(value: Any) -> bool:
-    return is_dataclass(value) and not isinstance(value, type)
-
-
-def _converted(value: Any) -> Any:
-    if _record(value):
-        return as_context(value)
-    if type(value) is tuple:
-        return [as_context(v) if _record(v) else v for v in value]
-    return value
+    return hasattr(type(value), "__dataclass_fields__")   # an instance, not the class
 
 
 def as_context(record: Any) -> dict[str, Any]:
-    """A record as the mapping templates read: nested records become dicts, tuples of
-    them lists (``dataclasses.asdict`` would deep-copy every value and keep tuples)."""
-    return {f.name: _converted(getattr(record, f.name)) for f in fields(record)}
+    """A record as the mapping templates read: nested records become dicts, tuples lists
+    (their records dicts); ``dataclasses.asdict`` would deep-copy every value."""
+    out = {}
+    for name in names_of(type(record)):
+        value = getattr(record, name)
+        if type(value) is tuple:
+            value = [as_context(v) if _record(v) else v for v in value]
+        elif _record(value):
+            value = as_context(value)
+        out[name] = value
+    return out
