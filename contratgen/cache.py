@@ -1,45 +1,36 @@
-"""Results kept on disk between processes, keyed by the content they are computed from.
+"""The two disk caches, both in the user's private cache folder (``private.cache_root``:
+created 0700, refused when another account owns or can write it; ``CONTRATGEN_CACHE_DIR``
+moves it, ``CONTRATGEN_CACHE_DIR=off`` disables both):
 
-A single ``build`` is one short process: what it recomputes every time from files that
-rarely change (the template's lint verdict, the clause texts compiled to Python, the
-parsed label files, the clause library) is kept in
-``$XDG_CACHE_HOME/contratgen/<namespace>/<sha256>.<ext>``. ``CONTRATGEN_CACHE_DIR=DIR``
-moves the folder, ``CONTRATGEN_CACHE_DIR=off`` disables every cache.
+- ``jinja/``: compiled Jinja, through Jinja's own ``FileSystemBytecodeCache``; the
+  templates are named by the SHA-256 of their source and of what compiles them
+  (:class:`ContentLoader`), so an edit is a new name, never a stale hit;
+- ``verdicts/``: the verdicts of checks (the template linter's diagnostics), plain JSON
+  keyed by the SHA-256 of the exact bytes checked and of the checking code.
 
-A key is the SHA-256 of everything the value depends on: the input bytes, the versions
-of Python and of the libraries involved, and the source bytes of the contratgen modules
-that compute it (:func:`code_digest`), so editing the code or the data is a new key,
-never a stale value. An entry is written under a temporary name and renamed (readers see
-a whole file or none) and carries the SHA-256 of its payload: a truncated or altered file
-is a miss, recomputed and rewritten, never an error.
+Nothing else is kept on disk, and nothing read from it is unpickled or unmarshalled by
+contratgen (Jinja reads its own bytecode files, in a folder only the user can write).
+See docs/CACHE.md.
 """
 from __future__ import annotations
 
 import hashlib
-import marshal
+import json
 import os
-import pickle
 import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-_MAGIC = b"contratgen-cache-1\n"
-_SUM = 32   # bytes of the SHA-256 after the magic
-# what a value computed here depends on whichever the namespace: the interpreter
-PYTHON = f"{sys.implementation.cache_tag}|{sys.version}"
+import jinja2
+import yaml
 
+from . import __version__
+from .private import cache_root
 
-def cache_root() -> Optional[Path]:
-    """The cache folder, or None when ``CONTRATGEN_CACHE_DIR=off``."""
-    chosen = os.environ.get("CONTRATGEN_CACHE_DIR")
-    if chosen == "off":
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "contratgen"
+# what every key holds besides its content: the interpreter and contratgen's version
+PYTHON = f"{sys.implementation.cache_tag}|{sys.version}|{__version__}"
 
 
 def key(*parts: str | bytes) -> str:
@@ -53,8 +44,8 @@ def key(*parts: str | bytes) -> str:
 
 @lru_cache(maxsize=None)
 def code_digest(*modules: str) -> str:
-    """The SHA-256 of the source files of ``modules`` (dotted names, imported): what a
-    cached value computed by that code must be recomputed after any edit of."""
+    """The SHA-256 of the source files of ``modules`` (dotted names, imported): a value
+    computed by that code is recomputed after any edit of it."""
     digest = hashlib.sha256()
     for name in modules:
         module = sys.modules.get(name) or __import__(name, fromlist=["_"])
@@ -66,56 +57,85 @@ def code_digest(*modules: str) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
-def installed(package: str) -> str:
-    """What a value computed with an installed package depends on, found without
-    importing it: the bytes of its ``__init__.py`` (which holds its version), or ``"-"``
-    when it is not installed. Asking ``importlib.metadata`` instead scans every
-    installed distribution's metadata: ~10 ms of a single build."""
-    import importlib.util
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.origin:
-        return "-"
-    try:
-        return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
-    except OSError:
-        return os.urandom(16).hex()   # unreadable: a key of this process only
+# --- compiled Jinja ---------------------------------------------------------------------
+
+class ContentLoader(jinja2.BaseLoader):
+    """Templates known by content: :meth:`name` registers a source and gives its name,
+    the SHA-256 of the source, its file name and ``salt`` (the environment's settings
+    and code), which Jinja's bytecode cache then keys its file by."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, tuple[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def name(self, source: str, filename: str, salt: str) -> str:
+        name = key("jinja", salt, filename, source)
+        with self._lock:
+            self.sources[name] = (source, filename)
+        return name
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            source, filename = self.sources[template]
+        except KeyError:
+            raise jinja2.TemplateNotFound(template) from None
+        return source, filename, lambda: True
 
 
-def _path(namespace: str, entry: str, ext: str) -> Optional[Path]:
+class BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache, where a damaged file is a miss (Jinja raises on a truncated one)."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:   # noqa: BLE001 - whatever the damage, compile again
+            bucket.reset()
+
+
+def bytecode_cache(kind: str) -> Optional[jinja2.BytecodeCache]:
+    """Jinja's bytecode cache in ``<cache root>/jinja/<kind>``, or None (disabled, or
+    the folder cannot be made: then every process compiles)."""
     root = cache_root()
-    return None if root is None else root / namespace / f"{entry}.{ext}"
+    if root is None:
+        return None
+    folder = root / "jinja" / kind
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return BytecodeCache(str(folder))
 
 
-def _read(namespace: str, entry: str, ext: str) -> Optional[bytes]:
-    path = _path(namespace, entry, ext)
+# --- verdicts -----------------------------------------------------------------------------
+
+def _verdict_path(namespace: str, entry: str) -> Optional[Path]:
+    root = cache_root()
+    return None if root is None else root / "verdicts" / namespace / f"{entry}.json"
+
+
+def load_verdict(namespace: str, entry: str) -> Any:
+    """The JSON value stored under ``entry``, or None (absent, unreadable, not JSON)."""
+    path = _verdict_path(namespace, entry)
     if path is None:
         return None
     try:
-        data = path.read_bytes()
-    except OSError:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
         return None
-    head = len(_MAGIC) + _SUM
-    if not data.startswith(_MAGIC) or len(data) < head:
-        return None
-    payload = data[head:]
-    if hashlib.sha256(payload).digest() != data[len(_MAGIC):head]:
-        return None   # truncated or altered: never trusted
-    return payload
 
 
-def _write(namespace: str, entry: str, ext: str, payload: bytes) -> None:
-    target = _path(namespace, entry, ext)
+def store_verdict(namespace: str, entry: str, value: Any) -> None:
+    """Keep ``value`` (plain JSON data) under ``entry``: written under a temporary name
+    and renamed, so a reader sees a whole file or none."""
+    target = _verdict_path(namespace, entry)
     if target is None:
         return
     tmp = target.with_name(f".{entry}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, target)   # readers see a whole file or none
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp.write_text(json.dumps(value, ensure_ascii=False), "utf-8")
+        os.replace(tmp, target)
     except OSError:
         try:
             tmp.unlink()
@@ -123,56 +143,13 @@ def _write(namespace: str, entry: str, ext: str, payload: bytes) -> None:
             pass
 
 
-_MISSING = object()
+# --- shipped data -------------------------------------------------------------------------
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_marshal(namespace: str, entry: str, default: Any = None) -> Any:
-    """A value stored by :func:`store_marshal` (plain data, code objects), or ``default``."""
-    payload = _read(namespace, entry, "marshal")
-    if payload is None:
-        return default
-    try:
-        return marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return default
-
-
-def store_marshal(namespace: str, entry: str, value: Any) -> None:
-    """Keep ``value``; a value marshal cannot hold (a date, a Decimal) is not kept."""
-    try:
-        payload = marshal.dumps(value)
-    except ValueError:
-        return
-    _write(namespace, entry, "marshal", payload)
-
-
-def load_pickle(namespace: str, entry: str, default: Any = None) -> Any:
-    """A value stored by :func:`store_pickle` (records, models), or ``default``. Only a
-    file whose checksum matches is unpickled: the folder is the user's own cache."""
-    payload = _read(namespace, entry, "pickle")
-    if payload is None:
-        return default
-    try:
-        return pickle.loads(payload)
-    except Exception:   # a class since renamed…: any failure is a miss
-        return default
-
-
-def store_pickle(namespace: str, entry: str, value: Any) -> None:
-    try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:   # something unpicklable: not kept
-        return
-    _write(namespace, entry, "pickle", payload)
-
-
+@lru_cache(maxsize=16)
 def yaml_data(text: str, name: str) -> Any:
-    """``yaml.safe_load(text)``, kept on disk by the text's content (a shipped data file
-    parsed in every process: labels, mentions). ``name`` only names the entry's file."""
-    import yaml
-    entry = key("yaml", name, yaml.__version__, code_digest(__name__), text)
-    value = load_marshal("data", entry, _MISSING)
-    if value is _MISSING:
-        value = yaml.safe_load(text)
-        store_marshal("data", entry, value)
-    return value
+    """A shipped data file's YAML (labels, mentions, VAT rates), parsed once a process
+    (``name`` only says which file it is)."""
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader

@@ -6,11 +6,10 @@ the renderer, the PDF finalizer and the batch; nothing here computes or reads fi
 """
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .record import Record, record
 from . import __version__
 from .diagnostics import Diagnostic
 from .library.spec import Clause, Library
@@ -20,8 +19,8 @@ from .domain.rates import Rates, RatesTable
 from .load.source import Source
 
 
-@record
-class Options(Record):
+@dataclass(frozen=True, slots=True)
+class Options:
     """What the command line says about how to build (the same for every input of a run)."""
 
     library_dirs: tuple[Path, ...] = ()       # --library, layered over the shipped library
@@ -31,16 +30,16 @@ class Options(Record):
     rates: Optional[RatesTable] = None        # --rates FILE overlaid on the shipped table
 
 
-@record
-class SelectedClause(Record):
+@dataclass(frozen=True, slots=True)
+class SelectedClause:
     clause: Clause
     params: dict
     number: int
     index: int          # position in client.yaml's clauses list
 
 
-@record
-class Prepared(Record):
+@dataclass(frozen=True, slots=True)
+class Prepared:
     """A validated, computed, checked document, ready to render."""
 
     path: Path

@@ -17,11 +17,12 @@ Each stage returns a new value; a user's mistake is a located
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .record import Record, record
 from . import assemble
 from .assemble import in_client_file
 from .collection.agreement import document_extra, resolve_debt, with_agreement_clauses
@@ -126,8 +127,8 @@ def render_document(prepared: Prepared) -> bytes:
 
 # --- convert → finalize ----------------------------------------------------------------------
 
-@record
-class PdfPlan(Record):
+@dataclass(frozen=True, slots=True)
+class PdfPlan:
     """What finalizing a document's PDF needs, decided at prepare time: small and picklable,
     so a batch finalizes in a worker without reading or preparing the input again."""
 
@@ -202,8 +203,8 @@ def to_pdf(prepared: Prepared, docx: bytes, converter, pdfa: bool = False) -> by
 
 # --- the whole document -------------------------------------------------------------------------
 
-@record
-class Outputs(Record):
+@dataclass(frozen=True, slots=True)
+class Outputs:
     prepared: Prepared
     files: dict           # extension → bytes, every one complete before anything is written
 

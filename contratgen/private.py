@@ -30,6 +30,11 @@ def _check(path: Path) -> None:
     if info.st_uid != os.getuid():
         raise UnsafeFolder(f"{path} belongs to another account (uid {info.st_uid}): "
                            "refusing to use it; set TMPDIR to a private folder")
+    if info.st_mode & 0o077 and not info.st_mode & 0o022:
+        # ours, readable by others but writable by none: tightened, as Jinja does for its
+        # own cache folder (a cache made before the folders were private)
+        os.chmod(path, 0o700)
+        info = path.lstat()
     if info.st_mode & 0o077:
         raise UnsafeFolder(f"{path} can be read or written by other accounts (mode "
                            f"{stat.S_IMODE(info.st_mode):o}): refusing to use it; "

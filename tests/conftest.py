@@ -121,20 +121,26 @@ main(sys.argv[1:], prog_name="contratgen")
 class Bounded(NamedTuple):
     code: int
     stderr: str
-    seconds: float
+    seconds: float      # wall-clock, for messages only: never asserted
     peak_mb: float
 
 
-def _limit_memory():
+CPU_SECONDS = 10   # a hostile input is refused in well under a second of CPU
+
+
+def _limits():
     resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
 
 
-def run_bounded(*args: str, timeout: float = 30) -> Bounded:
-    """The CLI in a child process limited to 1 GiB: a hang or a crash stays there."""
+def run_bounded(*args: str, timeout: float = 120) -> Bounded:
+    """The CLI in a child process limited to 1 GiB and :data:`CPU_SECONDS` of CPU time (a
+    runaway is killed by SIGXCPU, whatever the machine's load): a hang or a crash stays
+    there. ``timeout`` only guards against a child that sleeps."""
     start = time.monotonic()
     try:
         done = subprocess.run([sys.executable, "-c", _BOUNDED_CHILD, *args],
-                              capture_output=True, text=True, preexec_fn=_limit_memory,
+                              capture_output=True, text=True, preexec_fn=_limits,
                               timeout=timeout)
     except subprocess.TimeoutExpired:
         pytest.fail(f"still running after {timeout} s: contratgen {' '.join(args)}")

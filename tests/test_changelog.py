@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from contratgen.cli import main
 from contratgen.library.loader import SHIPPED
-from contratgen.library.lint import lint_library
+from contratgen.clause_lint import lint_library
 
 ENTRY_V2 = "changes:\n  - {version: 2, date: 2026-12-01, reason: Plus clair}\n"
 

@@ -7,7 +7,8 @@ import pytest
 from contratgen.pipeline import prepare, render_document
 from contratgen.library.loader import SHIPPED, load_library
 from contratgen.library.texts import render_blocks
-from contratgen.library.lint import default_params, sample_context
+from contratgen.clause_lint import sample_context
+from contratgen.library.lint import default_params
 from conftest import SAMPLES, docx_text
 
 LIBRARY, _ = load_library([SHIPPED])

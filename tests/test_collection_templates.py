@@ -1,6 +1,5 @@
-"""templates/letter.docx and templates/installment_agreement.docx: Word files (first made by
-tools/make_collection_templates.py, an example now), linted as the others (a lost slot is an
-error), their labels in both languages; an English letter."""
+"""templates/letter.docx and templates/installment_agreement.docx: Word files, linted as the
+others (a lost slot is an error), their labels in both languages; an English letter."""
 import pytest
 import yaml
 from click.testing import CliRunner

@@ -98,7 +98,7 @@ def test_a_huge_sparse_annex_is_refused_without_reading_it(tmp_path):
     [(line, col, message)] = located(run.stderr, "annexes.too-large")
     assert (line, col) == (ANNEX_LINE, PATH_COL)
     assert message.startswith("annex 'huge.pdf' is larger than the limit of")
-    assert run.seconds < 5 and run.peak_mb < 200, run
+    assert run.peak_mb < 200, run
 
 
 def test_a_fifo_annex_does_not_hang(tmp_path):

@@ -19,7 +19,7 @@ from contratgen.library.budget import MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_D
 from contratgen.cli import main
 from contratgen.library.loader import load_clause
 from contratgen.library.texts import ClauseTextError, render_text
-from contratgen.library.lint import sample_context
+from contratgen.clause_lint import sample_context
 from hostile_files import client_with_template, docx_with
 from support.clauses import TEXT_LINE, clause_yaml
 
@@ -29,6 +29,14 @@ N = MAX_ITERATIONS
 BIG = "{% set big = [0] * 999999 %}{% set l = [] %}" \
       "{% for i in range(2000) %}{% set _ = l.append(big) %}{% endfor %}"
 ATTACKS = {
+    "str.format with thousands of placeholders":
+        ("{% set s = 'x' * 99999 %}{{ ('{0}' * 5000).format(s) }}",
+         f"a formatted text larger than {MAX_SIZE}"),
+    "format_map with thousands of placeholders":
+        ("{% set s = 'x' * 99999 %}{{ ('{a}' * 5000).format_map({'a': s}) }}",
+         f"a formatted text larger than {MAX_SIZE}"),
+    "str.format with thousands of wide fields":
+        ("{{ ('{0:>999999}' * 1000).format('x') }}", f"a formatted text larger than {MAX_SIZE}"),
     "exponential macro recursion":
         ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
          "{{ f(40) }}", f"more than {MAX_CALLS} calls"),
@@ -108,6 +116,8 @@ def test_each_attack_on_a_clause_text_stops_fast(clause, name):
 
 @pytest.mark.parametrize("name", ["exponential macro recursion", "repeated integer squaring",
                                   "printing a list of big lists", "l.extend(l)",
+                                  "str.format with thousands of placeholders",
+                                  "format_map with thousands of placeholders",
                                   "|batch padded to a million", "heavy work in each turn"])
 def test_each_attack_is_a_located_error_in_bounded_memory(clause, name):
     text, reason = ATTACKS[name]
@@ -116,7 +126,7 @@ def test_each_attack_is_a_located_error_in_bounded_memory(clause, name):
     assert run.code == 1 and "Traceback" not in run.stderr, run.stderr
     found = re.findall(r"evil\.yaml:(\d+):\d+: error: (.+) \[clause\.text\]", run.stderr)
     assert found and int(found[0][0]) == TEXT_LINE and reason in found[0][1], run.stderr
-    assert run.seconds < 20 and run.peak_mb < 300, run   # seconds: Python's start-up on a busy CI
+    assert run.peak_mb < 300, run
 
 
 @pytest.mark.parametrize("name", ["exponential macro recursion", "power tower",
@@ -132,7 +142,7 @@ def test_each_attack_in_a_template_is_refused(tmp_path, name):
     assert re.search(r"client-T-1\.yaml:6:13: error: template 'letterhead\.docx': word/"
                      r"document\.xml: refused by the sandbox: .*" + re.escape(reason),
                      run.stderr), run.stderr
-    assert run.seconds < 20 and run.peak_mb < 300, run
+    assert run.peak_mb < 300, run
 
 
 def test_a_real_contract_stays_far_from_the_budget(tmp_path):

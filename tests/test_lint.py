@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from contratgen.cli import main
 from contratgen.library.loader import SHIPPED
-from contratgen.library.lint import lint_library
+from contratgen.clause_lint import lint_library
 
 
 @pytest.fixture

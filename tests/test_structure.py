@@ -101,3 +101,36 @@ def test_a_print_outside_cli_is_an_error_inside_cli_it_is_not(tmp_path):
     assert [e for e in errors if "print()" in e] == \
         ["contratgen/engine.py:2: print() outside cli/ (return the value; the command "
          "prints it)"]
+
+
+@pytest.mark.parametrize("source", [
+    "from ..render.context import build_context\n",
+    "def f():\n    from ..render import context\n",          # lazy: still an edge
+    "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..render.docx import X\n",
+])
+def test_an_import_of_a_later_stage_is_an_error(tmp_path, source):
+    root = write(tmp_path, with_inits({"__init__.py": "", "library/lint.py": source,
+                                       "render/context.py": "", "render/docx.py": ""}))
+    errors, _ = check_structure.problems(root)
+    assert len(errors) == 1 and errors[0].startswith("contratgen/library/lint.py:") and \
+        "a later stage (library → render)" in errors[0], errors
+
+
+def test_an_import_of_an_earlier_stage_is_no_error(tmp_path):
+    root = write(tmp_path, with_inits({"__init__.py": "", "render/context.py":
+                                       "from ..library.lint import x\n",
+                                       "library/lint.py": "from ..load.source import y\n",
+                                       "load/source.py": ""}))
+    assert check_structure.problems(root)[0] == []
+
+
+def test_an_allowed_backward_import_passes_and_a_stale_one_is_noted(tmp_path, monkeypatch):
+    monkeypatch.setattr(check_structure, "ALLOWED_BACKWARD", {
+        ("contratgen.library.lint", "contratgen.render.context"): "someone",
+        ("contratgen.legal.x", "contratgen.render.y"): "someone"})
+    root = write(tmp_path, with_inits({"__init__.py": "", "library/lint.py":
+                                       "from ..render import context\n",
+                                       "render/context.py": ""}))
+    errors, notes = check_structure.problems(root)
+    assert errors == [] and notes == ["contratgen.legal.x → contratgen.render.y is no longer "
+                                      "imported: remove it from ALLOWED_BACKWARD"]

@@ -4,7 +4,8 @@ import pytest
 
 from contratgen.library.loader import SHIPPED, load_library
 from contratgen.library.texts import render_blocks
-from contratgen.library.lint import default_params, sample_context
+from contratgen.clause_lint import sample_context
+from contratgen.library.lint import default_params
 
 LIBRARY, _ = load_library([SHIPPED])
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -14,9 +14,8 @@ import click
 
 from .. import __version__
 from ..diagnostics import ExternalError, UserError
-from .errors import print_diagnostics
-from .errors import Failed
-from .options import document_options, options_from
+from .errors import Failed, Unavailable, for_status, print_diagnostics
+from .options import document_options, options_from, pdf_converter
 
 FORMATS = click.Choice(["docx", "pdf", "both"])
 
@@ -63,11 +62,11 @@ class Contratgen(click.Group):
             return super().invoke(ctx)
         except UserError as exc:
             print_diagnostics(exc.diagnostics)
-            raise Failed(exc.exit_code) from None
+            raise Failed(exit_code=exc.exit_code) from None
         except ExternalError as exc:
-            raise Failed(exc.exit_code, str(exc)) from None
+            raise Failed(str(exc), exc.exit_code) from None
         except OSError as exc:
-            raise Failed(3, f"cannot write the output: {_os_error(exc)}") from None
+            raise Unavailable(f"cannot write the output: {_os_error(exc)}") from None
 
 
 @click.group(cls=Contratgen, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,31 +93,25 @@ def build(files, out_dir, fmt, pdfa, anchors, library, templates, strict,
     options = options_from(library, templates, strict, allow_outside_paths)
     formats = resolve_formats(fmt)
     failed = 0
-    converter = None
     written_by: dict[Path, str] = {}   # output → the input that wrote it in this run
     from ..output import remove_stale_temporaries
     remove_stale_temporaries(Path(out_dir))
-    try:
+    with pdf_converter(formats, pdfa) as converter:
         for name in files:
             try:
-                if "pdf" in formats and converter is None:
-                    from ..serve.client import converter_for_cli
-                    converter = converter_for_cli(workers=1, pdfa=pdfa)
                 written, warnings = build_one(Path(name), Path(out_dir), formats, options,
-                                                  converter=converter, pdfa=pdfa,
-                                                  taken=written_by, anchors=anchors)
-                print_diagnostics(warnings)
-                for path in written:
-                    written_by[path] = name
-                    click.echo(f"wrote {path}")
+                                              converter=converter, pdfa=pdfa,
+                                              taken=written_by, anchors=anchors)
             except UserError as exc:   # this input only: the others are still built
                 print_diagnostics(exc.diagnostics)
                 failed += 1
-    finally:
-        if converter is not None:
-            converter.close()
+                continue
+            print_diagnostics(warnings)
+            for path in written:
+                written_by[path] = name
+                click.echo(f"wrote {path}")
     if failed:
-        raise Failed(1)
+        raise Failed()
 
 
 @main.command()
@@ -129,8 +122,10 @@ def check(files, list_rules, library, templates, strict, allow_outside_paths):
     """Validate FILEs and check them against French law; writes nothing."""
     if list_rules:
         from ..legal import list_rules as rules
-        for rule in rules():
-            click.echo(f"{rule.id:32} {rule.severity:8} {rule.applies:28} {rule.source}")
+        listed = list(rules())
+        width = max(len(rule.id) for rule in listed) + 1
+        for rule in listed:
+            click.echo(f"{rule.id:{width}} {rule.severity:8} {rule.applies:28} {rule.source}")
         return
     if not files:
         raise click.UsageError("give at least one FILE (or --rules)")
@@ -146,7 +141,7 @@ def check(files, list_rules, library, templates, strict, allow_outside_paths):
             print_diagnostics(exc.diagnostics)
             failed += 1
     if failed:
-        raise Failed(1)
+        raise Failed()
 
 
 @main.command()
@@ -162,7 +157,7 @@ def lint(directory, layer, templates_dir):
         diagnostics, count = lint_folder(Path(templates_dir))
         what = "templates"
     else:
-        from ..library.lint import lint_library
+        from ..clause_lint import lint_library
         from ..library.loader import SHIPPED
         dirs = [Path(directory)] if directory else [SHIPPED]
         if directory and layer:
@@ -175,7 +170,7 @@ def lint(directory, layer, templates_dir):
     click.echo(f"{count} {what}, {errors} error{'s' * (errors != 1)}, "
                f"{warnings} warning{'s' * (warnings != 1)}", err=True)
     if errors:
-        raise Failed(1)
+        raise Failed()
 
 
 @main.command()
@@ -184,18 +179,19 @@ def lint(directory, layer, templates_dir):
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 def clauses(clause_id, library, lang):
     """List the clause library, or show one clause with its text rendered."""
-    from ..library.lint import show_clause, list_clauses
+    from ..clause_lint import show_clause
+    from ..library.lint import list_clauses
     from ..library.loader import SHIPPED, load_library
     lib, diagnostics = load_library([SHIPPED, *map(Path, library)])
     print_diagnostics(diagnostics)
     if any(d.is_error for d in diagnostics):
-        raise Failed(1)
+        raise Failed()
     if clause_id is None:
         click.echo(list_clauses(lib, lang))
         return
     clause = lib.get(clause_id)
     if clause is None:
-        raise Failed(1, f"no clause '{clause_id}' (known: {', '.join(sorted(lib.clauses))})")
+        raise Failed(f"no clause '{clause_id}' (known: {', '.join(sorted(lib.clauses))})")
     click.echo(show_clause(clause, lang))
 
 
@@ -237,11 +233,8 @@ def init(kind, consumer, target, force):
         click.echo(text, nl=False)
         return
     if Path(target).exists() and not force:
-        raise Failed(1, f"{target} exists; use --force to overwrite it")
-    try:
-        write_atomic(Path(target), text.encode("utf-8"))
-    except OSError as exc:
-        raise Failed(3, f"cannot write {target}: {_os_error(exc)}") from None
+        raise Failed(f"{target} exists; use --force to overwrite it")
+    write_atomic(Path(target), text.encode("utf-8"))   # OSError: exit 3 (Contratgen.invoke)
     click.echo(f"wrote {target}", err=True)
 
 
@@ -281,7 +274,7 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
     if verify:
         from .integrity import verify_folders
         if verify_folders(inputs):
-            raise Failed(1)
+            raise Failed()
         return
     from ..batch import BatchConfig, run_batch
     options = options_from(library, templates, strict, allow_outside_paths)
@@ -301,7 +294,7 @@ def batch(inputs, out_dir, jobs, shard, report, junit, fmt, pdfa, keep_going, ch
     except ValueError as exc:   # a malformed --shard
         raise click.UsageError(str(exc)) from None
     if code:
-        raise Failed(code)
+        raise for_status(code)
 
 
 from .rates import rates_command  # noqa: E402

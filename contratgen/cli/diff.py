@@ -13,17 +13,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import UserError
-from .errors import print_diagnostics
-
-
-def _failed(code: int, message: str = "") -> click.ClickException:
-    from .errors import Failed  # at call time: cli.py imports this module to register it
-    return Failed(code, message)
-
-
-def _cannot_write(exc: OSError) -> click.ClickException:
-    where = f"{exc.filename}: " if exc.filename else ""
-    return _failed(3, f"cannot write the output: {where}{exc.strerror or exc}")
+from .errors import Failed, print_diagnostics
 
 
 def _libraries(dirs) -> tuple[Path, ...]:
@@ -75,24 +65,17 @@ def diff(inputs, output, library, library_new, templates, allow_outside_paths, f
         raise click.UsageError("give OLD and NEW, or inputs with --library OLD_DIR "
                                "--library-new NEW_DIR")
     if changed and fail_on_change:
-        raise _failed(1)
+        raise Failed()
 
 
 def _one(old_name: str, new_name: str, old_options, new_options, output) -> bool:
     from ..output import write_atomic
     from ..redline.documents import diff, load_version, summary
-    try:
-        old = load_version(Path(old_name), old_options)
-        new = load_version(Path(new_name), new_options)
-        result = diff(old, new)
-    except UserError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise _failed(1) from None
+    old = load_version(Path(old_name), old_options)   # errors: exit codes in cli/app.py
+    new = load_version(Path(new_name), new_options)
+    result = diff(old, new)
     target = Path(output) if output else Path(result.output_name)
-    try:
-        write_atomic(target, result.redline.docx)
-    except OSError as exc:
-        raise _cannot_write(exc) from None
+    write_atomic(target, result.redline.docx)
     click.echo(summary(result))
     click.echo(f"wrote {target}")
     return result.changed
@@ -123,12 +106,9 @@ def _many(inputs, old_options, new_options, output) -> bool:
         if result.changed:
             changed += 1
             if output:
-                try:
-                    write_atomic(Path(output) / result.output_name, result.redline.docx)
-                except OSError as exc:
-                    raise _cannot_write(exc) from None
+                write_atomic(Path(output) / result.output_name, result.redline.docx)
     click.echo(f"{changed} of {len(names)} document{'s' * (len(names) != 1)} changed by "
                "the library change" + (f", {failed} could not be built" if failed else ""))
     if failed:
-        raise _failed(1)
+        raise Failed()
     return changed > 0

@@ -106,13 +106,12 @@ def dues_command(inputs, on, as_json, fail_on_overdue, ics, alarms, strict):
                       f"{len(documents)} document{'s' * (len(documents) != 1)}"
                       + (f", {failed} invalid" if failed else ""))
     if ics:
-        failed += _write_ics(Path(ics), documents, alarms or DEFAULT_ALARMS, Failed, failed,
-                             strict)
+        failed += _write_ics(Path(ics), documents, alarms or DEFAULT_ALARMS, failed, strict)
     if failed or (fail_on_overdue and overdue):
-        raise Failed(1)
+        raise Failed()
 
 
-def _write_ics(path: Path, documents, alarms, failed, invalid: int, strict: bool) -> int:
+def _write_ics(path: Path, documents, alarms, invalid: int, strict: bool) -> int:
     """Write the calendar, unless an input failed: a calendar without the failed
     document's events would delete them from every subscribed copy. Returns the number
     of problems that stopped it (--strict: the duplicates)."""
@@ -129,9 +128,6 @@ def _write_ics(path: Path, documents, alarms, failed, invalid: int, strict: bool
                    "(a calendar without a document's events would remove them from the "
                    "calendars that subscribe to it)", err=True)
         return len(warnings) if strict else 0
-    try:
-        write_atomic(path, calendar_bytes(documents, tuple(alarms)))
-    except OSError as exc:
-        raise failed(3, f"cannot write {path}: {exc.strerror or exc}") from None
+    write_atomic(path, calendar_bytes(documents, tuple(alarms)))   # OSError: exit 3
     click.echo(f"wrote {path}", err=True)
     return 0

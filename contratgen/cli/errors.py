@@ -1,12 +1,15 @@
-"""The CLI's own exception: exit codes live on it, and click turns it into ``sys.exit``.
+"""The CLI's failures: the exit code lives on the exception class, as in click.
 
-A module of its own so the command modules (``cli``, ``cli_rates``, ``cli_dues`` …) can all
-raise it without importing each other.
+``Contratgen.invoke`` (cli/app.py) is the one place that turns the engine's exceptions
+(``UserError`` → 1, ``ExternalError`` → 3, ``OSError`` → 3) into these, and click's
+``Command.main`` the one place that turns these into ``sys.exit``. A command raises
+:class:`Failed` (its inputs' diagnostics are printed already) or :class:`Unavailable`;
+it never catches to re-raise.
 """
 from __future__ import annotations
 
 import sys
-from typing import Iterable
+from typing import Iterable, Optional
 
 import click
 
@@ -14,15 +17,30 @@ from ..diagnostics import Diagnostic
 
 
 class Failed(click.ClickException):
-    """Some inputs failed; their diagnostics were printed already."""
+    """Some inputs are invalid or non-compliant; their diagnostics were printed (exit 1)."""
 
-    def __init__(self, code: int = 1, message: str = ""):
+    exit_code = 1
+
+    def __init__(self, message: str = "", exit_code: Optional[int] = None):
         super().__init__(message)
-        self.exit_code = code
+        if exit_code is not None:   # an engine exception's own code (Contratgen.invoke)
+            self.exit_code = exit_code
 
     def show(self, file=None):
         if self.message:
             click.echo(f"contratgen: {self.message}", err=True)
+
+
+class Unavailable(Failed):
+    """A required component (LibreOffice, a server, a folder) is missing or failed, or an
+    output cannot be written (exit 3)."""
+
+    exit_code = 3
+
+
+def for_status(code: int) -> Failed:
+    """The failure a batch run ended with (its manifest's status says which)."""
+    return Unavailable() if code == Unavailable.exit_code else Failed(exit_code=code)
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], stream=None) -> None:

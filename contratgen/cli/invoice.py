@@ -45,39 +45,34 @@ def invoice(files, out_dir, fmt, syntax, number, library, templates, strict,
     <number>.docx, or <number>.xml (--syntax cii|ubl)."""
     from ..output import remove_stale_temporaries
     from .errors import Failed
-    from .options import resolve_formats
+    from .options import pdf_converter, resolve_formats
     from ..invoicing.pipeline import build_invoices
     options = options_from(library, templates, strict, allow_outside_paths)
     if syntax != "facturx" and (fmt is not None or claimed is not None):
-        raise Failed(2, f"--syntax {syntax} writes <number>.xml alone: --format and "
-                        "--penalties go with the default --syntax facturx")
+        raise click.UsageError(f"--syntax {syntax} writes <number>.xml alone: --format and "
+                               "--penalties go with the default --syntax facturx")
     formats = resolve_formats(fmt) if syntax == "facturx" else ("xml",)
     if claimed is not None:   # the penalty invoice of one late invoice (docs/COLLECTION.md)
         from .remind import penalty_invoice
         return penalty_invoice(files, out_dir, formats, options, claimed, penalty_number, on)
     remove_stale_temporaries(Path(out_dir))
     numbers: dict[str, str] = {}   # invoice number → the file that built it in this run
-    failed, converter, written_any = 0, None, False
-    try:
+    failed, written_any = 0, False
+    with pdf_converter(formats, pdfa=True) as converter:
         for name in files:
             try:
-                if "pdf" in formats and converter is None:
-                    from ..serve.client import converter_for_cli
-                    converter = converter_for_cli(workers=1, pdfa=True)
                 written, warnings = build_invoices(Path(name), Path(out_dir), formats,
                                                    options, converter, numbers, number,
                                                    syntax)
-                print_diagnostics(warnings)
-                for path in written:
-                    written_any = True
-                    click.echo(f"wrote {path}")
-            except UserError as exc:
+            except UserError as exc:   # this input only: the others are still built
                 print_diagnostics(exc.diagnostics)
                 failed += 1
-    finally:   # ExternalError and OSError become exit 3 in cli/app.py, as everywhere
-        if converter is not None:
-            converter.close()
+                continue
+            print_diagnostics(warnings)
+            for path in written:
+                written_any = True
+                click.echo(f"wrote {path}")
     if failed:
-        raise Failed(1)
+        raise Failed()
     if number is not None and not written_any:
-        raise Failed(1, f"no invoice numbered {number} in {', '.join(files)}")
+        raise Failed(f"no invoice numbered {number} in {', '.join(files)}")

@@ -3,10 +3,12 @@ command that builds documents (library, templates, strictness, paths, rates).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
-from .errors import Failed
+from .errors import Unavailable
 from .rates import rates_option, selected_rates
 
 
@@ -48,6 +50,27 @@ def resolve_formats(fmt: str | None) -> tuple[str, ...]:
                    "(apt-get install libreoffice-writer-nogui for PDF)", err=True)
         return ("docx",)
     if fmt != "docx" and not find_soffice():
-        raise Failed(3, "LibreOffice is needed for PDF output and was not found: "
+        raise Unavailable("LibreOffice is needed for PDF output and was not found: "
                         "apt-get install libreoffice-writer-nogui (or use --format docx)")
     return {"docx": ("docx",), "pdf": ("pdf",), "both": ("docx", "pdf")}[fmt]
+
+
+@contextmanager
+def pdf_converter(formats: tuple[str, ...], pdfa: bool = False) -> Iterator[object]:
+    """The one way a command opens and closes its PDF converter: started (warming
+    LibreOffice up while the first document is prepared) only when ``formats`` asks for
+    a PDF, else None; closed when the command ends, whatever happens."""
+    if "pdf" not in formats:
+        yield None
+        return
+    from ..diagnostics import ExternalError
+    from ..pdf.workers import ConverterMissing
+    from ..serve.client import converter_for_cli
+    try:
+        converter = converter_for_cli(workers=1, pdfa=pdfa)
+    except ConverterMissing as exc:
+        raise ExternalError(str(exc)) from None
+    try:
+        yield converter
+    finally:
+        converter.close()

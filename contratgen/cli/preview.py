@@ -63,9 +63,9 @@ def preview_command(file, port, library, templates, strict, allow_outside_paths)
         try:
             url = session.start()
         except OSError as exc:
-            from .errors import Failed
-            raise Failed(3, f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
-                            "(try another --port)") from None
+            from .errors import Unavailable
+            raise Unavailable(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
+                              "(try another --port)") from None
         click.echo(f"preview of {file} at {url} (Ctrl-C to stop)", err=True)
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -30,7 +30,7 @@ def _load(ctx: click.Context, param: click.Parameter, value) -> None:
     except UserError as exc:
         from .errors import Failed
         print_diagnostics(exc.diagnostics)
-        raise Failed(1) from None
+        raise Failed() from None
 
 
 def rates_option(f):

@@ -17,7 +17,6 @@ import click
 
 from .options import document_options, options_from
 from .rates import selected_rates
-from ..diagnostics import ExternalError, UserError
 from .errors import print_diagnostics
 
 
@@ -45,26 +44,19 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
     """Write the letter of LEVEL for invoice NUMBER of FILE into
     <NUMBER>-<LEVEL>.docx / .pdf."""
     from ..output import remove_stale_temporaries, safe_name, write_files
-    from .options import resolve_formats
+    from .options import pdf_converter, resolve_formats
     from ..collection.letter_doc import letter_files
     from ..collection.letters import prepare_letter
     options = options_from(library, templates, strict, allow_outside_paths)
     day = on.date() if on else datetime.date.today()
     formats = resolve_formats(fmt)
-    converter = None
-    try:
-        letter = prepare_letter(Path(file), number, level, day, options, deadline_days)
-        print_diagnostics(letter.diagnostics)
-        if "pdf" in formats:
-            from ..serve.client import converter_for_cli
-            converter = converter_for_cli(workers=1)
+    letter = prepare_letter(Path(file), number, level, day, options, deadline_days)
+    print_diagnostics(letter.diagnostics)
+    with pdf_converter(formats) as converter:   # errors: exit codes in cli/app.py
         files = letter_files(letter, formats, converter, options)
-        remove_stale_temporaries(Path(out_dir))
-        written = write_files({Path(out_dir) / f"{safe_name(letter.stem)}.{ext}": data
-                               for ext, data in files.items()})
-    finally:   # errors become exit codes in cli/app.py, as for every command
-        if converter is not None:
-            converter.close()
+    remove_stale_temporaries(Path(out_dir))
+    written = write_files({Path(out_dir) / f"{safe_name(letter.stem)}.{ext}": data
+                           for ext, data in files.items()})
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -72,29 +64,15 @@ def remind(file, number, level, on, deadline_days, out_dir, fmt, library, templa
 def penalty_invoice(files, out_dir, formats, options, claimed, number, on) -> None:
     """``contratgen invoice FILE --penalties INVOICE --penalty-number N [--on DATE]``."""
     from dataclasses import replace
-    from .errors import Failed
+    from .options import pdf_converter
     from ..collection.penalty import build_penalty
     if len(files) != 1 or not number:
         raise click.UsageError("--penalties takes one FILE and --penalty-number N")
     day = on.date() if on else datetime.date.today()
     options = replace(options, rates=selected_rates())
-    converter = None
-    try:
-        if "pdf" in formats:
-            from ..serve.client import converter_for_cli
-            converter = converter_for_cli(workers=1, pdfa=True)
+    with pdf_converter(formats, pdfa=True) as converter:   # errors: cli/app.py
         written, warnings = build_penalty(Path(files[0]), Path(out_dir), formats, claimed,
                                           number, day, options, converter)
-    except UserError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise Failed(1) from None
-    except ExternalError as exc:
-        raise Failed(3, str(exc)) from None
-    except OSError as exc:
-        raise Failed(3, f"cannot write the output: {exc.strerror or exc}") from None
-    finally:
-        if converter is not None:
-            converter.close()
     print_diagnostics(warnings)
     for path in written:
         click.echo(f"wrote {path}")

@@ -5,7 +5,7 @@ import time
 
 import click
 
-from .errors import Failed
+from .errors import Failed, Unavailable
 
 STOP_WAIT = 300.0   # seconds --stop waits for the conversions in flight to end
 
@@ -47,11 +47,11 @@ def _serve(place, idle, workers) -> None:
         click.echo(f"contratgen serve: already running{pid} on {place.socket}", err=True)
         return
     except UnsafeFolder as exc:
-        raise Failed(3, f"refusing to serve: {exc}") from None
+        raise Unavailable(f"refusing to serve: {exc}") from None
     except ConverterMissing as exc:
-        raise Failed(3, str(exc)) from None
+        raise Unavailable(str(exc)) from None
     except OSError as exc:
-        raise Failed(3, f"cannot listen on {place.socket}: {exc.strerror or exc}") from None
+        raise Unavailable(f"cannot listen on {place.socket}: {exc.strerror or exc}") from None
     _event(f"listening on {place.socket}, idle shutdown after {idle:g} s")
     reason = server.run()
     _event(f"stopped ({reason}) after {server.conversions} conversions")
@@ -72,20 +72,20 @@ def _ask(place, op: str) -> dict | None:
         try:
             check(place)
         except UnsafeFolder as exc:
-            raise Failed(3, f"not asking the server: {exc}") from None
+            raise Unavailable(f"not asking the server: {exc}") from None
     try:
         answer, _ = request(place, {"op": op})
     except Unavailable:
         return None
     if not answer.get("ok"):
-        raise Failed(3, f"the server refused: {answer.get('message', answer.get('error'))}")
+        raise Unavailable(f"the server refused: {answer.get('message', answer.get('error'))}")
     return answer
 
 
 def _status(place) -> None:
     answer = _ask(place, "status")
     if answer is None:
-        raise Failed(1, f"no server running on {place.socket}")
+        raise Failed(f"no server running on {place.socket}")
     pids = " ".join(map(str, answer.get("office_pids", []))) or "none running"
     click.echo(f"pid: {answer['pid']}\n"
                f"socket: {answer['socket']}\n"
@@ -108,5 +108,5 @@ def _stop(place) -> None:
     while not stopped(place) and time.monotonic() < deadline:
         time.sleep(0.05)   # conversions in flight end, then LibreOffice, then the lock
     if not stopped(place):
-        raise Failed(3, f"the server (pid {pid}) has not stopped after {STOP_WAIT:g} s")
+        raise Unavailable(f"the server (pid {pid}) has not stopped after {STOP_WAIT:g} s")
     click.echo(f"stopped the server (pid {pid})")

@@ -1,46 +1,44 @@
 """Locale-aware formatting: Babel for numbers, money and dates; num2words for words.
 
 No locale rule is written by hand here: French groups with U+202F and puts U+00A0
-before the euro sign because Babel's ``fr_FR`` data says so. The usual cases are laid out
-from tables made from Babel's own output and kept on disk (:mod:`.format_tables`); the
-others are asked of Babel, imported only then.
+before the euro sign because Babel's ``fr_FR`` data says so. Babel's ``Locale`` of each
+language is loaded once a process.
 """
 from __future__ import annotations
 
-import copy
 import datetime
-from collections import OrderedDict
 from decimal import Decimal
 from functools import lru_cache
 
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.units import format_unit
 from num2words import CONVERTER_CLASSES
 
-from .format_tables import DAYS_TABLED, LOCALES, NUMBER, date_text, lay_out, tables
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+NUMBER = "#,##0.##########"   # a quantity as given
 
 
 @lru_cache(maxsize=None)
-def _locale(lang: str):
-    """Babel's locale, for what the tables do not cover (Babel is imported only then)."""
-    from babel import Locale
+def _locale(lang: str) -> Locale:
     return Locale.parse(LOCALES[lang])
 
 
 def money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
-    """``1234.5`` → ``1 234,50 €`` (fr) / ``€1,234.50`` (en). An amount to the cent is laid
-    out from a table made from Babel's own output (:mod:`.format_tables`); any other goes
-    to Babel, which rounds."""
-    text = lay_out(amount, tables(lang, currency).get("money"))
-    if text is not None:
-        return text
-    from babel.numbers import format_currency
-    return format_currency(amount, currency, locale=_locale(lang))
+    """``1234.5`` → ``1 234,50 €`` (fr) / ``€1,234.50`` (en)."""
+    return _money(str(amount), lang, currency)
+
+
+@lru_cache(maxsize=4096)   # keyed by the amount as written: the same prices all batch long
+def _money(amount: str, lang: str, currency: str) -> str:
+    return format_currency(Decimal(amount), currency, locale=_locale(lang))
 
 
 def unit_money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
     """A unit price as given: ``0,425 €`` stays ``0,425 €`` (a total is always to the cent)."""
     if Decimal(amount) == Decimal(amount).quantize(Decimal("0.01")):
         return money(amount, lang, currency)
-    from babel.numbers import format_currency
     locale = _locale(lang)
     # the locale's own currency pattern ("#,##0.00 ¤" in fr), with up to 4 more decimals
     pattern = locale.currency_formats["standard"].pattern.replace("0.00", "0.00####", 1)
@@ -49,57 +47,37 @@ def unit_money(amount: Decimal, lang: str, currency: str = "EUR") -> str:
 
 def percent(value: Decimal, lang: str) -> str:
     """``20`` → ``20 %`` (fr) / ``20%`` (en); the value is in percent, not a fraction."""
-    return _percent(str(value), lang)
-
-
-@lru_cache(maxsize=1024)   # the same few rates (VAT, tranches) in every document of a batch
-def _percent(value: str, lang: str) -> str:
-    return _percent_like(Decimal(value), lang, "percent", "0.###")
+    return _percent_like(str(value), lang, "0.###")
 
 
 def rate(value: Decimal, lang: str) -> str:
     """An interest rate as the arrêtés and the ECB publish it, with at least two
     decimals: ``14.5`` → ``14,50 %`` (fr) / ``14.50%`` (en)."""
-    return _rate(str(value), lang)
+    return _percent_like(str(value), lang, "0.00#")
 
 
-@lru_cache(maxsize=1024)   # the same few legal rates in every document of a batch
-def _rate(value: str, lang: str) -> str:
-    return _percent_like(Decimal(value), lang, "rate", "0.00#")
-
-
-def _percent_like(value: Decimal, lang: str, name: str, decimals: str) -> str:
-    text = lay_out(value, tables(lang, "EUR").get(name))
-    if text is not None:
-        return text
-    from babel.numbers import format_percent
+@lru_cache(maxsize=1024)   # the same few rates (VAT, tranches, legal rates) all batch long
+def _percent_like(value: str, lang: str, decimals: str) -> str:
     # the locale's own pattern ("#,##0 %" in fr), with these decimals
     head, _, tail = _locale(lang).percent_formats[None].pattern.rpartition("0")
-    return format_percent(value / 100, f"{head}{decimals}{tail}", locale=_locale(lang))
+    return format_percent(Decimal(value) / 100, f"{head}{decimals}{tail}",
+                          locale=_locale(lang))
 
 
 def number(value: Decimal | int, lang: str) -> str:
-    text = lay_out(value, tables(lang, "EUR").get("number"))
-    if text is not None:
-        return text
-    from babel.numbers import format_decimal
     return format_decimal(value, NUMBER, locale=_locale(lang))  # as given
 
 
 def date(value: datetime.date, lang: str) -> str:
-    """``2 mars 2026``, ``1er mars 2026`` (fr) / ``2 March 2026`` (en); memoized: the
-    same few dates come back in every document of a batch."""
-    if type(value) is datetime.date:
+    """``2 mars 2026``, ``1er mars 2026`` (fr) / ``2 March 2026`` (en)."""
+    if type(value) is datetime.date:   # a plain date: the same few all batch long
         return _date(value, lang)
     return _date.__wrapped__(value, lang)
 
 
 @lru_cache(maxsize=4096)
 def _date(value: datetime.date, lang: str) -> str:
-    text = date_text(value, tables(lang, "EUR").get("months"))
-    if text is None:
-        from babel.dates import format_date
-        text = format_date(value, "long", locale=_locale(lang))
+    text = format_date(value, "long", locale=_locale(lang))
     if lang == "fr" and value.day == 1:  # French writes the first of the month "1er"
         text = "1er" + text[1:]
     return text
@@ -131,35 +109,11 @@ def amount_in_words(amount: Decimal, lang: str, currency: str = "EUR") -> str:
 
 
 _AND = {"fr": " et ", "en": ", "}   # num2words' own separators between units and cents
-_SMALL = 10 ** 15                   # amounts below: num2words' converter without its larger names
-
-
-@lru_cache(maxsize=None)
-def _converter(lang: str, small: bool):
-    """num2words' converter for ``lang``; for numbers below :data:`_SMALL`, a copy whose
-    table of names stops there. Its ``splitnum`` walks that table from the largest name
-    down, skipping every name larger than the number (228 in French, up to 10^600): the
-    names it skips are gone, the words are the same (tests compare both), in a tenth of
-    the time."""
-    converter = CONVERTER_CLASSES[lang]
-    if not small:
-        return converter
-    trimmed = copy.copy(converter)
-    trimmed.cards = OrderedDict((value, word) for value, word in converter.cards.items()
-                                if value < _SMALL)
-    return trimmed
-
-
 def cardinal(value: int, lang: str) -> str:
     """``6199`` → ``six mille cent quatre-vingt-dix-neuf``: num2words' cardinal."""
-    return _converter(lang, 0 <= value < _SMALL).to_cardinal(value)
+    return CONVERTER_CLASSES[lang].to_cardinal(value)
 
 
 def days(count: int, lang: str) -> str:
-    """``1 jour``, ``30 jours``, ``1 day``: Babel's plural rules (tabled up to
-    :data:`DAYS_TABLED` days)."""
-    tabled = tables(lang, "EUR").get("days")
-    if tabled is not None and type(count) is int and 0 <= count <= DAYS_TABLED:
-        return tabled[count]
-    from babel.units import format_unit
+    """``1 jour``, ``30 jours``, ``1 day``: Babel's plural rules."""
     return format_unit(count, "duration-day", length="long", locale=_locale(lang))

@@ -8,10 +8,11 @@ table (:mod:`contratgen.domain.rates`), kept apart so that the table stays one p
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime
 import re
 
-from ..record import Record, record
 
 HALF_FORMAT = re.compile(r"^(\d{4})-H([12])$")
 
@@ -41,8 +42,8 @@ def halves_between(first: str, last: str) -> tuple[str, ...]:
 
 # --- a missing half-year ------------------------------------------------------------------
 
-@record
-class Gap(Record):
+@dataclass(frozen=True, slots=True)
+class Gap:
     """A half-year the table lacks a figure of: ``parts`` ⊆ (``"legal"``, ``"ecb"``)."""
     half: str
     parts: tuple[str, ...]

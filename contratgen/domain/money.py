@@ -6,11 +6,12 @@ cent (the last tranche takes the remainder).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Sequence, Union
 
-from ..record import Record, record
 from ..load.model import ClientFile, DaysAfter, Item, Tranche as TrancheInput
 
 CENT = Decimal("0.01")
@@ -22,22 +23,22 @@ def cents(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@record
-class Line(Record):
+@dataclass(frozen=True, slots=True)
+class Line:
     item: Item
     gross: Decimal   # quantity × unit price, before discount, rounded
     total_ht: Decimal  # after discount, rounded
 
 
-@record
-class VatLine(Record):
+@dataclass(frozen=True, slots=True)
+class VatLine:
     rate: Decimal
     base: Decimal
     amount: Decimal
 
 
-@record
-class Tranche(Record):
+@dataclass(frozen=True, slots=True)
+class Tranche:
     number: int
     label: str
     percent: Decimal   # as given, or computed from the amount (2 decimals)
@@ -46,8 +47,8 @@ class Tranche(Record):
     source_index: int
 
 
-@record
-class Computed(Record):
+@dataclass(frozen=True, slots=True)
+class Computed:
     lines: tuple[Line, ...]
     vat_lines: tuple[VatLine, ...]
     total_ht: Decimal

@@ -19,7 +19,7 @@ figure, where it is published and how to add it.
 import datetime
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -28,8 +28,6 @@ from typing import Annotated, Iterable, Optional, Sequence
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
-from ..record import Record, record
-from .. import cache
 from ..diagnostics import Diagnostic, UserError
 from ..load.fields import Model, Money, Percent, Text, number_value
 from ..load.model import errors_to_diagnostics
@@ -81,8 +79,8 @@ class RatesFile(Model):
     recovery_indemnity_min: Optional[Money] = None
 
 
-@record
-class Rates(Record):
+@dataclass(frozen=True, slots=True)
+class Rates:
     """The rates of one half-year, as a document prints them: a figure the table lacks is
     ``None`` (never another half-year's figure)."""
     half: str                 # "2026-H1"
@@ -142,8 +140,8 @@ class Rates(Record):
             self.penalty_floor_multiple * self.legal_other
 
 
-@record
-class RatesTable(Record):
+@dataclass(frozen=True, slots=True)
+class RatesTable:
     """The rates table in force: legal interest per half-year, ECB rates by date."""
     legal: tuple[LegalRow, ...]          # sorted by half-year, one row each
     ecb: tuple[EcbRow, ...]              # sorted by date, one row each
@@ -281,23 +279,14 @@ def _duplicates(source: Source, key: str, field: str, values: Sequence) -> Itera
 
 @lru_cache(maxsize=1)
 def shipped_table() -> RatesTable:
-    """The table shipped in ``contratgen/data/rates.yaml``, kept on disk by its content
-    (parsing it with positions and validating it was ~2 ms of every build)."""
+    """The table shipped in ``contratgen/data/rates.yaml``."""
     raw = resources.files("contratgen").joinpath("data/rates.yaml").read_bytes()
-    entry = cache.key("rates", raw, cache.code_digest(__name__, "contratgen.load.source",
-                                                      "contratgen.load.fields",
-                                                      "contratgen.record"),
-                      cache.installed("pydantic"))
-    kept = cache.load_pickle("data", entry)
-    if isinstance(kept, RatesTable):
-        return kept
     data = parse_rates(load_bytes(raw, "contratgen/data/rates.yaml"))
     table = RatesTable(tuple(sorted(data.legal_interest, key=lambda r: r.half)),
                        tuple(sorted(data.ecb_refinancing, key=lambda r: r.since)),
                        data.default_penalty_margin, data.penalty_floor_multiple,
                        data.recovery_indemnity_min, (), data.ecb_checked,
                        data.public_penalty_margin, data.judgment_margin)
-    cache.store_pickle("data", entry, table)
     return table
 
 

@@ -124,10 +124,10 @@ def validate(xml: bytes, syntax: str, french: bool) -> tuple[Failure, ...]:
     """Every failure of ``xml`` (written in ``syntax``) against the XSD, then EN 16931,
     then (``french``) BR-FR; the schematrons run only on an XML the XSD accepts."""
     key = cache.key(xml, syntax, str(french), _artefacts_digest(syntax, french),
-                    cache.code_digest(__name__), cache.installed("saxonche"))
+                    cache.code_digest(__name__, "saxonche"))
     cached = _private_cache()
-    kept = cache.load_marshal("einvoice-verdict", key) if cached else None
-    if isinstance(kept, tuple):
+    kept = cache.load_verdict("einvoice-verdict", key) if cached else None
+    if isinstance(kept, list) and all(isinstance(f, list) and len(f) == 4 for f in kept):
         return tuple(Failure(*f) for f in kept)
     found = _xsd(xml, syntax)
     if not found:
@@ -136,8 +136,8 @@ def validate(xml: bytes, syntax: str, french: bool) -> tuple[Failure, ...]:
             found += _schematron(xml, "br-fr", BR_FR[syntax])
     result = tuple(found)
     if cached:
-        cache.store_marshal("einvoice-verdict", key,
-                            tuple((f.check, f.rule, f.text, f.location) for f in result))
+        cache.store_verdict("einvoice-verdict", key,
+                            [[f.check, f.rule, f.text, f.location] for f in result])
     return result
 
 

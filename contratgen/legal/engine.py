@@ -11,11 +11,10 @@ ends with the rule's source, so a reader sees the law next to the problem.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from ..record import Record, record
 from ..diagnostics import ERROR, NOTE, WARNING, Diagnostic, Severity, StrEnum
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
@@ -135,8 +134,8 @@ AGREEMENT = ("installment_agreement",)
 ALL_DOCUMENTS = DEAL_DOCUMENTS + AGREEMENT
 
 
-@record
-class Rule(Record):
+@dataclass(frozen=True, slots=True)
+class Rule:
     id: str
     severity: Level               # the rule's severity in the catalogue (a rule may say less)
     applies: Applies              # who: "B2B", "B2C off-premises", "quote", ...
@@ -170,8 +169,8 @@ def rule(id: str, severity: str, applies: str, source: str, summary: str,
     return wrap
 
 
-@record
-class Finder(Record):
+@dataclass(frozen=True, slots=True)
+class Finder:
     """What a rule function sees: the document, and ``at()`` to report a problem."""
 
     prepared: "Prepared"

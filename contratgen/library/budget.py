@@ -104,42 +104,21 @@ def size_of(value: Any) -> int:
 
 
 _FLAT = frozenset({int, float, bool, type(None), str})
-_STR_ONLY = {str}
 
 
 def weight(value: Any, limit: int = MAX_SIZE) -> int:
     """Characters and items of a value, nested containers counted in full (a list of a
     million references to one long string prints as all of them); stops past ``limit``."""
-    total = _weight_quickly(value, limit)
-    # past the limit the count is partial and depends on the walk: the walk in order
-    return total if total <= limit else weight_in_order(value, limit)
-
-
-def _weight_quickly(value: Any, limit: int) -> int:
-    """:func:`weight_in_order`'s count when it is at most ``limit`` (the same sum, summed
-    in another order: texts and the texts among a dict's keys or values in bulk)."""
     total, stack = 0, [value]
     while stack and total <= limit:
         item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            total += len(item)
-            continue
-        if kind is dict:
-            total += len(item)
-            for part in (item.keys(), item.values()):
-                if set(map(type, part)) == _STR_ONLY:
-                    total += sum(map(len, part))
-                else:
-                    stack.extend(part)
-            continue
         total += _opened(item, stack)
     return total
 
 
 def _opened(item: Any, stack: list) -> int:
     """What one item weighs by itself (with the texts of a flat list); what it holds is
-    pushed on ``stack`` (the one step both walks share)."""
+    pushed on ``stack``."""
     total = size_of(item)
     if isinstance(item, (list, tuple, set, frozenset)):
         kinds = set(map(type, item))           # at C speed: most lists are flat
@@ -152,15 +131,6 @@ def _opened(item: Any, stack: list) -> int:
         stack.extend(itertools.chain(item.keys(), item.values()))
     elif isinstance(item, Namespace):
         stack.append(object.__getattribute__(item, "_Namespace__attrs"))
-    return total
-
-
-def weight_in_order(value: Any, limit: int = MAX_SIZE) -> int:
-    """The reference walk of :func:`weight` (the count where it stops past ``limit``)."""
-    total, stack = 0, [value]
-    while stack and total <= limit:
-        item = stack.pop()
-        total += _opened(item, stack)
     return total
 
 

@@ -11,39 +11,25 @@ located, in one run; so is unbalanced ``**``/``*`` markup.
 """
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import jinja2
 from jinja2 import nodes
 
 from .changelog import change_log_lines, check_change_log
-from ..render.context import build_context
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from .loader import clause_files, load_clause
 from .spec import LANGS, Clause, Library, Part, coerce_param
 from .texts import ENVS, ClauseTextError, render_blocks
 from .markup import stray_asterisks
 from .noting import noted
-from ..load.model import ClientFile, Escrow, Insurance, Performance, parse_client
-from ..domain.money import compute
-from ..domain.rates import rates_for
-from ..load.source import load_bytes
 
 PLACEHOLDERS = {"string": "[texte]", "integer": 1, "decimal": Decimal("1000"),
                 "percent": Decimal("10"), "date": datetime.date(2026, 1, 1), "bool": True}
-
-
-@lru_cache(maxsize=1)
-def sample_client() -> ClientFile:
-    raw = resources.files("contratgen").joinpath("data/lint_sample.yaml").read_bytes()
-    return parse_client(load_bytes(raw, "lint_sample.yaml"))
 
 
 SETTINGS = ("on_premises", "off_premises", "distance")
@@ -51,48 +37,10 @@ DOCUMENT_VARIANTS = ("escrow", "insurance decennale", "insurance rc_pro", "time 
                      "client in another EU state", "arbitration and jurisdiction",
                      "no e-mail nor bank details")
 
-
-def _varied(client: ClientFile, variant: str) -> ClientFile:
-    """The sample with one optional part of the document present (see DOCUMENT_VARIANTS)."""
-    doc, provider, party, pay = client.document, client.provider, client.client, client.payment
-    if variant == "escrow":
-        pay = pay.model_copy(update={"escrow": Escrow(holder="Maître Durand, notaire",
-                                                       release="final_delivery")})
-    elif variant.startswith("insurance"):
-        provider = provider.model_copy(update={"insurance": Insurance(
-            insurer="MAAF Assurances", policy="123456789", kind=variant.split()[1])})
-    elif variant == "time limits":
-        doc = doc.model_copy(update={"performance": Performance(
-            start=datetime.date(2026, 4, 1), duration_days=30, site="12 rue Haute, Lyon")})
-    elif variant == "client in another EU state":
-        party = party.model_copy(update={"vat_number": "DE136695976"})
-    elif variant == "no e-mail nor bank details":
-        provider = provider.model_copy(update={"email": None, "iban": None, "bic": None,
-                                               "phone": None})
-        party = party.model_copy(update={"email": None})
-    return client.model_copy(update={"document": doc, "provider": provider, "client": party,
-                                     "payment": pay})
-
-
-@lru_cache(maxsize=256)
-def _sample_context(doc_type: str, kind: str, lang: str, setting: str, variant: str) -> dict:
-    base = sample_client()
-    client = base.model_copy(update={
-        "document": base.document.model_copy(update={"type": doc_type, "language": lang,
-                                                     "context": setting}),
-        "client": base.client.model_copy(update={"kind": kind})})
-    client = _varied(client, variant)
-    context = build_context(client, compute(client), rates_for(client.document.date))
-    context["clauses"] = []
-    from ..collection.samples import sample_extra   # letters and instalment agreements
-    context.update(sample_extra(doc_type, client, lang, variant))
-    return _with_clauses(context) if variant == "arbitration and jurisdiction" else context
-
-
-def sample_context(doc_type: str, kind: str, lang: str, setting: str = "on_premises",
-                   variant: str = "") -> dict:
-    """The sample document's context (a fresh copy: a caller may change it)."""
-    return copy.deepcopy(_sample_context(doc_type, kind, lang, setting, variant))
+# The sample documents a text is rendered against: (doc_type, kind, lang, setting,
+# variant) → a fresh template context. Built from the later stages (render, collection),
+# so it is given by the command (contratgen/clause_lint.py), never imported here.
+Samples = Callable[..., dict]
 
 
 def default_params(clause: Clause) -> dict:
@@ -123,7 +71,7 @@ def _unsafe_names(text: str, lang: str) -> list[tuple[int, str]]:
     return found
 
 
-def lint_clause(clause: Clause, library: Library) -> list[Diagnostic]:
+def lint_clause(clause: Clause, library: Library, samples: Samples) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     spec, src = clause.spec, clause.source
     for field in ("requires", "conflicts"):
@@ -138,11 +86,11 @@ def lint_clause(clause: Clause, library: Library) -> list[Diagnostic]:
     parts = [Part.TEXT] + ([Part.ANNEX] if spec.annex is not None else [])
     for part in parts:
         for lang in LANGS:
-            diags.extend(_lint_text(clause, part, lang))
+            diags.extend(_lint_text(clause, part, lang, samples))
     return diags
 
 
-def _lint_text(clause: Clause, part: Part, lang: str) -> list[Diagnostic]:
+def _lint_text(clause: Clause, part: Part, lang: str, samples: Samples) -> list[Diagnostic]:
     spec, src = clause.spec, clause.source
     label = ".".join(part.where(lang))
     source = clause.text_of(part, lang)
@@ -162,19 +110,21 @@ def _lint_text(clause: Clause, part: Part, lang: str) -> list[Diagnostic]:
             # a consumer text may differ on premises, off premises and at a distance
             settings = SETTINGS if kind == "consumer" else ("on_premises",)
             for setting in settings:
-                found, stop = _render_variants(clause, part, lang, label, doc_type, kind,
-                                               setting, seen)
+                found, stop = _render_variants(clause, part, lang, label,
+                                               (doc_type, kind, setting), seen, samples)
                 diags.extend(found)
                 if stop:
                     return diags
     return diags
 
 
-def _render_variants(clause: Clause, part: Part, lang: str, label: str, doc_type: str,
-                     kind: str, setting: str, seen: set) -> tuple[list[Diagnostic], bool]:
-    """Render every variant of one use; a new error once per place. ``stop`` after an
-    error that is not about a name (a syntax error or a sandbox limit repeats itself)."""
+def _render_variants(clause: Clause, part: Part, lang: str, label: str, use: tuple,
+                     seen: set, samples: Samples) -> tuple[list[Diagnostic], bool]:
+    """Render every variant of one use (document type, kind of client, setting); a new
+    error once per place. ``stop`` after an error that is not about a name (a syntax
+    error or a sandbox limit repeats itself)."""
     src, diags = clause.source, []
+    doc_type, kind, setting = use
 
     def report(where: str, exc: ClauseTextError) -> None:
         fl, fc = clause.locate(lang, exc.line, exc.needle, part)
@@ -183,7 +133,7 @@ def _render_variants(clause: Clause, part: Part, lang: str, label: str, doc_type
             diags.append(Diagnostic(src.file, fl, fc, ERROR, f"{label} ({where}): {exc}",
                                     "clause.text"))
 
-    for variant, context, params in variants(clause, doc_type, kind, lang, setting):
+    for variant, context, params in variants(clause, doc_type, kind, lang, setting, samples):
         where = f"{doc_type}, {kind} client, {setting}" + (f", {variant}" if variant else "")
         with noted() as undefined:
             try:
@@ -252,28 +202,23 @@ def _alternatives(spec, current) -> list:
     return []
 
 
-def variants(clause: Clause, doc_type: str, kind: str, lang: str, setting: str):
+def variants(clause: Clause, doc_type: str, kind: str, lang: str, setting: str,
+             samples: Samples):
     """(label, context, params): the defaults on the sample, then each param moved off its
     default one at a time, then each optional part of the document present (an escrow,
     the provider's insurance, time limits, a party in another EU state, the arbitration
     and jurisdiction clauses together, no e-mail or bank details)."""
     base = default_params(clause)
-    context = sample_context(doc_type, kind, lang, setting)
+    context = samples(doc_type, kind, lang, setting)
     yield "", context, base
     for name, spec in clause.spec.params.items():
         for value in _alternatives(spec, base[name]):
             yield f"{name}={value!r}", context, {**base, name: value}
     for label in DOCUMENT_VARIANTS:
-        yield label, sample_context(doc_type, kind, lang, setting, label), base
+        yield label, samples(doc_type, kind, lang, setting, label), base
 
 
-def _with_clauses(context: dict) -> dict:
-    clauses = [{"number": n, "id": cid, "version": 1, "title": cid, "conspicuous": False,
-                "hash": ""} for n, cid in ((8, "arbitration"), (9, "jurisdiction"))]
-    return {**context, "clauses": clauses}
-
-
-def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
+def lint_library(dirs: Sequence[Path], samples: Samples) -> tuple[list[Diagnostic], int]:
     """All problems of a library (layered dirs, later ones override), and its size."""
     diags: list[Diagnostic] = []
     clauses: dict[str, Clause] = {}
@@ -305,7 +250,7 @@ def lint_library(dirs: Sequence[Path]) -> tuple[list[Diagnostic], int]:
     library = Library(clauses, tuple(Path(d) for d in dirs))
     for clause in clauses.values():
         if clause.id not in broken:
-            diags.extend(lint_clause(clause, library))
+            diags.extend(lint_clause(clause, library, samples))
     return diags, len(clauses)
 
 
@@ -322,7 +267,7 @@ def list_clauses(library: Library, lang: str) -> str:
                      for r in rows)
 
 
-def show_clause(clause: Clause, lang: str) -> str:
+def show_clause(clause: Clause, lang: str, samples: Samples) -> str:
     s = clause.spec
     out = [f"{s.id} v{s.version} — {getattr(s.title, lang)}",
            f"  category:    {s.category}",
@@ -338,7 +283,7 @@ def show_clause(clause: Clause, lang: str) -> str:
             default = "(required)" if p.default is None or p.required else repr(p.default)
             desc = getattr(p.description, lang) if p.description else ""
             out.append(f"    {name} ({p.type}) default {default}  {desc}")
-    context = sample_context(s.documents[0], s.parties[0], lang)
+    context = samples(s.documents[0], s.parties[0], lang)
     try:
         blocks = render_blocks(clause, lang, context, default_params(clause))
         out.append("")

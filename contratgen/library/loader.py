@@ -13,16 +13,12 @@ from typing import Iterator, Sequence
 
 from pydantic import ValidationError
 
-from .. import cache
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..load.model import errors_to_diagnostics
 from ..load.source import load_bytes, load_file, read_file
 from ..resources import shipped
 from .spec import Clause, ClauseSpec, Library, coerce_param
 
-# build.py (owned by another helper this round) still imports these from here: point it
-# at texts.py, then drop this line.
-from .texts import ClauseTextError, render_blocks  # noqa: F401,E402
 
 SHIPPED = shipped("clause_library")
 
@@ -155,11 +151,6 @@ def _mtimes(directory: Path) -> tuple:
 def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
     dirs = tuple(Path(d) for d, _ in key)
     listing = [_listed(directory) for directory in dirs]
-    entry = _library_key(listing)
-    if entry is not None:
-        cached = cache.load_pickle(_LIBRARIES, entry)
-        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Library):
-            return cached[0], list(cached[1])
     clauses: dict[str, Clause] = {}
     diagnostics: list[Diagnostic] = []
     for directory, files, refused in listing:
@@ -173,17 +164,7 @@ def _load_library_cached(key) -> tuple[Library, list[Diagnostic]]:
             diagnostics.extend(diags)
             if clause is not None:
                 clauses[clause.id] = clause
-    result = Library(clauses, dirs), diagnostics
-    if entry is not None:
-        cache.store_pickle(_LIBRARIES, entry, (result[0], tuple(diagnostics)))
-    return result
-
-
-_LIBRARIES = "library"   # the cache namespace of loaded libraries (contratgen/cache.py)
-# the code a loaded library is the result of (its records, the YAML reader, the checks)
-_LIBRARY_CODE = (__name__, "contratgen.library.spec", "contratgen.load.source",
-                 "contratgen.load.fields", "contratgen.load.model", "contratgen.diagnostics",
-                 "contratgen.record")
+    return Library(clauses, dirs), diagnostics
 
 
 def _listed(directory: Path) -> tuple[Path, list | None, list[Diagnostic]]:
@@ -199,23 +180,3 @@ def _listed(directory: Path) -> tuple[Path, list | None, list[Diagnostic]]:
         except UserError:
             files.append((path, None))
     return directory, files, refused
-
-
-def _library_key(listing) -> str | None:
-    """The cache key of a library: every byte read, the names shown in diagnostics, the
-    code and the versions of pydantic and PyYAML; None when a file could not be read."""
-    import pydantic
-    import yaml
-    parts: list[str | bytes] = [_LIBRARIES, cache.code_digest(*_LIBRARY_CODE),
-                                pydantic.VERSION, yaml.__version__]
-    try:
-        cwd = Path.cwd().resolve()
-    except OSError:   # the working folder is gone: the names shown are the paths
-        return None
-    for directory, files, refused in listing:
-        parts += [str(directory), repr(files is None), repr(refused)]
-        for path, raw in files or ():
-            if raw is None:
-                return None
-            parts += [str(path), _display(path, cwd), raw]
-    return cache.key(*parts)

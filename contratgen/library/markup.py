@@ -11,9 +11,10 @@ printed, a dash is never a bullet and its newlines are line breaks inside the pa
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import re
 from functools import lru_cache
-from ..record import Record, record
 
 LINE_BREAK = "\ue001"   # a line break inside a paragraph (from customer text)
 _DASH = "\ue002"         # a customer's dash, which no line may start a list item with
@@ -21,15 +22,15 @@ _NEWLINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*\s](?:[^*]*[^*\s])?\*)")
 
 
-@record
-class Run(Record):
+@dataclass(frozen=True, slots=True)
+class Run:
     text: str
     bold: bool = False
     italic: bool = False
 
 
-@record
-class Block(Record):
+@dataclass(frozen=True, slots=True)
+class Block:
     kind: str            # "paragraph" or "item"
     runs: tuple[Run, ...]
 

@@ -16,23 +16,26 @@ render (clause text or template part) bounds:
   :data:`MAX_BUILT` (heavy work in each turn of a loop);
 - undefined variables are errors (``StrictUndefined``), never blanks.
 
-The hooks are Jinja's sandbox hooks (``call``, ``call_binop``, ``getitem``, filters);
-two compiler hooks route ``{% for %}`` iterables and comparisons through the budget,
-as Jinja has no sandbox hook for them.
+The hooks are Jinja's documented ones: the sandbox's ``call``, ``call_binop`` /
+``intercepted_binops``, ``getitem``, ``wrap_str_format`` and the filters; for what Jinja
+has no sandbox hook for (the iterable of a ``{% for %}``, ``~``, a comparison, a slice),
+:meth:`BoundedSandbox.compile` rewrites the parsed template with Jinja's public
+``NodeTransformer`` so that those values pass through the budget
+(``EnvironmentAttribute`` calls, as extensions do), then compiles it as Jinja does.
 """
 from __future__ import annotations
 
-import copy
 import operator
+import re
 import string
 from decimal import Decimal
 from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
-from jinja2.runtime import LoopContext, markup_join, str_join
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from .budget import (MAX_BUILT, MAX_CALLS, MAX_DEPTH, MAX_INT_DIGITS, MAX_ITERATIONS,
@@ -60,41 +63,46 @@ def _compare(ops: tuple, first: Any, *rest: Any) -> bool:
     return True
 
 
-class _BoundedCodeGenerator(CodeGenerator):
-    """``a ~ b`` (string concatenation) is size-checked like ``+`` and ``*``, every
-    ``{% for %}`` iterates through the render's loop budget and every comparison is
-    charged for what it scans."""
+def _through(name: str, *args: nodes.Expr, lineno: int) -> nodes.Call:
+    return nodes.Call(nodes.EnvironmentAttribute(name), list(args), [], None, None,
+                      lineno=lineno)
 
-    def visit_For(self, node, frame):
-        node = copy.copy(node)
-        node.iter = nodes.Call(nodes.EnvironmentAttribute("budgeted"), [node.iter], [],
-                               None, None, lineno=node.iter.lineno)
-        super().visit_For(node, frame)
 
-    def visit_Concat(self, node, frame):
+class _Bounds(NodeTransformer):
+    """Every ``{% for %}`` iterates through the render's loop budget, ``a ~ b`` (string
+    concatenation) is weighed like ``+`` and ``*``, every comparison is charged for what
+    it scans and a slice (``a[::-1]`` copies) counts."""
+
+    def visit_For(self, node: nodes.For) -> nodes.For:
+        self.generic_visit(node)
+        node.iter = _through("budgeted", node.iter, lineno=node.iter.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Expr:
+        self.generic_visit(node)
         # the operands are weighed before str() makes a text of them, the result after
-        self.write("environment.checked_concat(environment.concat_parts(context.eval_ctx, (")
-        for arg in node.nodes:
-            self.visit(arg, frame)
-            self.write(", ")
-        self.write(")))")
+        node.nodes = [_through("weighed", part, lineno=part.lineno) for part in node.nodes]
+        return _through("checked_concat", node, lineno=node.lineno)
 
-    def visit_Getitem(self, node, frame):
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Expr:
+        self.generic_visit(node)
         if not isinstance(node.arg, nodes.Slice):   # a[i] goes through getitem()
-            return super().visit_Getitem(node, frame)
-        self.write("environment.checked_concat(")   # a[::-1] copies: it counts
-        super().visit_Getitem(node, frame)
-        self.write(")")
+            return node
+        return _through("checked_concat", node, lineno=node.lineno)
 
-    def visit_Compare(self, node, frame):
-        ops = tuple(op.op for op in node.ops)
-        self.write(f"environment.compare({ops!r}, ")
-        self.visit(node.expr, frame)
-        for op in node.ops:
-            self.write(", ")
-            self.visit(op.expr, frame)
-        self.write(")")
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Expr:
+        self.generic_visit(node)
+        ops = nodes.Const(tuple(op.op for op in node.ops), lineno=node.lineno)
+        return _through("compare", ops, node.expr, *(op.expr for op in node.ops),
+                        lineno=node.lineno)
 
+
+def _weighed(value: Any) -> Any:
+    refuse_heavy(value)
+    return value
+
+
+_BOUNDS = frozenset({budgeted, _compare, checked, _weighed})
 
 # printed values refuse_heavy has nothing to weigh (it weighs containers only)
 _UNWEIGHED = frozenset({str, Markup, int, float, bool, Decimal, type(None)})
@@ -123,7 +131,6 @@ def _refuse_str_growth(owner: str, name: str, args) -> None:
 
 class BoundedSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
-    code_generator_class = _BoundedCodeGenerator
 
     def __init__(self, **options):
         then = options.pop("finalize", None)
@@ -142,6 +149,10 @@ class BoundedSandbox(SandboxedEnvironment):
         self.filters.update(bounded_filters())
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        if __obj in _BOUNDS:   # not the text's own call: _Bounds put it there
+            kwargs.pop("_loop_vars", None)   # what Jinja passes for pass_context callables
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
         budget = current()
         budget.call()
         owner = getattr(__obj, "__self__", None)
@@ -175,17 +186,17 @@ class BoundedSandbox(SandboxedEnvironment):
         finally:
             budget.depth -= 1
 
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        """Jinja's compile, of the template parsed and rewritten by :class:`_Bounds`."""
+        if isinstance(source, str):
+            source = self.parse(source, name, filename)
+        return super().compile(_Bounds().visit(source), name, filename, raw, defer_init)
+
+    # what _Bounds's nodes call: charged by what they do, not as calls of the text
     budgeted = staticmethod(budgeted)
     compare = staticmethod(_compare)
-
-    @staticmethod
-    def checked_concat(value: Any) -> Any:
-        return checked(value)
-
-    @staticmethod
-    def concat_parts(eval_ctx, parts: tuple) -> str:
-        refuse_heavy(*parts)
-        return (markup_join if eval_ctx.autoescape else str_join)(parts)
+    checked_concat = staticmethod(checked)
+    weighed = staticmethod(_weighed)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         value = super().getitem(obj, argument)
@@ -201,9 +212,8 @@ class BoundedSandbox(SandboxedEnvironment):
 
         def bounded_format(*args: Any, **kwargs: Any) -> str:
             refuse_heavy(*args, *kwargs.values())
-            for _, _, spec, _ in string.Formatter().parse(value.__self__):
-                if spec and ("{" in spec or too_wide(spec)):
-                    refuse_widths(spec, args, kwargs)
+            mapping = args[0] if value.__name__ == "format_map" and args else kwargs
+            refuse_large_format(value.__self__, args, mapping)
             return checked(wrapped(*args, **kwargs))
         return bounded_format
 
@@ -235,6 +245,30 @@ class BoundedSandbox(SandboxedEnvironment):
                     raise LimitExceeded(f"a width larger than {MAX_SIZE} in a template")
             return checked(operator.mod(left, right))
         return super().call_binop(context, op, left, right)
+
+
+def refuse_large_format(text: str, args: tuple, mapping: Any) -> None:
+    """``'{0}{0}{0}…'.format(big)``: the text a format would build, sized before it is
+    built (each field at least as long as its value, or its width), refused past
+    :data:`MAX_SIZE` like ``%`` and ``|replace``."""
+    total, auto = 0, 0
+    for literal, field, spec, _ in string.Formatter().parse(text):
+        total += len(literal)
+        if field is None:
+            continue
+        if spec and ("{" in spec or too_wide(spec)):
+            refuse_widths(spec, args, mapping if isinstance(mapping, dict) else {})
+        head = field.split(".", 1)[0].split("[", 1)[0]
+        if head == "":
+            head, auto = str(auto), auto + 1
+        try:
+            found = args[int(head)] if head.isdigit() else mapping[head]
+        except (IndexError, KeyError, TypeError, ValueError):
+            found = None   # the format itself says what is missing
+        widths = [int(n) for n in re.findall(r"\d+", spec or "")]
+        total += max(size_of(found), max(widths, default=0))
+        if total > MAX_SIZE:
+            raise LimitExceeded(f"a formatted text larger than {MAX_SIZE} in a template")
 
 
 def _int_digits(value: Any) -> int:

@@ -6,14 +6,13 @@ loaded :class:`Clause` and :class:`Library`, and the values a clause param accep
 import datetime
 import hashlib
 from functools import lru_cache
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Mapping, Optional
 
 from pydantic import Field, field_validator
 
-from ..record import Record, record
 from ..diagnostics import StrEnum
 from ..load.fields import Model, Text, number_value, text_value
 from ..load.source import Source, written_text
@@ -122,8 +121,8 @@ class Part(StrEnum):
         """The path of this text in the clause file."""
         return ("text", lang) if self is Part.TEXT else ("annex", "text", lang)
 
-@record
-class Clause(Record):
+@dataclass(frozen=True, slots=True)
+class Clause:
     spec: ClauseSpec
     source: Source = field(repr=False)
     raw: str = field(repr=False)          # the file's text, for locating template errors
@@ -157,8 +156,8 @@ class Clause(Record):
         return file_line, col
 
 
-@record
-class Library(Record):
+@dataclass(frozen=True, slots=True)
+class Library:
     clauses: Mapping[str, Clause]
     dirs: tuple[Path, ...]
 

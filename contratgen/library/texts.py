@@ -5,7 +5,6 @@ file, never a blank in a signed contract.
 from __future__ import annotations
 
 import traceback
-import types
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Mapping
@@ -18,7 +17,6 @@ from ..load.fields import FORBIDDEN
 from . import markup
 from .noting import NotingUndefined
 from .sandbox import BoundedSandbox, budget
-from .text_memo import TextMemo
 from .spec import LANGS, Clause, Part
 
 MAX_OUTPUT = 100_000  # characters a clause may render to
@@ -63,42 +61,38 @@ class ClauseTextError(Exception):
         self.line, self.needle = line, needle
 
 
-MEMO = TextMemo()   # rendered texts by the values they read (text_memo.py)
-
-_COMPILED = "clauses"   # the cache namespace of compiled clause texts (contratgen/cache.py)
+_LOADER = cache.ContentLoader()   # clause texts by content, for Jinja's bytecode cache
 
 
-def _environment_digest(env: jinja2.Environment) -> str:
+def _settings(env: jinja2.Environment) -> str:
     """What Jinja's code for a text depends on besides the text: the environment's
-    settings, its filter and test names (an unknown filter fails the compile), the code
-    of the sandbox and of its code generator, Jinja's version."""
-    settings = (env.block_start_string, env.block_end_string, env.variable_start_string,
-                env.variable_end_string, env.comment_start_string, env.comment_end_string,
-                env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
-                env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
-                bool(env.autoescape), callable(env.autoescape), env.finalize is not None,
-                env.optimized, env.is_async, sorted(env.extensions), sorted(env.filters),
-                sorted(env.tests), type(env).__qualname__, env.code_generator_class.__name__)
-    return cache.key(repr(settings), jinja2.__version__,
-                     cache.code_digest(__name__, "contratgen.library.sandbox",
-                                       "contratgen.library.sandbox_filters",
-                                       "contratgen.library.budget"))
+    settings, its filter and test names (an unknown filter fails the compile), Jinja."""
+    return repr((env.block_start_string, env.block_end_string, env.variable_start_string,
+                 env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                 env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                 env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                 bool(env.autoescape), env.finalize is not None, env.optimized,
+                 sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+                 type(env).__qualname__, env.code_generator_class.__name__,
+                 jinja2.__version__, cache.code_digest("contratgen.library.sandbox")))
+
+
+def _with_cache(env: jinja2.Environment) -> jinja2.Environment:
+    env.loader = _LOADER
+    env.bytecode_cache = cache.bytecode_cache("clauses")
+    env.cache_salt = _settings(env)
+    return env
 
 
 @lru_cache(maxsize=512)
 def _compile(lang: str, text: str, filename: str, noting: bool = False) -> jinja2.Template:
-    env = (_NOTING_ENVS if noting else ENVS)[lang]
-    entry = cache.key(_environment_digest(env), lang, str(noting), filename, text)
-    code = cache.load_marshal(_COMPILED, entry)
-    if not isinstance(code, types.CodeType):   # not cached: compiled (errors as ever)
-        try:
-            code = env.compile(text, name=filename, filename=filename)
-        except jinja2.TemplateSyntaxError as exc:
-            raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
-        except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
-            raise ClauseTextError("the text's tags are nested too deeply", None) from None
-        cache.store_marshal(_COMPILED, entry, code)
-    return env.template_class.from_code(env, code, env.make_globals(None))
+    env = _with_cache((_NOTING_ENVS if noting else ENVS)[lang])
+    try:
+        return env.get_template(_LOADER.name(text, filename, env.cache_salt))
+    except jinja2.TemplateSyntaxError as exc:
+        raise ClauseTextError(f"template syntax: {exc.message}", exc.lineno) from None
+    except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
+        raise ClauseTextError("the text's tags are nested too deeply", None) from None
 
 
 def _template_line(exc: BaseException, filename: str) -> int | None:
@@ -115,11 +109,6 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     :class:`ClauseTextError` with its line. ``noting`` (lint): undefined names are noted
     (:func:`contratgen.library.noting.noted`) instead of raised."""
     source = clause.text_of(part, lang)
-    key = None if noting else MEMO.key(ENVS[lang], source, context)
-    if key is not None:
-        found = MEMO.get(key)
-        if found is not None:
-            return found
     filename = f"<clause {clause.id} {part} {lang}>"
     template = _compile(lang, source, filename, noting)
     out: list[str] = []
@@ -151,8 +140,6 @@ def render_text(clause: Clause, lang: str, context: Mapping[str, Any],
     if bad:  # e.g. "{{ '\\ud800' }}": XML cannot hold it, Word would not open the file
         raise ClauseTextError(f"the text renders a forbidden character "
                               f"(U+{ord(bad.group()):04X})", None)
-    if key is not None:
-        MEMO.put(key, text)
     return text
 
 

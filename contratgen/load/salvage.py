@@ -16,13 +16,14 @@ real entry (tranche 100, invoice "?"): the cross-checks of the real entries stay
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import copy
 import datetime
 from typing import Any, Callable, Iterable, Optional
 
 from pydantic import ValidationError
 
-from ..record import Record, record
 from ..diagnostics import Diagnostic, UserError
 from .model import ClientFile, parse_client
 from .source import Source
@@ -57,8 +58,8 @@ DECISIVE = {("document", "type"), ("document", "context"), ("document", "nature"
 AMOUNT_RULES = ("legal.schedule-total", "legal.penalty-clause-consumer")
 
 
-@record
-class Partial(Record):
+@dataclass(frozen=True, slots=True)
+class Partial:
     client: Optional[ClientFile]       # None: nothing could be checked beyond the schema
     diagnostics: tuple[Diagnostic, ...]  # the schema errors of the file as written
     replaced: tuple[tuple, ...]        # the paths of the fields removed or replaced

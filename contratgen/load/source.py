@@ -1,7 +1,8 @@
 """YAML → plain data, keeping the line and column of every node.
 
 PyYAML composes a node graph (libyaml's C parser when available, which keeps marks
-too); we convert it ourselves so that:
+too) once its event stream was checked for depth and size; we convert it ourselves so
+that:
 - every mapping key and value keeps its position (``Source.where(path)``);
 - numbers are exact: a YAML float becomes a ``Decimal`` built from its source text;
 - duplicate keys, tags we do not know and alias bombs are errors, not surprises.
@@ -11,17 +12,19 @@ from __future__ import annotations
 import datetime
 import re
 import stat
-from dataclasses import field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
-from ..record import Record, record
 from ..diagnostics import ERROR, Diagnostic, UserError
 
-from .yaml_loader import Loader as _Loader
+try:  # libyaml keeps marks as well
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
 
 # Limits against hostile files (documented in SECURITY.md).
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -33,6 +36,8 @@ Path_ = tuple  # a path into the data: ("items", 0, "unit_price")
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = (_TAG + kind for kind in ("str", "map", "seq", "merge"))
 _timestamp = yaml.constructor.SafeConstructor()
+_BOOLEANS = {"true": True, "yes": True, "on": True, "false": False, "no": False,
+             "off": False}   # YAML 1.1's, as PyYAML reads them
 _PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")        # digits as written: 0042 is forty-two
 
 
@@ -83,8 +88,8 @@ def as_written_number(value: Any) -> Any:
                      f"another base): write the number plainly, or quote it if it is text")
 
 
-@record
-class Source(Record):
+@dataclass(frozen=True, slots=True)
+class Source:
     """A YAML document as data, with the position of each node."""
 
     file: str
@@ -141,76 +146,25 @@ def load_bytes(raw: bytes, name: str) -> Source:
     if len(raw) > MAX_FILE_BYTES:
         raise UserError([Diagnostic(name, 1, 1, ERROR, f"file is larger than the limit of "
                                     f"{MAX_FILE_BYTES} bytes", "yaml.too-large")])
-    text = _decode(raw, name)
-    node = _compose_small(text)
-    if node is None:
-        node = _compose_checked(text, name)
-    return _Converter(name).source(node)
+    return _Converter(name).source(_compose(_decode(raw, name), name))
 
 
-# A text this short cannot hold MAX_NODES events (each event takes at least one of its
-# characters, or an indicator's), and with lines this short and this few flow brackets,
-# libyaml's recursive composer cannot nest deep enough to hurt the C stack.
-_SMALL_TEXT, _SMALL_LINE, _SMALL_BRACKETS = 12_000, 400, 200
+def _too_deep(name: str, line: int, col: int) -> UserError:
+    return UserError([Diagnostic(name, line, col, ERROR, f"YAML nested too deeply "
+                                 f"(limit {MAX_DEPTH})", "yaml.too-deep")])
 
 
-def _compose_small(text: str) -> yaml.Node | None:
-    """One parse instead of two for an ordinary client file: compose directly, then check
-    the nesting on the nodes. None whenever the careful path must decide (a long or odd
-    text, any YAML error, nesting over the limit), so its diagnostics stay exactly its own."""
-    if len(text) > _SMALL_TEXT or text.count("[") + text.count("{") > _SMALL_BRACKETS or \
-            max(map(len, text.split("\n"))) > _SMALL_LINE:
-        return None
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    if node is None or _too_deep(node):
-        return None
-    return node
-
-
-def _too_deep(root: yaml.Node) -> bool:
-    """Whether collections nest beyond MAX_DEPTH, counted as the event stream counts them
-    (an alias is one event: the node it names is not walked again)."""
-    seen: set[int] = set()
-    stack = [] if isinstance(root, yaml.ScalarNode) else [(root, 1)]
-    while stack:   # scalars are never pushed: the collections are walked in the same order
-        node, depth = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if depth > MAX_DEPTH:
-            return True
-        children = node.value if isinstance(node, yaml.SequenceNode) else \
-            [child for pair in node.value for child in pair]
-        deeper = depth + 1
-        stack.extend((child, deeper) for child in children
-                     if not isinstance(child, yaml.ScalarNode))
-    return False
-
-
-def _compose_checked(text: str, name: str) -> yaml.Node:
-    """The careful path: the event stream is checked (depth, size) before composing."""
+def _compose(text: str, name: str) -> yaml.Node:
+    """The node graph of ``text``, its event stream checked (depth, size) first."""
     try:
         _check_shape(text, name)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        deep = _too_deep_at(text, mark.index) if mark else None
-        if deep is not None:
-            # libyaml (in PyYAML 6.0.4) stops deep nesting in its scanner, before the
-            # event-stream check sees it: same refusal, same code, whatever its wording.
-            line = text.count("\n", 0, deep) + 1
-            col = deep - text.rfind("\n", 0, deep)
-            raise UserError([Diagnostic(name, line, col, ERROR, f"YAML nested too deeply "
-                                        f"(limit {MAX_DEPTH})", "yaml.too-deep")]) from None
         problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:   # libyaml >= 0.2.5 stops at its own limit
-            line, col = _first_too_deep(text) or (line, col)
-            raise UserError([Diagnostic(name, line, col, ERROR, f"YAML nested too deeply "
-                                        f"(limit {MAX_DEPTH})", "yaml.too-deep")]) from None
+        if "nesting depth" in problem:   # libyaml's own limit, met in its scanner first
+            raise _too_deep(name, line, col) from None
         raise UserError([Diagnostic(name, line, col, ERROR, f"invalid YAML: {problem}",
                                     "yaml.syntax")]) from None
     except yaml.reader.ReaderError as exc:  # libyaml's: a position, not a mark
@@ -225,25 +179,10 @@ def _compose_checked(text: str, name: str) -> yaml.Node:
         raise UserError([Diagnostic(name, 1, 1, ERROR, f"invalid YAML: {exc}",
                                     "yaml.syntax")]) from None
     except RecursionError:
-        raise UserError([Diagnostic(name, 1, 1, ERROR, f"YAML nested too deeply (limit "
-                                    f"{MAX_DEPTH})", "yaml.too-deep")]) from None
+        raise _too_deep(name, 1, 1) from None
     if node is None:
         raise UserError([Diagnostic(name, 1, 1, ERROR, "the file is empty", "yaml.empty")])
     return node
-
-
-def _too_deep_at(text: str, end: int) -> int | None:
-    """Where flow brackets in ``text[:end]`` first nest beyond the limit, if they do (quotes
-    not parsed: it only names the code of a file the parser already refused)."""
-    depth = 0 if text.lstrip()[:1] in ("[", "{") else 1   # the block collection around them
-    for index, char in enumerate(text[:end + 1]):
-        if char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return index
-        elif char in "]}":
-            depth -= 1
-    return None
 
 
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
@@ -260,9 +199,7 @@ def _check_shape(text: str, name: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise UserError([Diagnostic(name, mark.line + 1, mark.column + 1, ERROR,
-                                            f"YAML nested too deeply (limit {MAX_DEPTH})",
-                                            "yaml.too-deep")])
+                raise _too_deep(name, mark.line + 1, mark.column + 1)
         elif isinstance(event, _CLOSE):
             depth -= 1
         if count > MAX_NODES:
@@ -270,29 +207,6 @@ def _check_shape(text: str, name: str) -> None:
             raise UserError([Diagnostic(name, mark.line + 1, mark.column + 1, ERROR,
                                         f"too many YAML nodes (more than {MAX_NODES})",
                                         "yaml.too-large")])
-
-
-def _first_too_deep(text: str) -> tuple[int, int] | None:
-    """Line and column of the first flow bracket past :data:`MAX_DEPTH` (quotes and
-    comments aside), where libyaml's own limit stopped farther on. A document that is a
-    block mapping or sequence counts as one level, as in :func:`_check_shape`."""
-    depth = 0 if text.lstrip().startswith(("[", "{")) else 1
-    line, col, quote = 1, 0, None
-    for char in text:
-        col += 1
-        if char == "\n":
-            line, col = line + 1, 0
-        elif quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line, col
-        elif char in "]}":
-            depth -= 1
-    return None
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -373,8 +287,11 @@ class _Converter:
             return text
         if tag == _TAG + "null":
             return None
-        if tag == _TAG + "bool":
-            return text.lower() in ("true", "yes", "on", "y")
+        if tag == _TAG + "bool":   # !!bool 1, !!bool maybe: refused, never false
+            value = _BOOLEANS.get(text.lower())
+            if value is None:
+                self.fail(node, f"'{text}' is not a valid bool (true or false)", "yaml.tag")
+            return value
         if tag == _TAG + "int":
             if len(text) > 30:
                 self.fail(node, f"number too large ({len(text)} digits)", "yaml.number")

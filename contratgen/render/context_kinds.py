@@ -6,19 +6,21 @@ contexts ``invoicing``, ``collection`` build have exactly these fields.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime
 from decimal import Decimal
 from typing import Optional
 
 from markupsafe import Markup
 
-from .context_records import CONTEXT_NAMES, Record, doc, record, top_names
+from .context_records import CONTEXT_NAMES, doc, top_names
 
 
 # --- invoice --------------------------------------------------------------------------------
 
-@record
-class InvoiceTranche(Record):
+@dataclass(frozen=True, slots=True)
+class InvoiceTranche:
     """The tranche of the contract's schedule this invoice bills."""
     number: int = doc("1, 2, …")
     label: str = doc("as written")
@@ -26,8 +28,8 @@ class InvoiceTranche(Record):
     amount: str = doc("money")
 
 
-@record
-class InvoiceLine(Record):
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
     """One line of `invoice.lines`."""
     number: int = doc("1, 2, …")
     description: str = doc("as written")
@@ -40,8 +42,8 @@ class InvoiceLine(Record):
     total_ht_value: Decimal = doc("the amount")
 
 
-@record
-class TaxLine(Record):
+@dataclass(frozen=True, slots=True)
+class TaxLine:
     """One VAT line (`invoice.taxes`, `invoice.vat_invoiced`, `invoice.vat_remaining`)."""
     rate: str = doc("`20 %`")
     base: str = doc("money HT")
@@ -53,8 +55,8 @@ class TaxLine(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@record
-class PrecedingInvoice(Record):
+@dataclass(frozen=True, slots=True)
+class PrecedingInvoice:
     """An advance invoice a final invoice deducts."""
     number: str = doc("`FA-2026-0107`")
     date: str = doc("`20 avril 2026`")
@@ -62,15 +64,15 @@ class PrecedingInvoice(Record):
     vat: str = doc("money VAT")
 
 
-@record
-class InvoiceNote(Record):
+@dataclass(frozen=True, slots=True)
+class InvoiceNote:
     """A mandatory mention of the invoice (also in the CII XML)."""
     code: str = doc("the UNTDID 4451 subject code (`PMT`, `PMD`, `AAB`…)")
     text: str = doc("the mention")
 
 
-@record
-class Invoice(Record):
+@dataclass(frozen=True, slots=True)
+class Invoice:
     """The invoice (`templates/invoice.docx`); `labels` are the invoice labels."""
     number: str = doc("`FA-2026-0131`")
     type_code: str = doc("`386` (advance) / `380` (final) / `381` (credit note)")
@@ -115,16 +117,16 @@ class Invoice(Record):
                             "`{{ invoice.qr }}` becomes the image), or none")
 
 
-@record
-class InvoiceNames(Record):
+@dataclass(frozen=True, slots=True)
+class InvoiceNames:
     """The names an invoice template adds."""
     invoice: Invoice = doc("the invoice")
 
 
 # --- letter -------------------------------------------------------------------------------
 
-@record
-class LetterInvoice(Record):
+@dataclass(frozen=True, slots=True)
+class LetterInvoice:
     """The unpaid invoice a letter is about (the amounts of `dues --json`)."""
     number: str = doc("`FA-2026-0131`")
     date: Optional[str] = doc("`20 avril 2026`")
@@ -140,16 +142,16 @@ class LetterInvoice(Record):
     claimable: str = doc("money: outstanding + interest + indemnity")
 
 
-@record
-class Resolutory(Record):
+@dataclass(frozen=True, slots=True)
+class Resolutory:
     """The contract's resolutory clause (C. civ. 1225)."""
     number: int = doc("its article number")
     title: str = doc("its title")
     notice_days: Optional[int] = doc("its notice period, or none")
 
 
-@record
-class Letter(Record):
+@dataclass(frozen=True, slots=True)
+class Letter:
     """A payment reminder or formal notice (`templates/letter.docx`); `labels` are the
     collection labels."""
     level: str = doc("`reminder` / `second-reminder` / `formal-notice`")
@@ -182,8 +184,8 @@ class Letter(Record):
     commercial: bool = doc("both parties are traders (the commercial court, CPC 1406)")
 
 
-@record
-class LetterNames(Record):
+@dataclass(frozen=True, slots=True)
+class LetterNames:
     """The names a letter template adds."""
     letter: Letter = doc("the letter")
     body: Markup = doc("templates only: `{{p body }}`, the letter's text (a clause of the "
@@ -192,8 +194,8 @@ class LetterNames(Record):
 
 # --- instalment agreement -------------------------------------------------------------------
 
-@record
-class AgreementInvoice(Record):
+@dataclass(frozen=True, slots=True)
+class AgreementInvoice:
     """One invoice of the debt."""
     number: str = doc("`FA-2026-0131`")
     date: str = doc("`20 avril 2026`")
@@ -201,8 +203,8 @@ class AgreementInvoice(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@record
-class Instalment(Record):
+@dataclass(frozen=True, slots=True)
+class Instalment:
     """One instalment of `agreement.plan`."""
     number: int = doc("1, 2, …")
     date: str = doc("`15 juillet 2026`")
@@ -211,8 +213,8 @@ class Instalment(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@record
-class Agreement(Record):
+@dataclass(frozen=True, slots=True)
+class Agreement:
     """An instalment agreement's debt and plan (`templates/installment_agreement.docx`);
     `labels` are the collection labels."""
     invoices: tuple[AgreementInvoice, ...] = doc("the invoices of the debt")
@@ -239,8 +241,8 @@ class Agreement(Record):
                                 "a concession (payment.imputation; C. civ. 1343-1)")
 
 
-@record
-class AgreementNames(Record):
+@dataclass(frozen=True, slots=True)
+class AgreementNames:
     """The names an instalment agreement's template adds."""
     agreement: Agreement = doc("the debt and the plan")
 

@@ -11,28 +11,30 @@ exists, sits next to it with a ``_value`` suffix. Optional values are ``None`` w
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime
 from decimal import Decimal
 from typing import Mapping, Optional
 
 from markupsafe import Markup
 
-from .record import Record, as_context, doc, names_of, record
+from .record import as_context, doc, names_of
 
-__all__ = ["Record", "as_context", "doc", "names_of", "record", "CONTEXT_NAMES", "top_names"]
+__all__ = ["as_context", "doc", "names_of", "CONTEXT_NAMES", "top_names"]
 
 
 # --- document -----------------------------------------------------------------------------
 
-@record
-class Accepted(Record):
+@dataclass(frozen=True, slots=True)
+class Accepted:
     """The client's signature, once ``document.accepted`` records it."""
     date: str = doc("`5 mars 2026`")
     place: Optional[str] = doc("`Lyon`, as written")
 
 
-@record
-class Performance(Record):
+@dataclass(frozen=True, slots=True)
+class Performance:
     """When and where the work is done (`document.performance` in client.yaml)."""
     start: Optional[str] = doc("`1er avril 2026`; none when given relative to acceptance")
     end: Optional[str] = doc("`15 mai 2026`; none when relative")
@@ -40,8 +42,8 @@ class Performance(Record):
     site: Optional[str] = doc("the place of performance, as written, or none")
 
 
-@record
-class Document(Record):
+@dataclass(frozen=True, slots=True)
+class Document:
     """The document itself."""
     type: str = doc("`contract`, `quote` or `installment_agreement`")
     is_quote: bool = doc("true for a quote")
@@ -72,8 +74,8 @@ class Document(Record):
 
 # --- parties ------------------------------------------------------------------------------
 
-@record
-class Signatory(Record):
+@dataclass(frozen=True, slots=True)
+class Signatory:
     """Who signs for the party."""
     name: Optional[str] = doc("`Jeanne Dupont`; a sole trader's own name; none when "
                               "client.yaml names no signatory (print a line to fill, never "
@@ -81,8 +83,8 @@ class Signatory(Record):
     title: Optional[str] = doc("`Gérante` or none")
 
 
-@record
-class Insurance(Record):
+@dataclass(frozen=True, slots=True)
+class Insurance:
     """The provider's professional insurance."""
     insurer: str = doc("the insurer's name")
     policy: str = doc("the policy number")
@@ -90,8 +92,8 @@ class Insurance(Record):
     territory: str = doc("where the cover applies")
 
 
-@record
-class Party(Record):
+@dataclass(frozen=True, slots=True)
+class Party:
     """A party: `provider` and `client` have the same fields (the provider also has
     `insurance`)."""
     kind: str = doc("`business` / `consumer` (the provider is always `business`)")
@@ -116,15 +118,15 @@ class Party(Record):
     signatory: Signatory = doc("who signs")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Provider(Party):
     insurance: Optional[Insurance] = doc("provider only: none, or the insurance below")
 
 
 # --- lines, totals, schedule ----------------------------------------------------------------
 
-@record
-class Item(Record):
+@dataclass(frozen=True, slots=True)
+class Item:
     """One line of `items`, in order."""
     description: str = doc("as written")
     quantity: str = doc("`3`, `1,5`")
@@ -136,8 +138,8 @@ class Item(Record):
     total_ht_value: Decimal = doc("the amount")
 
 
-@record
-class VatLine(Record):
+@dataclass(frozen=True, slots=True)
+class VatLine:
     """One line of `vat_lines`: one per rate, by increasing rate."""
     rate: str = doc("`5,5 %`")
     base: str = doc("money HT")
@@ -146,8 +148,8 @@ class VatLine(Record):
     amount_value: Decimal = doc("the amount")
 
 
-@record
-class Totals(Record):
+@dataclass(frozen=True, slots=True)
+class Totals:
     """The document's totals."""
     ht: str = doc("money excluding VAT")
     vat: str = doc("money VAT")
@@ -159,23 +161,23 @@ class Totals(Record):
                          "(no \"zéro centimes\")")
 
 
-@record
-class EarlyPayment(Record):
+@dataclass(frozen=True, slots=True)
+class EarlyPayment:
     """The discount for early payment."""
     rate: str = doc("`2 %`")
     within_days: int = doc("`10`")
     rate_value: Decimal = doc("the rate")
 
 
-@record
-class Escrow(Record):
+@dataclass(frozen=True, slots=True)
+class Escrow:
     """Funds held by a third party until an event."""
     holder: str = doc("who holds the funds")
     release: str = doc("`à la livraison finale`")
 
 
-@record
-class Payment(Record):
+@dataclass(frozen=True, slots=True)
+class Payment:
     """The payment terms."""
     currency: str = doc("`EUR`")
     terms_days: int = doc("`30`")
@@ -208,8 +210,8 @@ class Payment(Record):
     bic: Optional[str] = doc("the provider's BIC or none")
 
 
-@record
-class Tranche(Record):
+@dataclass(frozen=True, slots=True)
+class Tranche:
     """One tranche of `schedule`, in order; they sum exactly to `totals.ttc`."""
     number: int = doc("1, 2, …")
     label: str = doc("as written")
@@ -221,8 +223,8 @@ class Tranche(Record):
                    "`à la commande`, `le 15 janvier 2027`, `30 jours après la signature`")
 
 
-@record
-class Deposit(Record):
+@dataclass(frozen=True, slots=True)
+class Deposit:
     """The first tranche when it is due at signature or order."""
     amount: str = doc("money")
     percent: str = doc("`30 %`")
@@ -231,8 +233,8 @@ class Deposit(Record):
     label: str = doc("the tranche's label")
 
 
-@record
-class ClauseRow(Record):
+@dataclass(frozen=True, slots=True)
+class ClauseRow:
     """One selected clause of `clauses`, in order."""
     number: int = doc("its article number")
     id: str = doc("the clause's id in the library")
@@ -242,14 +244,14 @@ class ClauseRow(Record):
     hash: str = doc("short hash of the text")
 
 
-@record
-class Annex(Record):
+@dataclass(frozen=True, slots=True)
+class Annex:
     """One of `annexes`: a PDF appended to the PDF output."""
     title: str = doc("as written")
 
 
-@record
-class Signature(Record):
+@dataclass(frozen=True, slots=True)
+class Signature:
     """The client's place and date of signature."""
     client_place: str = doc("`Lyon` once `document.accepted` records it, else "
                             "`signature.blank`")
@@ -258,8 +260,8 @@ class Signature(Record):
     blank: str = doc("`………………………`: a line the client fills by hand")
 
 
-@record
-class Vat(Record):
+@dataclass(frozen=True, slots=True)
+class Vat:
     """The VAT regime and what the totals print."""
     regime: str = doc("`standard` / `franchise` / `reverse_charge` / `exempt`")
     show_rates: bool = doc("false under the franchise: no VAT column, no VAT breakdown, "
@@ -273,8 +275,8 @@ class Vat(Record):
 
 # --- the whole ------------------------------------------------------------------------------
 
-@record
-class Context(Record):
+@dataclass(frozen=True, slots=True)
+class Context:
     """What every template and clause text sees (quotes, contracts, instalment agreements;
     invoices and letters add their own names)."""
     document: Document = doc("the document")
@@ -307,8 +309,8 @@ class Context(Record):
     mentions_heading: str = doc("the heading above the mentions")
 
 
-@record
-class Slots(Record):
+@dataclass(frozen=True, slots=True)
+class Slots:
     """Ready-made Word paragraphs the renderer fills in (templates only): put each tag
     alone in its paragraph (`{{p articles }}`)."""
     articles: Markup = doc("the articles: style `Heading2` for \"Article 1 – Titre\", "

@@ -1,16 +1,16 @@
-"""DOCX rendering: docxtpl's tag syntax, a compiled-template cache, reproducible zips.
+"""DOCX rendering: docxtpl's tag syntax, reproducible zips.
 
 docxtpl re-reads the template package and recompiles its Jinja on every render. Here a
 template is prepared once per process (:func:`prepare_template`): its zip entries are
 kept in memory and each XML part holding tags is cleaned by docxtpl's ``patch_xml`` and
-compiled once in the sandbox. Rendering a document is then one Jinja render per part
-and one zip write, with timestamps from ``document.date`` so the bytes are reproducible.
+compiled once in the sandbox (Jinja's bytecode cache keeps the compiled code between
+processes: contratgen/cache.py). Rendering a document is then one Jinja render per part,
+the full parse of each rendered part, and one zip write, with timestamps from
+``document.date`` so the bytes are reproducible.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,18 +19,15 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from ..record import Record, record
 from ..diagnostics import Diagnostic, ERROR, UserError
 from ..library.markup import LINE_BREAK, Block
 from ..load.fields import FORBIDDEN as _FORBIDDEN
 from ..resources import shipped
 from ..library.sandbox import BoundedSandbox, LimitExceeded, bounded
-from . import template_cache
+from .. import cache
 from .columns import fit_columns
-from . import skeleton
-from .skeleton import fragment
-from .template_guard import TemplateRefused, read_package
-from .xml_escape import escape
+from .template_guard import TemplateRefused, check_rendered, read_package
+from . import wml
 # the package and its properties, re-exported: callers name them render.DocProperties …
 from .package import MAX_PROPERTY, DocProperties, language_tag, package, \
     provenance_properties, provenance_text, read_properties, split_property  # noqa: F401
@@ -71,9 +68,9 @@ class TemplateEnvironment(BoundedSandbox):
         super().__init__(autoescape=True, finalize=_newlines_marked)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """``provider.name`` on the context's dicts without the AttributeError the sandbox
-        catches first: for a plain dict and a name that is no attribute of a dict, the
-        sandbox's answer is the item (no safety check applies to items)."""
+        """``provider.name`` on the context's plain dicts: the item, as Jinja's own
+        ``getattr`` answers once ``getattr(dict, name)`` has failed (no safety check
+        applies to an item), without raising and catching that AttributeError first."""
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
@@ -102,6 +99,16 @@ def _template_error(path: Path, message: str, code: str = "template") -> UserErr
     return UserError([Diagnostic(str(path), 0, 0, ERROR, message, code)])
 
 
+_LOADER = cache.ContentLoader()   # the parts' Jinja sources, for Jinja's bytecode cache
+
+
+def _salt() -> str:
+    """What a part's compiled code depends on besides its source."""
+    return repr((type(_ENV).__qualname__, _ENV.code_generator_class.__name__,
+                 bool(_ENV.autoescape), sorted(_ENV.filters), sorted(_ENV.tests),
+                 cache.code_digest("contratgen.library.sandbox")))
+
+
 @lru_cache(maxsize=16)
 def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
     source = Path(path)
@@ -111,38 +118,28 @@ def _prepare_cached(path: str, mtime: int, size: int) -> PreparedTemplate:
         raise _template_error(source, str(exc), exc.code) from None
     parts = [(name, data) for name, data in entries if _RENDERED_PART.match(name)
              and (b"{{" in data or b"{%" in data)]
-    key = template_cache.key_of(parts, _prepare_salt())
-    cached = template_cache.load(key)
-    if cached is not None and set(cached) == {name for name, _ in parts}:
-        env_globals = _ENV.make_globals(None)
-        compiled = {name: _ENV.template_class.from_code(_ENV, code, env_globals, None)
-                    for name, (_, code) in cached.items()}
-        sources = {name: text for name, (text, _) in cached.items()}
-        return PreparedTemplate(source, entries, compiled, sources)
-    compiled, sources, codes = {}, {}, {}
+    _ENV.loader = _LOADER
+    _ENV.bytecode_cache = cache.bytecode_cache("templates")
+    compiled, sources = {}, {}
     for name, data in parts:
-        xml = _patched(data.decode("utf-8"))   # UTF-8: checked by read_package
+        xml = _patched(source, data.decode("utf-8"))   # UTF-8: checked by read_package
         sources[name] = xml
         try:
-            codes[name] = _ENV.compile(xml)
+            compiled[name] = _ENV.get_template(_LOADER.name(xml, name, _salt()))
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(source, f"template syntax error in {name}: {exc.message}") \
                 from None
         except (SyntaxError, RecursionError, MemoryError):  # Python's limits on nesting
             raise _template_error(source, f"{name}: the template's tags are nested too "
                                           "deeply", "template.too-deep") from None
-        compiled[name] = _ENV.template_class.from_code(_ENV, codes[name],
-                                                       _ENV.make_globals(None), None)
-    template_cache.store(key, {name: (sources[name], codes[name]) for name in sources})
     return PreparedTemplate(source, entries, compiled, sources)
 
 
-def _patched(xml: str) -> str:
+def _patched(path: Path, xml: str) -> str:
     """A part's XML as Jinja source: docxtpl's ``patch_xml`` (tags split over runs
     joined, ``{%p %}`` …), entities inside tags and docxtpl's literal escapes resolved."""
-    from docxtpl import DocxTemplate   # imported only when a template is not cached
-    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no instance state
-    xml = DocxTemplate.patch_xml(patcher, xml)
+    from docxtpl import DocxTemplate   # a template is prepared once a process
+    xml = DocxTemplate(path).patch_xml(xml)   # reads nothing until asked to render
     # docxtpl unescapes &lt; &gt; inside tags, not what LibreOffice writes when it
     # saves a template: {{ a == &apos;b&apos; }} must read {{ a == 'b' }}
     xml = _TAG_BODY.sub(lambda m: m.group(0).replace("&apos;", "'").replace(
@@ -153,15 +150,6 @@ def _patched(xml: str) -> str:
     for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
         xml = xml.replace(escaped, "{{ '" + literal + "' }}")
     return xml
-
-
-def _prepare_salt() -> str:
-    """What the cached code depends on besides the template and the versions: the code
-    that cleans and compiles it, and the sandbox it compiles for (their source bytes)."""
-    digest = hashlib.sha256()
-    for module in (__name__, BoundedSandbox.__module__):
-        digest.update(Path(sys.modules[module].__file__).read_bytes())
-    return digest.hexdigest()
 
 
 def prepare_template(path: Path) -> PreparedTemplate:
@@ -175,34 +163,23 @@ def prepare_template(path: Path) -> PreparedTemplate:
 
 # --- the clause articles as Word paragraphs ------------------------------------------
 
-_RUN_PROPS = {(False, False): "", (True, False): "<w:rPr><w:b/><w:bCs/></w:rPr>",
-              (False, True): "<w:rPr><w:i/><w:iCs/></w:rPr>",
-              (True, True): "<w:rPr><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr>"}
-
-
-def _run(text: str, bold: bool = False, italic: bool = False) -> str:
-    rpr = _RUN_PROPS[bool(bold), bool(italic)]
-    if LINE_BREAK not in text:
-        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>'
-                           for line in text.split(LINE_BREAK))
-    return f"<w:r>{rpr}{lines}</w:r>"
-
-
 # The paragraph styles of the clause texts: their alignment and spacing are the
 # letterhead's (the shipped ones justify the text and keep a heading with what follows).
 ARTICLE_HEADING, ARTICLE_TEXT, LIST_ITEM = "Heading2", "ArticleText", "ListBullet"
 
 
-@lru_cache(maxsize=256)   # a Block is frozen; a clause's paragraphs recur all batch long
+def _runs(block: Block) -> list:
+    return [wml.run(r.text, r.bold, r.italic) for r in block.runs]
+
+
+@lru_cache(maxsize=1024)   # a Block is a frozen value: its XML, made once a process
 def _paragraph(block: Block) -> str:
-    style = LIST_ITEM if block.kind == "item" else ARTICLE_TEXT
-    runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>'
+    return wml.to_xml([wml.paragraph(LIST_ITEM if block.kind == "item" else ARTICLE_TEXT,
+                                     _runs(block))])
 
 
-@record
-class Article(Record):
+@dataclass(frozen=True, slots=True)
+class Article:
     number: int
     title: str
     blocks: tuple[Block, ...]
@@ -214,10 +191,9 @@ def articles_xml(articles: Sequence[Article], heading: str = "Article") -> Marku
     parts = []
     for article in articles:
         title = f"{heading} {article.number} – {article.title}"
-        parts.append(f'<w:p><w:pPr><w:pStyle w:val="{ARTICLE_HEADING}"/></w:pPr>'
-                     f"{_run(title)}</w:p>")
+        parts.append(wml.to_xml([wml.paragraph(ARTICLE_HEADING, [wml.run(title)])]))
         parts.extend(_paragraph(b) for b in article.blocks)
-    return fragment("".join(parts))
+    return Markup("".join(parts))
 
 
 def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
@@ -225,28 +201,27 @@ def section_xml(title: str, blocks: Sequence[Block]) -> Markup:
     paragraphs."""
     if not blocks:
         return Markup("")
-    heading = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>{_run(title)}</w:p>'
-    return fragment(heading + "".join(_paragraph(b) for b in blocks))
+    heading = wml.to_xml([wml.paragraph("Heading1", [wml.run(title)])])
+    return Markup(heading + "".join(map(_paragraph, blocks)))
 
 
 def paragraphs_xml(blocks: Sequence[Block]) -> Markup:
     """Plain paragraphs, no heading: the body of a letter (``{{p body }}``)."""
-    return fragment("".join(_paragraph(b) for b in blocks))
+    return Markup("".join(map(_paragraph, blocks)))
 
 
 def annex_pages_xml(annexes: Sequence[Article], heading: str = "Annexe") -> Markup:
     """Each annex on a page of its own, for ``{{p clause_annexes }}`` after the signatures."""
     parts = []
     for annex in annexes:
-        # CT_PPr is a sequence: pStyle first, pageBreakBefore after keepNext/keepLines
-        parts.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>'
-                     f"{_run(f'{heading} {annex.number} – {annex.title}')}</w:p>")
+        title = wml.run(f"{heading} {annex.number} – {annex.title}")
+        parts.append(wml.to_xml([wml.paragraph("Heading1", [title], page_break_before=True)]))
         parts.extend(_paragraph(b) for b in annex.blocks)
-    return fragment("".join(parts))
+    return Markup("".join(parts))
 
 
-@record
-class Notice(Record):
+@dataclass(frozen=True, slots=True)
+class Notice:
     """A mandatory text printed from data (contratgen/data/mentions.yaml), in a paragraph
     style of the template (``Notice``, ``NoticeBox``, ``FairNotice``, ``Statement``)."""
     style: str
@@ -259,17 +234,11 @@ def notices_xml(notices: Sequence[Notice]) -> Markup:
     parts = []
     for notice in notices:
         for block in notice.blocks:
-            runs = "".join(_run(r.text, r.bold, r.italic) for r in block.runs)
-            if block.kind == "item":
-                runs = _run("– ") + runs
-            parts.append(f'<w:p><w:pPr><w:pStyle w:val="{notice.style}"/></w:pPr>{runs}</w:p>')
-    xml = "".join(parts)
-    # a style name from data is written as is: a fragment only when it is a plain name
-    plain = all(_STYLE_NAME.fullmatch(notice.style) for notice in notices)
-    return fragment(xml) if plain else Markup(xml)
+            dash = [wml.run("– ")] if block.kind == "item" else []
+            parts.append(wml.paragraph(notice.style, dash + _runs(block)))
+    return Markup(wml.to_xml(parts))
 
 
-_STYLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _SLOT = re.compile(r"\{\{p\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
@@ -344,7 +313,7 @@ def render_docx(template: PreparedTemplate, context: Mapping[str, Any],
             raise _template_error(template.path, f"{name}: the template produces a character "
                                                  f"XML cannot hold (U+{ord(bad.group()):04X})")
         try:
-            skeleton.check_part(name, chunks, xml, data, line_breaks, key)
+            check_rendered(name, data)
         except TemplateRefused as exc:
             raise _template_error(template.path, str(exc), exc.code) from None
         if name == "word/document.xml" and "<w:noWrap/>" in xml:   # numbers on one line

@@ -112,9 +112,24 @@ def phrase(lang: str, key: str, **values) -> str:
 @lru_cache(maxsize=4)
 def labels(lang: str) -> dict[str, str]:
     """The layout words of the templates in ``lang`` (``data/labels.yaml``), parsed once
-    per content (kept on disk: :func:`contratgen.cache.yaml_data`)."""
+    a process."""
     try:
         text = resources.files("contratgen").joinpath("data/labels.yaml").read_text("utf-8")
     except FileNotFoundError:  # pragma: no cover - shipped with the package
         return {}
     return yaml_data(text, "labels")[lang]
+
+
+# the words a document kind's templates add over the contract labels (a data file each)
+KIND_LABELS = {"invoice": "invoice_labels.yaml", "letter": "collection_labels.yaml",
+               "installment_agreement": "collection_labels.yaml"}
+
+
+@lru_cache(maxsize=16)
+def kind_labels(kind: str, lang: str) -> dict[str, str]:
+    """The labels a template for documents of ``kind`` may use in ``lang``."""
+    name = KIND_LABELS.get(kind)
+    if name is None:
+        return labels(lang)
+    text = resources.files("contratgen").joinpath(f"data/{name}").read_text("utf-8")
+    return {**labels(lang), **yaml_data(text, name)[lang]}

@@ -6,6 +6,8 @@ per document; the parts rendered for this document are compressed each time.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime
 import io
 import json
@@ -15,9 +17,9 @@ import zipfile
 import zlib
 from typing import Any, Mapping, Sequence
 
-from ..record import Record, record
+from lxml import etree
+
 from .template_guard import parse_xml
-from .xml_escape import escape, quoteattr
 
 CUSTOM_PROPS = "docProps/custom.xml"
 _CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -25,8 +27,8 @@ _CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationsh
                "custom-properties")
 
 
-@record
-class DocProperties(Record):
+@dataclass(frozen=True, slots=True)
+class DocProperties:
     title: str
     author: str
     subject: str
@@ -36,32 +38,50 @@ class DocProperties(Record):
     custom: Mapping[str, str]   # provenance: name → text
 
 
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC, _DCTERMS = "http://purl.org/dc/elements/1.1/", "http://purl.org/dc/terms/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_CORE_NS = {"cp": _CP, "dc": _DC, "dcterms": _DCTERMS,
+            "dcmitype": "http://purl.org/dc/dcmitype/", "xsi": _XSI}
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"   # the custom properties' format id
+
+
+def _part(root: etree._Element) -> bytes:
+    return (_DECLARATION + etree.tostring(root, encoding="unicode")).encode("utf-8")
+
+
+def _text(parent: etree._Element, name: str, text: str, **attributes: str) -> None:
+    child = etree.SubElement(parent, name, attributes)
+    child.text = text
+
+
 def _core_xml(p: DocProperties) -> bytes:
+    """``docProps/core.xml``: title, subject, author, keywords, language, dated by the
+    document (OPC part 2, core properties, in the order Word writes them)."""
     stamp = f"{p.created.isoformat()}T00:00:00Z"
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/'
-            'dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{escape(p.title)}</dc:title><dc:subject>{escape(p.subject)}</dc:subject>"
-            f"<dc:creator>{escape(p.author)}</dc:creator>"
-            f"<cp:keywords>{escape(p.keywords)}</cp:keywords>"
-            f"<dc:language>{escape(p.language)}</dc:language>"
-            "<cp:lastModifiedBy>contratgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-            "</cp:coreProperties>").encode("utf-8")
+    root = etree.Element(f"{{{_CP}}}coreProperties", nsmap=_CORE_NS)
+    for name, text in ((f"{{{_DC}}}title", p.title), (f"{{{_DC}}}subject", p.subject),
+                       (f"{{{_DC}}}creator", p.author), (f"{{{_CP}}}keywords", p.keywords),
+                       (f"{{{_DC}}}language", p.language),
+                       (f"{{{_CP}}}lastModifiedBy", "contratgen"),
+                       (f"{{{_CP}}}revision", "1")):
+        _text(root, name, text)
+    for name in ("created", "modified"):
+        _text(root, f"{{{_DCTERMS}}}{name}", stamp, **{f"{{{_XSI}}}type": "dcterms:W3CDTF"})
+    return _part(root)
 
 
 def _custom_xml(custom: Mapping[str, str]) -> bytes:
-    props = "".join(
-        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" '
-        f"name={quoteattr(name)}><vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for i, (name, value) in enumerate(custom.items(), start=2))
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-            f'2006/docPropsVTypes">{props}</Properties>').encode("utf-8")
+    """``docProps/custom.xml``: each property a text (``vt:lpwstr``), pids from 2."""
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT})
+    for pid, (name, value) in enumerate(custom.items(), start=2):
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property",
+                                {"fmtid": _FMTID, "pid": str(pid), "name": name})
+        _text(prop, f"{{{_VT}}}lpwstr", value)
+    return _part(root)
 
 
 def _with_custom_part(name: str, data: bytes) -> bytes:
@@ -91,8 +111,8 @@ def _with_language(styles: bytes, lang: str) -> bytes:
                   styles)
 
 
-@record
-class _Deflated(Record):
+@dataclass(frozen=True, slots=True)
+class _Deflated:
     """One zip member, compressed once: the template's unchanged parts are compressed
     once per process, not once per document (it was a quarter of the render time)."""
     name: bytes

@@ -18,7 +18,8 @@ from jinja2 import meta, nodes
 from lxml import etree
 
 from .. import cache
-from .context import CONTEXT_NAMES, labels
+from .context_kinds import context_names
+from .i18n import kind_labels
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError
 from .docx import PreparedTemplate, parse_template_source, prepare_template
 
@@ -39,15 +40,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def _context_of(kind: str) -> tuple[frozenset[str], Callable[[str], dict]]:
-    """The names and the labels a template for ``kind`` may use."""
-    if kind == "invoice":
-        from ..invoicing.texts import invoice_labels
-        return CONTEXT_NAMES | {"invoice"}, invoice_labels
-    if kind in ("letter", "installment_agreement"):
-        from ..collection import collection_labels
-        extra = {"letter", "body"} if kind == "letter" else {"agreement"}
-        return CONTEXT_NAMES | extra, collection_labels
-    return CONTEXT_NAMES, labels
+    """The names and the labels a template for ``kind`` may use (the kinds' records in
+    render/context_kinds.py, their label files in render/i18n.py)."""
+    return context_names(kind), lambda lang: kind_labels(kind, lang)
 
 
 def lint_template(template: PreparedTemplate, kind: str) -> list[Diagnostic]:
@@ -175,13 +170,13 @@ def _verdict_key(template: PreparedTemplate, kind: str) -> str:
 @lru_cache(maxsize=32)
 def _cached(template: PreparedTemplate, kind: str) -> tuple[Diagnostic, ...]:
     entry = _verdict_key(template, kind)
-    stored = cache.load_marshal(_VERDICTS, entry)
+    stored = cache.load_verdict(_VERDICTS, entry)
     try:
         return tuple(Diagnostic(*fields) for fields in stored)
-    except TypeError:   # not cached (None), or not a list of diagnostics: lint it
+    except (TypeError, ValueError):   # not cached (None), or not diagnostics: lint it
         pass
     found = tuple(lint_template(template, kind))
-    cache.store_marshal(_VERDICTS, entry, [astuple(d) for d in found])
+    cache.store_verdict(_VERDICTS, entry, [astuple(d) for d in found])
     return found
 
 
