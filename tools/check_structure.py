@@ -192,7 +192,8 @@ STAGES = (
     ("features", ("contratgen.invoicing", "contratgen.collection", "contratgen.dues",
                   "contratgen.dues_ics", "contratgen.redline", "contratgen.preview",
                   "contratgen.inspect", "contratgen.scaffold", "contratgen.schema",
-                  "contratgen.serve", "contratgen.clause_lint")),
+                  "contratgen.serve", "contratgen.clause_lint", "contratgen.lifecycle",
+                  "contratgen.signing")),
     ("batch", ("contratgen.batch",)),
     ("cli", ("contratgen.cli", "contratgen.__main__")),
 )
@@ -207,6 +208,8 @@ ALLOWED_BACKWARD: dict[tuple[str, str], str] = {
     # those strings from Prepared instead of calling the renderer (helper lawrules)
     ("contratgen.legal.consumer", "contratgen.render.docx"): "lawrules",
     ("contratgen.legal.consumer", "contratgen.render.clauses"): "lawrules",
+    ("contratgen.legal.payment", "contratgen.render.docx"): "lawrules",
+    ("contratgen.legal.agreement", "contratgen.render.clauses"): "lawrules",
     # the invoice rules' checks belong to legal/, the invoice builder calls them (lawrules,
     # einv)
     ("contratgen.legal.invoices", "contratgen.invoicing.checks"): "lawrules",

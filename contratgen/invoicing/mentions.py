@@ -23,11 +23,10 @@ from typing import Optional
 
 from ..load.model import ClientFile, Party
 from .plan import Invoice, Payee, Supply
+from ..legal.scope import (MANDATORY, country, french_business, in_french_scope,  # noqa: F401
+                           mandatory_from, mentions_mandatory, siren)
 
 FRENCH_DIRECTORY = "0225"   # ISO 6523 ICD of the French e-invoicing directory (annuaire)
-MANDATORY = {"large": datetime.date(2026, 9, 1), "mid": datetime.date(2026, 9, 1),
-             "sme": datetime.date(2027, 9, 1), "micro": datetime.date(2027, 9, 1)}
-
 # BT-8, the VAT due-date code: (CII UNTDID 2475, UBL UNTDID 2005)
 ON_INVOICE = ("5", "3")      # VAT on debits: the invoice's date
 ON_DELIVERY = ("29", "35")   # goods: on delivery
@@ -48,45 +47,6 @@ def split_address(text: Optional[str]) -> tuple[list[str], Optional[str], Option
             parts = parts[:-1]
     lines = [line for line in parts[:2] + [", ".join(parts[2:])] if line]
     return lines, postcode, city
-
-
-def country(party: Party) -> str:
-    """The ISO 3166 country: the VAT number's prefix when it has one, else France."""
-    prefix = (party.vat_number or "")[:2].upper()
-    if prefix.isalpha() and len(prefix) == 2:
-        return {"EL": "GR"}.get(prefix, prefix)
-    return "FR"
-
-
-def siren(party: Party) -> Optional[str]:
-    """The SIREN (9 digits), given or taken from the SIRET."""
-    if party.siren:
-        return party.siren.replace(" ", "")
-    if party.siret:
-        return party.siret.replace(" ", "")[:9]
-    return None
-
-
-def mandatory_from(client: ClientFile) -> datetime.date:
-    return MANDATORY[client.provider.size]
-
-
-def mentions_mandatory(client: ClientFile, day: datetime.date) -> bool:
-    """Whether an invoice dated ``day`` must carry the 2026/2027 mentions."""
-    return day >= mandatory_from(client)
-
-
-def french_business(client: ClientFile) -> bool:
-    """A French business buyer, to whom the client SIREN mention applies."""
-    return client.client.kind != "consumer" and country(client.client) == "FR"
-
-
-def in_french_scope(client: ClientFile) -> bool:
-    """Both parties French businesses (or public bodies) with a SIREN: the invoice is
-    exchanged through the plateformes agréées and must pass BR-FR."""
-    return (client.client.kind != "consumer" and country(client.client) == "FR"
-            and country(client.provider) == "FR"
-            and siren(client.provider) is not None and siren(client.client) is not None)
 
 
 def electronic_address(party: Party, given: Optional[str] = None

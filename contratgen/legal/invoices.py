@@ -12,6 +12,7 @@ order, VAT rates the regime allows), so that ``check`` reports it before ``invoi
 from __future__ import annotations
 
 from .engine import ERROR, Finder, rule
+from .scope import french_business, mandatory_from, mentions_mandatory
 
 
 @rule("legal.invoice-mentions", ERROR, "all",
@@ -29,7 +30,6 @@ def invoice_mentions(doc: Finder):
     # the client's SIREN: a French business buyer, on the invoices dated from the day the
     # issuer must issue e-invoices (provider.size: 1 Sept 2026 or 2027); a foreign buyer
     # has none, a consumer none to give
-    from ..invoicing.mentions import french_business, mandatory_from, mentions_mandatory
     late = [e for e in client.invoicing.invoices if mentions_mandatory(client, e.date)]
     if late and french_business(client) and not (client.client.siren or client.client.siret):
         yield doc.at_field(("client", "siren"), f"invoice {late[0].number} to a French "

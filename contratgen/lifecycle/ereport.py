@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 from ..diagnostics import Diagnostic
 from ..domain.money import split
 from ..invoicing.pipeline import InvoiceSet
+from ..legal.scope import country, in_french_scope
 from ..invoicing.plan import Invoice
 from .flux10 import Buyer, DayTotal, Declarant, Received, ReportedInvoice, Vat
 from .statuses import vat_on_receipt
@@ -49,11 +50,13 @@ class Reported:
 
 
 def audience(invoice_set: InvoiceSet) -> str:
-    """b2c, international (a business without a French SIREN) or domestic."""
-    client = invoice_set.prepared.client.client
-    if client.kind == "consumer":
+    """b2c, domestic (both French businesses with a SIREN: e-invoiced, not reported) or
+    international (a business buyer outside France)."""
+    client = invoice_set.prepared.client
+    if client.client.kind == "consumer":
         return "b2c"
-    return "domestic" if client.siren else "international"
+    return "domestic" if in_french_scope(client) or country(client.client) == "FR" \
+        else "international"
 
 
 def problems(invoice_set: InvoiceSet) -> list[Diagnostic]:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Optional, Sequence
 
 from ..domain.money import split
+from ..legal.scope import in_french_scope
 from ..load.model import ClientFile
 from .cdar import Party, Status
 
@@ -44,8 +45,7 @@ def vat_on_receipt(client: ClientFile) -> bool:
 
 def in_scope(client: ClientFile) -> bool:
     """Both parties French businesses with a SIREN: the e-invoicing scope."""
-    return (client.client.kind != "consumer" and bool(client.provider.siren)
-            and bool(client.client.siren))
+    return in_french_scope(client)
 
 
 def electronic_address(client: ClientFile) -> tuple[str, str]:
