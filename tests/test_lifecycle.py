@@ -32,7 +32,9 @@ def edited(path: Path, old: str, new: str) -> Path:
 
 
 def services(sample) -> Path:
-    return edited(sample(DEAL), "nature: mixed", "nature: services")
+    # services: no goods to retain, so no retention-of-title clause either
+    path = edited(sample(DEAL), "nature: mixed", "nature: services")
+    return edited(path, "  - retention_of_title\n", "")
 
 
 def with_ledger(path: Path, lines: str) -> Path:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import docx_text
-from contratgen.library.lint import default_params, sample_context
+from contratgen.library.lint import default_params
+from contratgen.clause_lint import sample_context
 from contratgen.library.loader import SHIPPED, load_library
 from contratgen.library.texts import render_blocks
 from contratgen.pipeline import prepare, render_document

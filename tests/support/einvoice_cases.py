@@ -63,6 +63,11 @@ def _german(data):
         item["vat_rate"] = 0
 
 
+def _services(data):
+    """Services only: no goods whose title could be retained (legal.retention-services)."""
+    data["clauses"] = [c for c in data["clauses"] if c != "retention_of_title"]
+
+
 def _period(data):
     data["invoicing"]["invoices"][2]["supplied"] = {"from": "2026-03-02", "to": "2026-05-29"}
 
@@ -77,7 +82,7 @@ CASES = {
                   {"document.nature": "goods"}),
     "services on debits": Case(B2B, "FA-2026-0107", "386", D("1442.22"), True, "5",
                                {"document.nature": "services",
-                                "provider.vat_on_debits": True}),
+                                "provider.vat_on_debits": True}, edit=_services),
     "order, billing and electronic addresses": Case(
         B2B, "FA-2026-0131", "386", D("1922.96"), True, "72",
         {"client.order_reference": "BC-2026-114",
