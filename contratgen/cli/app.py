@@ -33,7 +33,8 @@ common = document_options("A folder with quote.docx and contract.docx to use ins
 # does not pay for the code of remind, serve or preview. name → (module, attribute)
 LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
         "preview": (".preview", "preview_command"), "diff": (".diff", "diff"),
-        "remind": (".remind", "remind"), "serve": (".serve", "serve_command")}
+        "remind": (".remind", "remind"), "serve": (".serve", "serve_command"),
+        "release": (".release", "release")}
 
 
 class Contratgen(click.Group):

@@ -225,3 +225,13 @@ def plan(computed: Computed, entries: Sequence, retention: Optional[Decimal] = N
         out.append(Situation(entry.situation, entry.number, entry.date, index, lines,
                              through, prev, amount, final, preceding))
     return tuple(out)
+
+
+def invoiced(computed: Computed, entries: Sequence) -> tuple[tuple[str, datetime.date, Decimal], ...]:
+    """``(number, date, TTC it invoices)`` of each invoice of a ledger, in order: a
+    situation's own TTC, or a tranche invoice's tranche (the final invoice after advances
+    invoices its own tranche). The ledger is checked first (:func:`problems`)."""
+    if any(e.situation is not None for e in entries):
+        return tuple((s.number, s.date, s.total_ttc) for s in plan(computed, entries))
+    return tuple((e.number, e.date, computed.tranches[e.tranche - 1].amount) for e in entries
+                 if 1 <= e.tranche <= len(computed.tranches))

@@ -5,7 +5,8 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import agreement, clauses, consumer, identity, invoices, payment, quote, trade, vat
+from . import (agreement, building, clauses, consumer, identity, invoices, payment, quote,
+               trade, vat)
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -49,6 +50,13 @@ RULES: tuple[Rule, ...] = (
     agreement.agreement_total,
     agreement.agreement_dates,
     agreement.agreement_term,
+    # Version 3, the building trades (LEGAL_FR.md "Version 3 rules")
+    building.retention_building,
+    building.retention_guarantee,
+    building.progress_invoices,
+    building.decennale_certificate,
+    building.subcontractor,
+    building.works_guarantees,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

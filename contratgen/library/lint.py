@@ -31,7 +31,8 @@ from .spec import LANGS, Clause, Library, Part, coerce_param
 from .texts import ENVS, ClauseTextError, render_blocks
 from .markup import stray_asterisks
 from .noting import noted
-from ..load.model import ClientFile, Escrow, Insurance, Performance, parse_client
+from ..load.model import (ClientFile, Escrow, Insurance, MainContract, Performance, Retention,
+                          parse_client)
 from ..domain.money import compute
 from ..domain.rates import rates_for
 from ..load.source import load_bytes
@@ -47,17 +48,25 @@ def sample_client() -> ClientFile:
 
 
 SETTINGS = ("on_premises", "off_premises", "distance")
-DOCUMENT_VARIANTS = ("escrow", "insurance decennale", "insurance rc_pro", "time limits",
-                     "client in another EU state", "arbitration and jurisdiction",
-                     "no e-mail nor bank details")
+DOCUMENT_VARIANTS = ("escrow", "retention", "subcontractor", "insurance decennale",
+                     "insurance rc_pro", "time limits", "client in another EU state",
+                     "arbitration and jurisdiction", "no e-mail nor bank details")
 
 
 def _varied(client: ClientFile, variant: str) -> ClientFile:
     """The sample with one optional part of the document present (see DOCUMENT_VARIANTS)."""
     doc, provider, party, pay = client.document, client.provider, client.client, client.payment
+    main = client.main_contract
     if variant == "escrow":
         pay = pay.model_copy(update={"escrow": Escrow(holder="Maître Durand, notaire",
                                                        release="final_delivery")})
+    elif variant == "retention":
+        pay = pay.model_copy(update={"retention": Retention(percent=5,
+                                                             consignee="Caisse des dépôts")})
+    elif variant == "subcontractor":
+        provider = provider.model_copy(update={"subcontractor": True})
+        main = MainContract(owner="SCI Les Tilleuls", accepted=datetime.date(2026, 3, 1),
+                            guarantee="caution")
     elif variant.startswith("insurance"):
         provider = provider.model_copy(update={"insurance": Insurance(
             insurer="MAAF Assurances", policy="123456789", kind=variant.split()[1])})
@@ -71,7 +80,7 @@ def _varied(client: ClientFile, variant: str) -> ClientFile:
                                                "phone": None})
         party = party.model_copy(update={"email": None})
     return client.model_copy(update={"document": doc, "provider": provider, "client": party,
-                                     "payment": pay})
+                                     "payment": pay, "main_contract": main})
 
 
 @lru_cache(maxsize=256)
