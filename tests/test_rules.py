@@ -685,10 +685,13 @@ def test_catalogue_has_every_rule_of_legal_fr_once():
                 "legal.invoice-mentions"}
     # the instalment agreement's rules (LEGAL_FR.md "Collecting payment", in prose)
     agreement = {"legal.agreement-total", "legal.agreement-dates", "legal.agreement-term"}
+    # Version 3, e-invoicing (legal/einvoice.py)
+    einvoicing = {"legal.invoice-supply-date", "legal.order-reference", "legal.vat-due-code",
+                  "legal.escrow-payee"}
     # Version 3, the building trades (contratgen/legal/building.py)
     building = {"legal.retention-guarantee", "legal.decennale-certificate",
                 "legal.subcontractor", "legal.works-guarantees"}
-    expected = expected | building
+    expected |= einvoicing | building
     house = {"legal.progress-invoices", "legal.retention-building"}   # not in the table
     assert len(ids) == len(set(ids)) and set(ids) == expected | agreement | house
     if legal_fr.exists():  # the spec, when the repository sits next to it

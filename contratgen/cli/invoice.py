@@ -21,7 +21,14 @@ from .options import document_options, options_from
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default=None,
               help="docx, pdf (Factur-X) or both (default: both when LibreOffice is "
                    "available).")
-@click.option("--number", default=None, metavar="N", help="Build only the invoice N.")
+@click.option("--syntax", type=click.Choice(["facturx", "cii", "ubl"]), default="facturx",
+              show_default=True,
+              help="facturx: <number>.pdf (PDF/A-3 with factur-x.xml) and .docx; cii or "
+                   "ubl: <number>.xml, the syntax the client's platform asks for. Every "
+                   "XML is validated (XSD, EN 16931, French rules BR-FR between French "
+                   "businesses) before anything is written.")
+@click.option("--number", default=None, metavar="N",
+              help="Build only the invoice (or credit note) N.")
 @document_options("A folder with invoice.docx to use instead.", rates=False)
 @click.option("--penalties", "claimed", default=None, metavar="INVOICE",
               help="Build instead the penalty invoice of INVOICE: its late interest and "
@@ -31,16 +38,17 @@ from .options import document_options, options_from
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="With --penalties: the date computed to and of the invoice (default: "
                    "today).")
-def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outside_paths,
-            claimed, penalty_number, on):
-    """Build the invoices of each FILE (invoicing.invoices) into <number>.pdf (Factur-X,
-    EN 16931, PDF/A-3) and <number>.docx."""
+def invoice(files, out_dir, fmt, syntax, number, library, templates, strict,
+            allow_outside_paths, claimed, penalty_number, on):
+    """Build the invoices and credit notes of each FILE (invoicing.invoices,
+    invoicing.credit_notes) into <number>.pdf (Factur-X, EN 16931, PDF/A-3) and
+    <number>.docx, or <number>.xml (--syntax cii|ubl)."""
     from ..output import remove_stale_temporaries
     from .errors import Failed
     from .options import resolve_formats
     from ..invoicing.pipeline import build_invoices
     options = options_from(library, templates, strict, allow_outside_paths)
-    formats = resolve_formats(fmt)
+    formats = resolve_formats(fmt) if syntax == "facturx" else ("xml",)
     if claimed is not None:   # the penalty invoice of one late invoice (docs/COLLECTION.md)
         from .remind import penalty_invoice
         return penalty_invoice(files, out_dir, formats, options, claimed, penalty_number, on)
@@ -54,7 +62,8 @@ def invoice(files, out_dir, fmt, number, library, templates, strict, allow_outsi
                     from ..serve.client import converter_for_cli
                     converter = converter_for_cli(workers=1, pdfa=True)
                 written, warnings = build_invoices(Path(name), Path(out_dir), formats,
-                                                   options, converter, numbers, number)
+                                                   options, converter, numbers, number,
+                                                   syntax)
                 print_diagnostics(warnings)
                 for path in written:
                     written_any = True

@@ -8,7 +8,6 @@ XSD and against the EN 16931 CII schematron.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 from typing import Optional, Sequence
 
@@ -16,7 +15,9 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from ..load.model import ClientFile, Party
-from .plan import Invoice, InvoiceLine, TaxLine
+from .mentions import (buyer_address, country, due_code, electronic_address, in_french_scope,
+                       split_address)
+from .plan import Invoice, InvoiceLine, Payee, TaxLine
 from .texts import Note
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -28,7 +29,6 @@ R, A, U, Q = (ElementMaker(namespace=ns, nsmap=NSMAP) for ns in (RSM, RAM, UDT, 
 
 GUIDELINE = "urn:cen.eu:en16931:2017"
 SIREN_SCHEME = "0002"     # ISO 6523 ICD of the French SIRENE register
-FRENCH_DIRECTORY = "0225"  # the French e-invoicing directory (annuaire), by SIREN
 CREDIT_TRANSFER = "58"    # UNTDID 4461: SEPA credit transfer
 
 # UN/ECE recommendation 20 codes for the units people write in client.yaml
@@ -41,10 +41,6 @@ UNITS = {"jour": "DAY", "jours": "DAY", "day": "DAY", "days": "DAY", "j": "DAY",
          "unité": "H87", "unit": "H87"}
 ONE = "C62"
 OUTSIDE = "O"   # "Not subject to VAT": no VAT rate, no VAT identifiers (BR-O-02, BR-O-05)
-# CII VAT due date codes (UNTDID 2475, BT-8): on the invoice date (VAT on debits), on
-# delivery (goods), on payment (services, the French default: TVA sur les encaissements)
-ON_INVOICE, ON_DELIVERY, ON_PAYMENT = "5", "29", "72"
-_POSTCODE_CITY = re.compile(r"^\s*(\d{5})\s+(.+?)\s*$")
 
 
 def amount(value: Decimal) -> str:
@@ -67,54 +63,27 @@ def unit_code(unit: Optional[str]) -> str:
     return UNITS.get((unit or "").strip().lower(), ONE)
 
 
-def country(party: Party) -> str:
-    """The ISO 3166 country: the VAT number's prefix when it has one, else France."""
-    prefix = (party.vat_number or "")[:2].upper()
-    if prefix.isalpha() and len(prefix) == 2:
-        return {"EL": "GR"}.get(prefix, prefix)
-    return "FR"
-
-
 def address(text: Optional[str], party: Party):
     """BG-5 / BG-8: "12 rue des Lilas, 75011 Paris" → line, postcode, city, country."""
-    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
-    postcode = city = None
-    if parts:
-        match = _POSTCODE_CITY.match(parts[-1])
-        if match:
-            postcode, city = match.groups()
-            parts = parts[:-1]
-    children = []
-    if postcode:
-        children.append(A.PostcodeCode(postcode))
-    for tag, line in zip(("LineOne", "LineTwo", "LineThree"), parts[:2] + [", ".join(parts[2:])]):
-        if line:
-            children.append(A(tag, line))
+    lines, postcode, city = split_address(text)
+    children = [A.PostcodeCode(postcode)] if postcode else []
+    children += [A(tag, line) for tag, line in zip(("LineOne", "LineTwo", "LineThree"), lines)]
     if city:
         children.append(A.CityName(city))
     children.append(A.CountryID(country(party)))
     return A.PostalTradeAddress(*children)
 
 
-def electronic_address(party: Party) -> Optional[tuple[str, str]]:
-    """BT-34 / BT-49: where the party receives e-invoices. In France, its SIREN in the
-    central directory (scheme 0225) — what the French rules (BR-FR-12, BR-FR-13) ask;
-    else its email."""
-    if party.siren:
-        return party.siren.replace(" ", ""), FRENCH_DIRECTORY
-    if party.email:
-        return party.email, "EM"
-    return None
-
-
-def trade_party(tag: str, party: Party, tax_id: bool = True, vat_id: bool = True):
+def trade_party(tag: str, party: Party, tax_id: bool = True, vat_id: bool = True,
+                postal: Optional[str] = None, endpoint: Optional[tuple[str, str]] = None):
     """BG-4 seller / BG-7 buyer: name, SIREN as legal registration (BT-30 / BT-47,
-    scheme 0002), address, email, VAT number (BT-31 / BT-48)."""
+    scheme 0002), address (``postal``: the billing address), electronic address
+    (BT-34 / BT-49), VAT number (BT-31 / BT-48)."""
     children = [A.Name(party.name)]
     if party.siren:
         children.append(A.SpecifiedLegalOrganization(A.ID(party.siren, schemeID=SIREN_SCHEME)))
-    children.append(address(party.address, party))
-    endpoint = electronic_address(party)
+    children.append(address(postal or party.address, party))
+    endpoint = endpoint or electronic_address(party)
     if endpoint:
         children.append(A.URIUniversalCommunication(A.URIID(endpoint[0], schemeID=endpoint[1])))
     if party.vat_number and vat_id:
@@ -164,36 +133,53 @@ def line_item(line: InvoiceLine):
 
 
 def agreement(client: ClientFile, exempt: bool, vat_ids: bool = True):
-    return A.ApplicableHeaderTradeAgreement(
+    buyer = client.client
+    children = [
         trade_party("SellerTradeParty", client.provider, tax_id=exempt, vat_id=vat_ids),
-        trade_party("BuyerTradeParty", client.client, tax_id=False, vat_id=vat_ids),
-        A.ContractReferencedDocument(A.IssuerAssignedID(client.document.number)))
+        trade_party("BuyerTradeParty", buyer, tax_id=False, vat_id=vat_ids,
+                    postal=buyer.billing_address, endpoint=buyer_address(client))]
+    if buyer.order_reference:   # BT-13
+        children.append(A.BuyerOrderReferencedDocument(
+            A.IssuerAssignedID(buyer.order_reference)))
+    children.append(A.ContractReferencedDocument(A.IssuerAssignedID(client.document.number)))
+    return A.ApplicableHeaderTradeAgreement(*children)
 
 
 def delivery(client: ClientFile, invoice: Invoice):
+    """BG-13: where (BG-15) and when (BT-72) the goods or services were supplied."""
     children = []
     if client.client.delivery_address:
         children.append(A.ShipToTradeParty(A.Name(client.client.name),
                                            address(client.client.delivery_address,
                                                    client.client)))
+    if invoice.supplied is not None and not invoice.supplied.period:
+        children.append(A.ActualDeliverySupplyChainEvent(A.OccurrenceDateTime(
+            date_udt(invoice.supplied.start))))
     return A.ApplicableHeaderTradeDelivery(*children)
 
 
-def payment_means(client: ClientFile) -> list:
+def account(client: ClientFile, invoice: Invoice) -> Optional[Payee]:
+    """The account the invoice is paid to: the payee's (escrow) or the provider's; a
+    credit note is paid to nobody."""
+    if invoice.credit_note:
+        return None
+    if invoice.payee is not None:
+        return invoice.payee if invoice.payee.iban else None
     provider = client.provider
     if not provider.iban:
+        return None
+    return Payee(provider.name, provider.iban.replace(" ", ""), provider.bic)
+
+
+def payment_means(client: ClientFile, invoice: Invoice) -> list:
+    paid_to = account(client, invoice)
+    if paid_to is None:
         return []
     children = [A.TypeCode(CREDIT_TRANSFER),
-                A.PayeePartyCreditorFinancialAccount(A.IBANID(provider.iban.replace(" ", "")))]
-    if provider.bic:
-        children.append(A.PayeeSpecifiedCreditorFinancialInstitution(A.BICID(provider.bic)))
+                A.PayeePartyCreditorFinancialAccount(A.IBANID(paid_to.iban))]
+    if paid_to.bic:
+        children.append(A.PayeeSpecifiedCreditorFinancialInstitution(A.BICID(paid_to.bic)))
     return [A.SpecifiedTradeSettlementPaymentMeans(*children)]
-
-
-def due_code(client: ClientFile) -> str:
-    if client.provider.vat_on_debits:
-        return ON_INVOICE
-    return ON_DELIVERY if client.document.nature == "goods" else ON_PAYMENT
 
 
 def summation(invoice: Invoice):
@@ -208,13 +194,20 @@ def summation(invoice: Invoice):
 
 def settlement(client: ClientFile, invoice: Invoice, terms_text: str):
     children = [A.PaymentReference(invoice.number), A.InvoiceCurrencyCode("EUR")]
-    children += payment_means(client)
-    code = due_code(client)
+    if invoice.payee is not None and not invoice.credit_note:   # BG-10: the escrow holder
+        children.append(A.PayeeTradeParty(A.Name(invoice.payee.name)))
+    children += payment_means(client, invoice)
+    code = due_code(client)[0]
     children += [tax(line, code) for line in invoice.taxes]
+    if invoice.supplied is not None and invoice.supplied.period:   # BG-14
+        children.append(A.BillingSpecifiedPeriod(
+            A.StartDateTime(date_udt(invoice.supplied.start)),
+            A.EndDateTime(date_udt(invoice.supplied.end))))
     children.append(A.SpecifiedTradePaymentTerms(A.Description(terms_text),
                                                  A.DueDateDateTime(date_udt(invoice.due_date))))
     children.append(summation(invoice))
-    for previous in invoice.preceding:  # BG-3: the advance invoices deducted
+    references = (invoice.cancels,) if invoice.cancels else invoice.preceding
+    for previous in references:  # BG-3: the invoice cancelled, or the advances deducted
         children.append(A.InvoiceReferencedDocument(
             A.IssuerAssignedID(previous.number),
             A.FormattedIssueDateTime(Q.DateTimeString(day(previous.date), format="102"))))
@@ -225,7 +218,7 @@ def business_process(client: ClientFile, invoice: Invoice) -> str:
     """BT-23, the French "cadre de facturation": B (goods), S (services), M (mixed);
     1 an invoice to pay, 4 a final invoice after advance invoices."""
     kind = {"goods": "B", "services": "S", "mixed": "M"}[client.document.nature]
-    return f"{kind}{4 if invoice.preceding else 1}"
+    return f"{kind}{4 if invoice.preceding and not invoice.credit_note else 1}"
 
 
 def invoice_xml(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
@@ -233,6 +226,9 @@ def invoice_xml(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
     """The CII XML of one invoice, UTF-8, with its XML declaration."""
     exempt = any(t.category.code != "S" for t in invoice.taxes)
     outside = any(t.category.code == OUTSIDE for t in invoice.taxes)
+    notes = list(notes)
+    if in_french_scope(client):   # the French treatment: an invoice between businesses
+        notes.append(Note("BAR", "B2B"))
     root = R.CrossIndustryInvoice(
         R.ExchangedDocumentContext(
             A.BusinessProcessSpecifiedDocumentContextParameter(

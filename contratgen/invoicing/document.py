@@ -17,6 +17,7 @@ from ..render.template_lint import template_problems
 from .cii import invoice_xml
 from .plan import Invoice, InvoiceLine, TaxLine
 from .texts import Note, bank_text, deductions_text, invoice_labels, notes
+from .einvoice_texts import einvoice_context
 
 TEMPLATE = "invoice.docx"
 
@@ -50,13 +51,18 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     due = fmt.date(invoice.due_date, lang)
     category = invoice.taxes[0].category if invoice.taxes else None
+    extra = einvoice_context(client, invoice, lang, context)
     mentions = notes(context, category, client.provider.vat_on_debits, due,
-                     deductions_text(invoice, lang), client.provider.insurance)
+                     deductions_text(invoice, lang), client.provider.insurance) + \
+        extra.pop("extra_notes")
     context["labels"] = words
     context["invoice"] = {
         "number": invoice.number, "type_code": invoice.type_code,
-        "is_advance": invoice.advance, "is_final": not invoice.advance,
-        "title": words["title_advance" if invoice.advance else "title_final"],
+        "is_advance": invoice.advance,
+        "is_final": not invoice.advance and not invoice.credit_note,
+        "is_credit_note": invoice.credit_note,
+        "title": words["title_credit" if invoice.credit_note else
+                       "title_advance" if invoice.advance else "title_final"],
         "date": fmt.date(invoice.date, lang), "date_value": invoice.date,
         "due_date": due, "due_date_value": invoice.due_date,
         "contract": client.document.number,
@@ -80,16 +86,23 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
         "vat_invoiced": [_tax(t, lang) for t in invoice.vat_invoiced],
         "vat_remaining": [_tax(t, lang) for t in invoice.vat_remaining],
         "notes": [{"code": n.code, "text": n.text} for n in mentions],
-        "bank": bank_text(context),
+        "bank": None if invoice.credit_note or invoice.payee else bank_text(context),
+        **extra,
     }
     return context
 
 
-def xml_for(prepared: Prepared, invoice: Invoice, context: dict | None = None) -> bytes:
-    """The CII XML of one invoice, with the same mentions as its DOCX."""
+def xml_for(prepared: Prepared, invoice: Invoice, context: dict | None = None,
+            syntax: str = "cii") -> bytes:
+    """The XML of one invoice (CII, also Factur-X's; or UBL), with the same mentions as
+    its DOCX."""
     context = context or invoice_context(prepared, invoice)
     mentions = [Note(n["code"], n["text"]) for n in context["invoice"]["notes"]]
-    return invoice_xml(prepared.client, invoice, mentions, context["payment"]["terms"])
+    terms = context["invoice"]["terms_text"]
+    if syntax == "ubl":
+        from .ubl import invoice_ubl
+        return invoice_ubl(prepared.client, invoice, mentions, terms)
+    return invoice_xml(prepared.client, invoice, mentions, terms)
 
 
 def render_invoice(prepared: Prepared, invoice: Invoice,

@@ -29,15 +29,16 @@ XMP_PRODUCER = re.compile(rb"(<pdf:Producer>)[^<]*(</pdf:Producer>)")
 PRODUCER = "contratgen"
 
 
-def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter) -> bytes:
-    """The PDF/A-3 of one invoice with its CII XML attached; ``converter`` must export
-    PDF/A (``pdf.Converter(pdfa=True)``)."""
+def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter,
+                xml: bytes | None = None) -> bytes:
+    """The PDF/A-3 of one invoice with its CII XML attached (``xml``, already validated,
+    or made here); ``converter`` must export PDF/A (``pdf.Converter(pdfa=True)``)."""
     from ..pdf.workers import convert_for
     if converter is None or not getattr(converter, "pdfa", False):
         raise ValueError("a Factur-X invoice needs a PDF/A converter: Converter(pdfa=True)")
     visual = convert_for(converter, docx, invoice.number, prepared.path)
     context = invoice_context(prepared, invoice)
-    xml = xml_for(prepared, invoice, context)
+    xml = xml or xml_for(prepared, invoice, context)
     title = f"{context['invoice']['title']} {invoice.number}"
     metadata = {"author": prepared.client.provider.name, "title": title,
                 "subject": f"{title} – {prepared.client.client.name}"}

@@ -14,8 +14,11 @@ from ..document import Prepared
 from ..output import safe_name
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .checks import check_batch_numbers, check_present
+from .credit import check_credit_notes, credit_notes
+from .mentions import in_french_scope, with_mentions
 from .plan import Invoice, plan, terms_for
-from .texts import advance_text
+from .texts import advance_text, credit_text
+from .validation import FACTURX, validate
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ def prepare_invoices(path: Path, options: Options = Options(),
     # what only building invoices needs
     found = check_present(client, source) + check_batch_numbers(numbers or {}, client, source)
     entries = client.invoicing.invoices if client.invoicing else []
+    found += check_credit_notes(client, source)
     found = _strict(found, options.strict)
     if has_errors(found):
         raise UserError(sorted(found, key=lambda d: (d.line, d.col)))
@@ -53,15 +57,37 @@ def prepare_invoices(path: Path, options: Options = Options(),
     terms = terms_for(client, prepared.computed,
                       lambda tranche, rate: advance_text(tranche, rate, contract,
                                                          prepared.lang))
-    invoices = plan(entries, terms)
+    invoices = tuple(with_mentions(client, i) for i in plan(entries, terms))
+    credits = client.invoicing.credit_notes if client.invoicing else []
+    invoices += credit_notes(credits, invoices,
+                             lambda entry, cancelled, rate: credit_text(
+                                 entry, cancelled, rate, prepared.lang))
     if only is not None:
         invoices = tuple(i for i in invoices if i.number == only)
     return InvoiceSet(prepared, invoices, prepared.diagnostics + tuple(found))
 
 
+def checked_xml(prepared: Prepared, invoice: Invoice, syntax: str) -> bytes:
+    """The XML of ``invoice`` in ``syntax``, validated (XSD, EN 16931, BR-FR in the
+    French scope); a failure is a located :class:`UserError`."""
+    from .document import xml_for
+    from .locate import located
+    xml = xml_for(prepared, invoice, syntax=syntax)
+    failures = validate(xml, syntax, in_french_scope(prepared.client))
+    if failures:
+        raise UserError(located(failures, invoice, prepared.source, syntax))
+    return xml
+
+
 def invoice_files(invoice_set: InvoiceSet, invoice: Invoice, formats: Sequence[str],
-                  converter=None, options: Options = Options()) -> dict[str, bytes]:
-    """The outputs of one invoice: extension → bytes, every one complete."""
+                  converter=None, options: Options = Options(),
+                  syntax: str = FACTURX) -> dict[str, bytes]:
+    """The outputs of one invoice: extension → bytes, every one complete and its XML
+    validated. Factur-X: the DOCX and the PDF/A-3 carrying the CII XML; CII or UBL: the
+    XML alone."""
+    xml = checked_xml(invoice_set.prepared, invoice, syntax)
+    if syntax != FACTURX:
+        return {"xml": xml}
     from .document import render_invoice
     docx = render_invoice(invoice_set.prepared, invoice, options)
     files = {}
@@ -69,19 +95,27 @@ def invoice_files(invoice_set: InvoiceSet, invoice: Invoice, formats: Sequence[s
         files["docx"] = docx
     if "pdf" in formats:
         from .facturx import invoice_pdf
-        files["pdf"] = invoice_pdf(invoice_set.prepared, invoice, docx, converter)
+        files["pdf"] = invoice_pdf(invoice_set.prepared, invoice, docx, converter, xml)
     return files
 
 
 def build_invoices(path: Path, out_dir: Path, formats: Sequence[str],
                    options: Options = Options(), converter=None,
-                   numbers: Optional[dict[str, str]] = None, only: Optional[str] = None
-                   ) -> tuple[list[Path], tuple[Diagnostic, ...]]:
-    """Build and write every invoice of one file; returns the paths and the warnings.
-    All its invoices are made before any is written."""
+                   numbers: Optional[dict[str, str]] = None, only: Optional[str] = None,
+                   syntax: str = FACTURX) -> tuple[list[Path], tuple[Diagnostic, ...]]:
+    """Build and write every invoice and credit note of one file; returns the paths and
+    the warnings. All of them are made and validated before any is written; every
+    validation failure of the file is reported at once."""
     invoice_set = prepare_invoices(path, options, numbers, only)
-    outputs = {invoice.number: invoice_files(invoice_set, invoice, formats, converter, options)
-               for invoice in invoice_set.invoices}
+    outputs, problems = {}, []
+    for invoice in invoice_set.invoices:
+        try:
+            outputs[invoice.number] = invoice_files(invoice_set, invoice, formats, converter,
+                                                    options, syntax)
+        except UserError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise UserError(problems)
     files = {Path(out_dir) / f"{safe_name(number)}.{ext}": data
              for number, made in outputs.items() for ext, data in made.items()}
     written = write_files(files)

@@ -30,6 +30,7 @@ Describe = Callable[[Tranche, Optional[Decimal]], str]
 
 ADVANCE = "386"   # UNTDID 1001: advance payment invoice (facture d'acompte)
 FINAL = "380"     # commercial invoice
+CREDIT_NOTE = "381"   # credit note (avoir)
 ZERO = Decimal("0.00")
 
 FRANCHISE_MENTION = "TVA non applicable, art. 293 B du CGI"
@@ -86,7 +87,33 @@ class Preceding:
 
 
 @dataclass(frozen=True)
+class Supply:
+    """When the goods were delivered or the service done: a date (BT-72), or a period
+    (BG-14, BT-73 / BT-74) when ``end`` differs from ``start``."""
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def period(self) -> bool:
+        return self.end != self.start
+
+
+@dataclass(frozen=True)
+class Payee:
+    """Who is paid when it is not the seller (BG-10): an escrow holder, with the account
+    the transfer goes to (BG-16 / BG-17)."""
+    name: str
+    iban: Optional[str]
+    bic: Optional[str]
+
+
+@dataclass(frozen=True)
 class Invoice:
+    """One invoice or credit note, whatever the syntax it is written in: a list of lines
+    with their amounts, the VAT per rate, the totals, the invoices it follows and deducts
+    (``preceding``, ``prepaid``) and the one a credit note cancels (``cancels``). A
+    progress invoice (situation) is the same record: its lines, the earlier situations as
+    ``preceding``, their amounts as ``prepaid``."""
     number: str
     date: datetime.date
     due_date: datetime.date
@@ -103,10 +130,30 @@ class Invoice:
     preceding: tuple[Preceding, ...] = ()
     vat_invoiced: tuple[TaxLine, ...] = ()    # final: the VAT of the advances, per rate
     vat_remaining: tuple[TaxLine, ...] = ()   # final: the VAT still due, per rate
+    supplied: Optional[Supply] = None         # BT-72 / BG-14 (:mod:`.mentions` fills it)
+    payee: Optional[Payee] = None             # BG-10: the escrow holder of the tranche
+    cancels: Optional[Preceding] = None       # credit note: the invoice it cancels (BG-3)
+    reason: Optional[str] = None              # credit note: why
+    ledger: str = "invoices"                  # invoicing.<ledger>[entry_index] in client.yaml
 
     @property
     def advance(self) -> bool:
         return self.type_code == ADVANCE
+
+    @property
+    def credit_note(self) -> bool:
+        return self.type_code == CREDIT_NOTE
+
+    @property
+    def invoiced_taxes(self) -> tuple[TaxLine, ...]:
+        """The VAT this document itself charges per rate: a final invoice's remaining
+        VAT (the advances charged the rest), else its whole VAT breakdown."""
+        return self.vat_remaining or self.taxes
+
+    @property
+    def where(self) -> tuple:
+        """Its entry in client.yaml, as a path for ``Source.diagnostic``."""
+        return ("invoicing", self.ledger, self.entry_index)
 
 
 def category(client: ClientFile) -> Category:

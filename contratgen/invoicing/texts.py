@@ -105,3 +105,14 @@ def bank_text(context: dict) -> str | None:
     bic = f" · BIC {pay['bic']}" if pay["bic"] else ""
     return invoice_labels(context["document"]["language"])["bank"].format(
         methods=pay["methods_text"], iban=pay["iban"], bic=bic)
+
+
+def credit_text(entry, cancelled: Invoice, rate: Decimal | None, lang: str) -> str:
+    """"Avoir sur la facture FA-… du 5 mars 2026 – <reason>", with the line's VAT rate
+    when the credit note has one line per rate."""
+    words = invoice_labels(lang)
+    text = words["credit_of"].format(number=cancelled.number,
+                                     date=fmt.date(cancelled.date, lang), reason=entry.reason)
+    if rate is None:
+        return text
+    return f"{text} ({words['vat_rate']} {fmt.percent(rate, lang)})"

@@ -5,8 +5,8 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import (agreement, building, clauses, consumer, identity, invoices, payment, quote,
-               trade, vat)
+from . import (agreement, building, clauses, consumer, einvoice, identity, invoices, payment,
+               quote, trade, vat)
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -50,7 +50,12 @@ RULES: tuple[Rule, ...] = (
     agreement.agreement_total,
     agreement.agreement_dates,
     agreement.agreement_term,
-    # Version 3, the building trades (LEGAL_FR.md "Version 3 rules")
+    # Version 3 (LEGAL_FR.md "Version 3 rules"): e-invoicing
+    einvoice.invoice_supply_date,
+    einvoice.order_reference,
+    einvoice.vat_due_code,
+    einvoice.escrow_payee,
+    # Version 3, the building trades
     building.retention_building,
     building.retention_guarantee,
     building.progress_invoices,

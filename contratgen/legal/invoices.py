@@ -26,10 +26,16 @@ def invoice_mentions(doc: Finder):
         yield doc.at_field(("provider", "address"), "an invoice states the provider's address")
     if not client.client.address:
         yield doc.at_field(("client", "address"), "an invoice states the client's address")
-    business = client.client.kind == "business"
-    if business and not (client.client.siren or client.client.siret):
-        yield doc.at_field(("client", "siren"), "an invoice to a business states the "
-                                                "client's SIREN (since 1 September 2026)")
+    # the client's SIREN: a French business buyer, on the invoices dated from the day the
+    # issuer must issue e-invoices (provider.size: 1 Sept 2026 or 2027); a foreign buyer
+    # has none, a consumer none to give
+    from ..invoicing.mentions import french_business, mandatory_from, mentions_mandatory
+    late = [e for e in client.invoicing.invoices if mentions_mandatory(client, e.date)]
+    if late and french_business(client) and not (client.client.siren or client.client.siret):
+        yield doc.at_field(("client", "siren"), f"invoice {late[0].number} to a French "
+                           "business states the client's SIREN (mandatory from "
+                           f"{mandatory_from(client).isoformat()} for a "
+                           f"{client.provider.size} issuer)")
     if client.provider.vat != "franchise" and not client.provider.vat_number:
         yield doc.at_field(("provider", "vat_number"), "an invoice with VAT states the "
                                                        "provider's VAT number")
