@@ -48,7 +48,9 @@ def check_entries(client: ClientFile, computed: Computed, source: Source) -> lis
     seen_tranche: dict[int, int] = {}
     seen_number: dict[str, int] = {}
     for i, entry in enumerate(entries):
-        if entry.tranche > count:
+        if entry.tranche is None:   # a situation: legal.progress-invoices checks it
+            pass
+        elif entry.tranche > count:
             found.append(_at(source, i, "tranche", f"tranche {entry.tranche} does not exist: "
                              f"the schedule has {count} tranche{'s' * (count > 1)}",
                              CODE_TRANCHE))

@@ -216,9 +216,11 @@ def settlement(client: ClientFile, invoice: Invoice, terms_text: str):
 
 def business_process(client: ClientFile, invoice: Invoice) -> str:
     """BT-23, the French "cadre de facturation": B (goods), S (services), M (mixed);
-    1 an invoice to pay, 4 a final invoice after advance invoices."""
+    1 an invoice to pay, 4 a final invoice after advance invoices (a progress invoice
+    references the earlier situations but deducts nothing: 1)."""
     kind = {"goods": "B", "services": "S", "mixed": "M"}[client.document.nature]
-    return f"{kind}{4 if invoice.preceding and not invoice.credit_note else 1}"
+    final = invoice.preceding and not invoice.credit_note and invoice.situation is None
+    return f"{kind}{4 if final else 1}"
 
 
 def invoice_xml(client: ClientFile, invoice: Invoice, notes: Sequence[Note],

@@ -52,17 +52,22 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
     due = fmt.date(invoice.due_date, lang)
     category = invoice.taxes[0].category if invoice.taxes else None
     extra = einvoice_context(client, invoice, lang, context)
+    retention = client.payment.retention
     mentions = notes(context, category, client.provider.vat_on_debits, due,
-                     deductions_text(invoice, lang), client.provider.insurance) + \
+                     deductions_text(invoice, lang, retention.percent if retention else None),
+                     client.provider.insurance) + \
         extra.pop("extra_notes")
-    context["labels"] = words
+    context["labels"] = words if invoice.situation is None else \
+        {**words, "due_amount": words["situation_due"]}
     context["invoice"] = {
         "number": invoice.number, "type_code": invoice.type_code,
         "is_advance": invoice.advance,
         "is_final": not invoice.advance and not invoice.credit_note,
         "is_credit_note": invoice.credit_note,
-        "title": words["title_credit" if invoice.credit_note else
-                       "title_advance" if invoice.advance else "title_final"],
+        "title": words["title_situation"].format(number=invoice.situation)
+        if invoice.situation is not None else
+        words["title_credit" if invoice.credit_note else
+              "title_advance" if invoice.advance else "title_final"],
         "date": fmt.date(invoice.date, lang), "date_value": invoice.date,
         "due_date": due, "due_date_value": invoice.due_date,
         "contract": client.document.number,
@@ -79,10 +84,12 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
         "total_ttc": money(invoice.total_ttc), "total_ttc_value": invoice.total_ttc,
         "prepaid": money(invoice.prepaid), "prepaid_value": invoice.prepaid,
         "due_amount": money(invoice.due_amount), "due_amount_value": invoice.due_amount,
-        "preceding": [{"number": p.number, "date": fmt.date(p.date, lang),
-                       "total": money(p.total),
-                       "vat": money(sum((t.amount for t in p.taxes), Decimal("0.00")))}
-                      for p in invoice.preceding],
+        # a situation references the earlier ones (BG-3) without deducting them: its
+        # statement is in the notes
+        "preceding": [] if invoice.situation is not None else [
+            {"number": p.number, "date": fmt.date(p.date, lang), "total": money(p.total),
+             "vat": money(sum((t.amount for t in p.taxes), Decimal("0.00")))}
+            for p in invoice.preceding],
         "vat_invoiced": [_tax(t, lang) for t in invoice.vat_invoiced],
         "vat_remaining": [_tax(t, lang) for t in invoice.vat_remaining],
         "notes": [{"code": n.code, "text": n.text} for n in mentions],

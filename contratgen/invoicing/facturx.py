@@ -7,6 +7,7 @@ written as :mod:`contratgen.pdf.finalize` writes contracts, so the bytes are rep
 """
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -45,13 +46,32 @@ def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter,
     try:
         embedded = facturx.generate_from_binary(
             visual, xml, flavor="factur-x", level=LEVEL, check_xsd=True,
-            pdf_metadata=metadata, lang=prepared.lang, xmp_compression=False)
+            pdf_metadata=metadata, lang=prepared.lang, xmp_compression=False,
+            attachments=certificate_attachment(prepared, invoice))
     except Exception as exc:  # factur-x says "invalid against the XSD" with a bare Exception
         where = ("invoicing", "invoices", invoice.entry_index, "number")
         raise UserError([prepared.source.diagnostic(
             where, f"the Factur-X XML of invoice {invoice.number} was refused by factur-x "
                    f"({exc}); nothing is written", "invoice.facturx")]) from None
     return _reproducible(embedded, invoice, provenance(prepared, invoice))
+
+
+def certificate_attachment(prepared: Prepared, invoice: Invoice) -> dict | None:
+    """The insurance certificate a building trade annexes to its invoices (C. assur.
+    L243-2), embedded as a supplement of the PDF/A-3 (an insurer's certificate is seldom
+    PDF/A, so it travels as an attachment, not as pages): the annex guard's inert copy."""
+    from ..domain.annexed import CERTIFICATE, annexed
+    from ..pdf.annex_guard import clean_annex
+    listed = annexed(prepared.client)
+    found = [path for annex, path in zip(listed, prepared.annexes)
+             if annex.where == CERTIFICATE]
+    if not found:
+        return None
+    data = clean_annex(found[0])[0]
+    stamp = datetime.datetime.combine(invoice.date, datetime.time(), datetime.timezone.utc)
+    return {found[0].name: {"filedata": data, "description": listed[-1].title,
+                            "afrelationship": "supplement", "modification_datetime": stamp,
+                            "creation_datetime": stamp}}
 
 
 def _reproducible(pdf: bytes, invoice: Invoice, stamp: dict) -> bytes:
