@@ -110,7 +110,9 @@ def progress_invoices(doc: Finder):
     if ledger is None:
         return
     for problem in situations.problems(ledger.invoices, len(doc.client.items)):
-        yield doc.at(("invoicing", "invoices", problem.entry) + problem.where, problem.message)
+        # client.yaml's mapping keys are texts: progress {2: 40} is at "progress", "2"
+        where = tuple(str(part) if isinstance(part, int) else part for part in problem.where)
+        yield doc.at(("invoicing", "invoices", problem.entry) + where, problem.message)
 
 
 @rule("legal.decennale-certificate", ERROR, "building trade", "C. assur. L243-2",
