@@ -148,3 +148,27 @@ def test_the_factur_x_situation_carries_the_certificate_and_is_reproducible(tmp_
     assert set(attached) == {"factur-x.xml", "decennale-2026.pdf"}
     assert attached["decennale-2026.pdf"][0].startswith(b"%PDF-")
     assert b"FS-2026-0031" in embedded_xml(first)
+
+
+def test_the_lint_sample_of_a_release_has_the_keys_of_a_real_one():
+    from contratgen.collection.samples import sample_release
+    from contratgen.release import release_context
+    real = release_context(prepare_release(BUILDER))["release"]
+    for full in (True, False):
+        sample = sample_release("fr", full)
+        assert set(sample) == set(real)
+        assert set(sample["invoices"][0]) == set(real["invoices"][0])
+
+
+def test_tranche_invoices_withhold_the_retention_on_the_running_total(tmp_path):
+    text = (SAMPLES / "contract-b2b-invoiced.yaml").read_text("utf-8")
+    text = text.replace("payment:\n", "payment:\n  retention: {percent: 5, consignee: Banque X}\n",
+                        1).replace("clauses:\n", "clauses:\n  - retention_guarantee\n", 1)
+    path = tmp_path / "deal.yaml"
+    path.write_text(text, encoding="utf-8")
+    deal = prepare_invoices(path)
+    # tranches 1 442,22 / 1 922,96 / 1 442,22 of 4 807,40: 72,111 → 72,11; 3 365,18 →
+    # 168,259 → 168,26 (96,15 more); 4 807,40 → 240,37 (72,11 more)
+    assert [i.withheld for i in deal.invoices] == [D("72.11"), D("96.15"), D("72.11")]
+    assert sum(i.due_amount - i.withheld for i in deal.invoices) + D("240.37") == \
+        deal.prepared.computed.total_ttc
