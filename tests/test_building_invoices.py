@@ -172,3 +172,12 @@ def test_tranche_invoices_withhold_the_retention_on_the_running_total(tmp_path):
     assert [i.withheld for i in deal.invoices] == [D("72.11"), D("96.15"), D("72.11")]
     assert sum(i.due_amount - i.withheld for i in deal.invoices) + D("240.37") == \
         deal.prepared.computed.total_ttc
+
+
+def test_dues_of_a_situations_ledger_is_a_located_error_not_a_traceback():
+    from click.testing import CliRunner
+    from contratgen.cli import main
+    run = CliRunner().invoke(main, ["dues", str(BUILDER), "--on", "2026-07-01"])
+    assert run.exception is None or isinstance(run.exception, SystemExit)
+    assert "quote-builder-b2c.yaml:75:19: error:" in run.output
+    assert "[invoicing.situation]" in run.output
