@@ -249,16 +249,3 @@ def test_a_consumers_works_document_prints_the_three_guarantees(tmp_path):
 ])
 def test_others_print_no_works_box(tmp_path, text):
     assert WORKS_BOX not in printed(tmp_path, text())
-
-
-# --- legal.retention-building -------------------------------------------------------------------------
-
-@pytest.mark.parametrize("nature, warned", [("services", True), ("goods", False)])
-def test_retention_of_title_on_goods_built_in_is_warned(tmp_path, nature, warned):
-    from support.rules import DOCUMENT
-    text = client_yaml(document=DOCUMENT + f"  nature: {nature}\n", provider=BUILDER,
-                       clauses="clauses:\n  - billing\n  - retention_of_title\n")
-    found = of(diagnostics(tmp_path, text), "legal.retention-building")
-    assert bool(found) is warned
-    if warned:
-        assert found[0].severity == "warning" and at(found[0], text, "retention_of_title")

@@ -692,7 +692,7 @@ def test_catalogue_has_every_rule_of_legal_fr_once():
     building = {"legal.retention-guarantee", "legal.decennale-certificate",
                 "legal.subcontractor", "legal.works-guarantees"}
     expected |= einvoicing | building
-    house = {"legal.progress-invoices", "legal.retention-building"}   # not in the table
+    house = {"legal.progress-invoices"}   # not in the table
     assert len(ids) == len(set(ids)) and set(ids) == expected | agreement | house
     if legal_fr.exists():  # the spec, when the repository sits next to it
         for rule_id in expected - {"legal.rates-table", "legal.b2c-context"}:

@@ -1,7 +1,7 @@
 """Legal rules of the building trades (LEGAL_FR.md, Version 3): the retenue de garantie,
 progress invoices, the décennale certificate, the subcontractor's side of a subcontract,
-the construction guarantees printed for a consumer, and retention of title on goods a
-building absorbs."""
+and the construction guarantees printed for a consumer. (Retention of title on goods a
+building absorbs is legal.retention-services, in clauses.py.)"""
 from __future__ import annotations
 
 import re
@@ -15,7 +15,6 @@ PRINTED = Level.PRINTED
 RETENTION_CLAUSE = "retention_guarantee"       # clause_library/retention_guarantee.yaml
 SUBCONTRACT_CLAUSE = "subcontract"             # the subcontractor's side
 MAIN_CONTRACTOR_CLAUSE = "subcontracting"      # the main contractor's side
-TITLE_CLAUSE = "retention_of_title"
 # a tranche that is in truth a retenue de garantie, by its label
 RETENTION_WORDS = re.compile(r"retenue\s+de\s+garantie|\bretention\b|\bholdback\b",
                              re.IGNORECASE)
@@ -66,7 +65,7 @@ def _retention_terms(doc: Finder, retention):
                            "the retention is consigned with a third party both parties accept "
                            "(payment.retention.consignee: a bank, a notary, the Caisse des "
                            "dépôts), or replaced by a caution (bond: true)")
-    if not client_building(doc):
+    if not building_works(doc):
         yield doc.at(where, "a retenue de garantie is a term of building works (loi 71-584, "
                             "C. civ. 1779 3°): set provider.building_trade", WARNING)
     if _selected(doc, RETENTION_CLAUSE) is None:
@@ -74,7 +73,7 @@ def _retention_terms(doc: Finder, retention):
                             f"'{RETENTION_CLAUSE}' under clauses")
 
 
-def client_building(doc: Finder) -> bool:
+def building_works(doc: Finder) -> bool:
     return doc.client.provider.building_trade
 
 
@@ -197,15 +196,3 @@ def works_guarantees(doc: Finder):
     missing = template_slot_missing(doc, "mentions")
     if missing:
         yield missing
-
-
-@rule("legal.retention-building", WARNING, "building trade", "C. civ. 551-552, 2367",
-      "retention of title on goods incorporated into a building cannot take them back once "
-      "built in (accession)")
-def retention_building(doc: Finder):
-    selected = _selected(doc, TITLE_CLAUSE)
-    if selected is not None and doc.client.document.nature != "goods":
-        yield doc.at(("clauses", selected.index),
-                     "goods incorporated into a building become the owner's by accession: "
-                     "the reservation of title stops at incorporation and cannot take them "
-                     "back from the works (keep it for goods delivered and not yet built in)")

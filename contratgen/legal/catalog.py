@@ -56,7 +56,6 @@ RULES: tuple[Rule, ...] = (
     einvoice.vat_due_code,
     einvoice.escrow_payee,
     # Version 3, the building trades
-    building.retention_building,
     building.retention_guarantee,
     building.progress_invoices,
     building.decennale_certificate,
