@@ -1,11 +1,17 @@
-"""After the signature: the invoices of a deal, as French e-invoices (Factur-X).
+"""After the signature: the invoices and credit notes of a deal, as French e-invoices.
 
 ``plan`` turns the contract's numbers and ``invoicing.invoices`` into :class:`Invoice`
-records (pure, exact Decimals); ``checks`` reports what is wrong with the ledger;
-``cii`` writes an invoice as Cross Industry Invoice XML (EN 16931); ``document`` renders
-``templates/invoice.docx``; ``facturx`` embeds the XML into the PDF/A-3; ``pipeline``
-composes them for ``contratgen invoice``.
+records (pure, exact Decimals) — the one model every syntax is written from; ``credit``
+adds the credit notes (381); ``mentions`` the supply date, payee, electronic address and
+VAT due-date code from client.yaml; ``checks`` reports what is wrong with the ledger;
+``cii`` (CII, also Factur-X's) and ``ubl`` write the XML; ``validation`` runs the
+vendored XSD, EN 16931 and FNFE BR-FR artefacts and ``locate`` turns a failure into a
+located error; ``document`` renders ``templates/invoice.docx`` (``epc_qr``: the payment
+QR code); ``facturx`` embeds the XML into the PDF/A-3; ``pipeline`` composes them for
+``contratgen invoice``.
 """
-from .plan import ADVANCE, FINAL, Invoice, InvoiceLine, Preceding, TaxLine
+from .plan import ADVANCE, CREDIT_NOTE, FINAL, Invoice, InvoiceLine, Payee, Preceding, Supply, \
+    TaxLine
 
-__all__ = ["ADVANCE", "FINAL", "Invoice", "InvoiceLine", "Preceding", "TaxLine"]
+__all__ = ["ADVANCE", "CREDIT_NOTE", "FINAL", "Invoice", "InvoiceLine", "Payee", "Preceding",
+           "Supply", "TaxLine"]

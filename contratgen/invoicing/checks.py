@@ -73,6 +73,8 @@ def check_entries(client: ClientFile, computed: Computed, source: Source) -> lis
                              "sequence", CODE_ORDER, WARNING))
     found.extend(_final_after_advances(entries, count, source))
     found.extend(_vat_rates(client, source))
+    from .credit import check_credit_notes
+    found.extend(check_credit_notes(client, source))
     return found
 
 

@@ -91,3 +91,21 @@ def check_credit_notes(client, source) -> list:
 
 
 CODE_CREDIT = "invoice.credit-note"
+
+
+def check_credit_amounts(notes: Sequence[Invoice], invoices: Sequence[Invoice],
+                         source) -> list:
+    """The credit notes of one invoice cancel at most what it charged (TTC)."""
+    found = []
+    credited: dict[str, Decimal] = {}
+    charged = {i.number: sum((t.base + t.amount for t in i.invoiced_taxes), ZERO)
+               for i in invoices}
+    for note in notes:
+        number = note.cancels.number
+        credited[number] = credited.get(number, ZERO) + note.total_ttc
+        if credited[number] > charged.get(number, ZERO):
+            found.append(source.diagnostic(
+                note.where + ("amount",), f"credit note {note.number} brings the credit on "
+                f"{number} to {credited[number]:.2f}, more than the {charged[number]:.2f} it "
+                "charged", CODE_CREDIT))
+    return found

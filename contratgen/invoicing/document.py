@@ -14,7 +14,8 @@ from ..document import Prepared
 from ..render.context import build_context
 from ..diagnostics import UserError
 from ..render.template_lint import template_problems
-from .cii import invoice_xml
+from .cii import account, invoice_xml
+from .epc_qr import SLOT, payload, png, with_image
 from .plan import Invoice, InvoiceLine, TaxLine
 from .texts import Note, bank_text, deductions_text, invoice_labels, notes
 from .einvoice_texts import einvoice_context
@@ -94,6 +95,7 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
         "vat_remaining": [_tax(t, lang) for t in invoice.vat_remaining],
         "notes": [{"code": n.code, "text": n.text} for n in mentions],
         "bank": None if invoice.credit_note or invoice.payee else bank_text(context),
+        "qr": SLOT if transfer(client, invoice) else None,
         **extra,
     }
     return context
@@ -127,7 +129,21 @@ def render_invoice(prepared: Prepared, invoice: Invoice,
         keywords=f"invoice {invoice.type_code} {prepared.client.document.number}",
         language=prepared.lang, created=invoice.date,
         custom=render.provenance_properties(provenance(prepared, invoice)))
-    return render.render_docx(template, context, props)
+    docx = render.render_docx(template, context, props)
+    paid_to = transfer(client=prepared.client, invoice=invoice)
+    if paid_to is None:
+        return with_image(docx, None, "")
+    text = payload(paid_to, invoice.due_amount, invoice.number)
+    return with_image(docx, png(text) if text else None,
+                      f"EPC QR: {paid_to.name}, {invoice.due_amount:.2f} EUR, {invoice.number}")
+
+
+def transfer(client, invoice: Invoice):
+    """Who an invoice payable by SEPA transfer is paid to (its EPC QR code), or None."""
+    if invoice.credit_note or invoice.due_amount <= 0 or \
+            "bank_transfer" not in client.payment.methods:
+        return None
+    return account(client, invoice)
 
 
 def provenance(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:

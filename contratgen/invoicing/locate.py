@@ -35,6 +35,9 @@ FIELDS: dict[str, tuple] = {
     "BT-153": ("items",), "BT-154": ("items",), "BT-129": ("items",),
     "BT-146": ("items",), "BT-151": ("items",), "BT-152": ("items",),
 }
+# the French mentions (BR-FR-05 / BR-FR-06), by the note's subject code in the rule id
+NOTES = {"_PMT": ("payment", "recovery_indemnity"), "_PMD": ("payment", "late_penalty_rate"),
+         "_AAB": ("payment", "early_payment_discount")}
 ENTRY_KEYS = {"BT-72": "supplied", "BG-14": "supplied", "BT-73": "supplied",
               "BT-74": "supplied", "BT-1": "number", "BT-2": "date", "BT-25": "cancels",
               "BT-9": "date"}
@@ -43,6 +46,9 @@ ENTRY_KEYS = {"BT-72": "supplied", "BG-14": "supplied", "BT-73": "supplied",
 def field_of(failure: Failure, invoice: Invoice) -> tuple:
     """The client.yaml path behind ``failure`` (the invoice's entry when no term is
     known): the first business term named in the rule's id, else in its text."""
+    for suffix, path in NOTES.items():
+        if failure.rule.endswith(suffix):
+            return path
     for text in (failure.rule, failure.text):
         for kind, digits in TERM.findall(text):
             term = f"{kind}-{digits}"
@@ -65,6 +71,7 @@ def located(failures: Sequence[Failure], invoice: Invoice, source: Source,
         field = ".".join(str(part) if isinstance(part, str) else f"[{part}]"
                          for part in where).replace(".[", "[")
         message = (f"the {syntax.upper()} e-invoice {invoice.number} breaks {failure.rule} "
-                   f"({failure.check}) — check {field}: {failure.text}; nothing is written")
+                   f"({failure.check}) — check {field}: {failure.text.rstrip('.')}; nothing is "
+                   "written")
         found.append(source.diagnostic(where, message, CODE))
     return found

@@ -142,7 +142,8 @@ def supply(client: ClientFile, invoice: Invoice) -> Supply:
         return Supply(given, given)
     if given is not None:
         return Supply(given.start, given.end)
-    day = event_date(client, invoice.tranche.due)
+    due = getattr(invoice.tranche, "due", None)   # a progress invoice may have no tranche
+    day = event_date(client, due) if due is not None else None
     if day is None or day > invoice.date:
         day = invoice.date
     return Supply(day, day)
@@ -150,7 +151,7 @@ def supply(client: ClientFile, invoice: Invoice) -> Supply:
 
 def payee(client: ClientFile, invoice: Invoice) -> Optional[Payee]:
     escrow = client.payment.escrow
-    if escrow is None or invoice.tranche.number not in escrow.tranches:
+    if escrow is None or getattr(invoice.tranche, "number", None) not in escrow.tranches:
         return None
     return Payee(escrow.holder, escrow.iban.replace(" ", "") if escrow.iban else None,
                  escrow.bic)

@@ -14,7 +14,7 @@ from ..document import Prepared
 from ..output import safe_name
 from ..diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .checks import check_batch_numbers, check_present
-from .credit import check_credit_notes, credit_notes
+from .credit import check_credit_amounts, credit_notes
 from .mentions import in_french_scope, with_mentions
 from .plan import Invoice, plan, terms_for
 from .situation import has_situations, situation_invoices, with_retention
@@ -50,7 +50,6 @@ def prepare_invoices(path: Path, options: Options = Options(),
     # what only building invoices needs
     found = check_present(client, source) + check_batch_numbers(numbers or {}, client, source)
     entries = client.invoicing.invoices if client.invoicing else []
-    found += check_credit_notes(client, source)
     found = _strict(found, options.strict)
     if has_errors(found):
         raise UserError(sorted(found, key=lambda d: (d.line, d.col)))
@@ -67,9 +66,12 @@ def prepare_invoices(path: Path, options: Options = Options(),
         planned = with_retention(plan(entries, terms), retention)
     invoices = tuple(with_mentions(client, i) for i in planned)
     credits = client.invoicing.credit_notes if client.invoicing else []
-    invoices += credit_notes(credits, invoices,
-                             lambda entry, cancelled, rate: credit_text(
-                                 entry, cancelled, rate, prepared.lang))
+    notes = credit_notes(credits, invoices, lambda entry, cancelled, rate: credit_text(
+        entry, cancelled, rate, prepared.lang))
+    found = _strict(check_credit_amounts(notes, invoices, source), options.strict)
+    if has_errors(found):
+        raise UserError(found)
+    invoices += notes
     if only is not None:
         invoices = tuple(i for i in invoices if i.number == only)
     return InvoiceSet(prepared, invoices, prepared.diagnostics + tuple(found))

@@ -64,13 +64,15 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
             territory=insurance.territory)))
         if insurance.certificate:   # C. assur. L243-2: embedded in the PDF (facturx.py)
             found.append(Note(LEGAL, words["insurance_certificate"]))
-    if context["client"]["kind"] == "business":
+    if context["client"]["kind"] != "consumer":   # businesses and public purchasers
         basis = f" ({pay['late_penalty_basis']})" if pay["late_penalty_basis"] else ""
         found.append(Note(PENALTIES, words["penalties"].format(
             rate=pay["late_penalty_rate"] or "", basis=basis)))
-        if pay["recovery_indemnity"]:
-            found.append(Note(INDEMNITY, words["indemnity"].format(
-                amount=pay["recovery_indemnity"])))
+        # a public purchaser owes the 40 € of the Code de la commande publique (R2192-35)
+        indemnity = pay["recovery_indemnity"] or (
+            pay["recovery_indemnity_min"] if context["client"]["kind"] == "public" else None)
+        if indemnity:
+            found.append(Note(INDEMNITY, words["indemnity"].format(amount=indemnity)))
     else:
         found.append(Note(PENALTIES, words["penalties_consumer"]))
     found.append(Note(DISCOUNT, words["escompte"].format(text=pay["early_payment_text"])))

@@ -124,7 +124,8 @@ def validate(xml: bytes, syntax: str, french: bool) -> tuple[Failure, ...]:
     then (``french``) BR-FR; the schematrons run only on an XML the XSD accepts."""
     key = cache.key(xml, syntax, str(french), _artefacts_digest(syntax, french),
                     cache.code_digest(__name__), cache.installed("saxonche"))
-    kept = cache.load_marshal("einvoice-verdict", key)
+    cached = _private_cache()
+    kept = cache.load_marshal("einvoice-verdict", key) if cached else None
     if isinstance(kept, tuple):
         return tuple(Failure(*f) for f in kept)
     found = _xsd(xml, syntax)
@@ -133,6 +134,17 @@ def validate(xml: bytes, syntax: str, french: bool) -> tuple[Failure, ...]:
         if french:
             found += _schematron(xml, "br-fr", BR_FR[syntax])
     result = tuple(found)
-    cache.store_marshal("einvoice-verdict", key,
-                        tuple((f.check, f.rule, f.text, f.location) for f in result))
+    if cached:
+        cache.store_marshal("einvoice-verdict", key,
+                            tuple((f.check, f.rule, f.text, f.location) for f in result))
     return result
+
+
+def _private_cache() -> bool:
+    """Whether the verdicts may be kept: the cache folder is on and the user's own
+    (created 0700; another account's or a world-writable one is not used)."""
+    from ..private import UnsafeFolder, cache_root
+    try:
+        return cache_root() is not None
+    except (UnsafeFolder, OSError):
+        return False

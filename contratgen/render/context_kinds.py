@@ -73,7 +73,7 @@ class InvoiceNote(Record):
 class Invoice(Record):
     """The invoice (`templates/invoice.docx`); `labels` are the invoice labels."""
     number: str = doc("`FA-2026-0131`")
-    type_code: str = doc("`386` (advance) / `380` (final)")
+    type_code: str = doc("`386` (advance) / `380` (final) / `381` (credit note)")
     is_advance: bool = doc("an advance invoice (a tranche before the last)")
     is_final: bool = doc("the final invoice (the balance)")
     title: str = doc("`Facture d'acompte` / `Facture`")
@@ -102,6 +102,17 @@ class Invoice(Record):
     vat_remaining: tuple[TaxLine, ...] = doc("the VAT left, per rate")
     notes: tuple[InvoiceNote, ...] = doc("the mandatory mentions, in order")
     bank: Optional[str] = doc("the bank details line, or none")
+    is_credit_note: bool = doc("a credit note (avoir, `381`)")
+    supplied: Optional[str] = doc("the date of the sale or service (BT-72), `5 mars 2026`")
+    supplied_period: Optional[str] = doc("the period of the supply in words (BG-14), or none")
+    order_reference: Optional[str] = doc("the buyer's purchase order (BT-13), or none")
+    billing_address: Optional[str] = doc("the billing address when it differs, or none")
+    payee: Optional[str] = doc("the escrow holder paid instead of the provider, in words")
+    cancels: Optional[str] = doc("a credit note: `Annule la facture FA-… du …`")
+    reason: Optional[str] = doc("a credit note: why")
+    terms_text: str = doc("the payment terms in words (a credit note's own)")
+    qr: Optional[str] = doc("the slot of the EPC QR code (a paragraph holding only "
+                            "`{{ invoice.qr }}` becomes the image), or none")
 
 
 @record
