@@ -181,3 +181,21 @@ def test_dues_of_a_situations_ledger_is_a_located_error_not_a_traceback():
     assert run.exception is None or isinstance(run.exception, SystemExit)
     assert "quote-builder-b2c.yaml:75:19: error:" in run.output
     assert "[invoicing.situation]" in run.output
+
+
+@pytest.mark.parametrize("syntax, xpath", [
+    ("cii", "//ram:AdditionalReferencedDocument[ram:TypeCode='916']"),
+    ("ubl", "//cac:AdditionalDocumentReference")])
+def test_a_standalone_e_invoice_carries_the_certificate_as_a_supporting_document(syntax, xpath):
+    import base64
+    from lxml import etree
+    deal = prepare_invoices(SUBCONTRACTOR)   # French B2B: BR-FR-17 checks BT-123's code
+    xml = checked_xml(deal.prepared, deal.invoices[0], syntax)
+    ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+          "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+    found = etree.fromstring(xml).xpath(xpath, namespaces=ns)
+    assert len(found) == 1
+    binary = [e for e in found[0].iter() if e.get("mimeCode") == "application/pdf"]
+    assert binary[0].get("filename") == "decennale-2026.pdf"
+    assert base64.b64decode(binary[0].text).startswith(b"%PDF-")
+    assert b"DOCUMENT_ANNEXE" in xml

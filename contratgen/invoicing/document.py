@@ -108,10 +108,25 @@ def xml_for(prepared: Prepared, invoice: Invoice, context: dict | None = None,
     context = context or invoice_context(prepared, invoice)
     mentions = [Note(n["code"], n["text"]) for n in context["invoice"]["notes"]]
     terms = context["invoice"]["terms_text"]
+    # a standalone XML carries the insurance certificate as a supporting document (BG-24);
+    # a Factur-X PDF attaches it to the PDF (facturx.py)
+    supporting = () if syntax not in ("cii", "ubl") or invoice.credit_note else \
+        tuple(x for x in (certificate_file(prepared),) if x)
     if syntax == "ubl":
         from .ubl import invoice_ubl
-        return invoice_ubl(prepared.client, invoice, mentions, terms)
-    return invoice_xml(prepared.client, invoice, mentions, terms)
+        return invoice_ubl(prepared.client, invoice, mentions, terms, supporting)
+    return invoice_xml(prepared.client, invoice, mentions, terms, supporting)
+
+
+def certificate_file(prepared: Prepared) -> tuple[str, str, bytes] | None:
+    """(file name, title, bytes) of the insurance certificate a building trade joins to its
+    invoices (C. assur. L243-2): the annex guard's inert copy; None without one."""
+    from ..domain.annexed import CERTIFICATE, annexed
+    from ..pdf.annex_guard import clean_annex
+    for annex, path in zip(annexed(prepared.client), prepared.annexes):
+        if annex.where == CERTIFICATE:
+            return path.name, annex.title, clean_annex(path)[0]
+    return None
 
 
 def render_invoice(prepared: Prepared, invoice: Invoice,

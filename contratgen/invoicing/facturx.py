@@ -21,7 +21,7 @@ from ..document import Prepared
 from ..diagnostics import UserError
 from ..pdf.metadata import PROVENANCE_KEY
 from ..pdf.reproducible import write_reproducibly
-from .document import invoice_context, provenance, xml_for
+from .document import certificate_file, invoice_context, provenance, xml_for
 from .plan import Invoice
 
 LEVEL = "en16931"
@@ -57,21 +57,16 @@ def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter,
 
 
 def certificate_attachment(prepared: Prepared, invoice: Invoice) -> dict | None:
-    """The insurance certificate a building trade annexes to its invoices (C. assur.
+    """The insurance certificate a building trade joins to its invoices (C. assur.
     L243-2), embedded as a supplement of the PDF/A-3 (an insurer's certificate is seldom
-    PDF/A, so it travels as an attachment, not as pages): the annex guard's inert copy."""
-    from ..domain.annexed import CERTIFICATE, annexed
-    from ..pdf.annex_guard import clean_annex
-    listed = annexed(prepared.client)
-    found = [path for annex, path in zip(listed, prepared.annexes)
-             if annex.where == CERTIFICATE]
-    if not found:
+    PDF/A, so it travels as an attachment, not as pages)."""
+    found = None if invoice.credit_note else certificate_file(prepared)
+    if found is None:
         return None
-    data = clean_annex(found[0])[0]
+    name, title, data = found
     stamp = datetime.datetime.combine(invoice.date, datetime.time(), datetime.timezone.utc)
-    return {found[0].name: {"filedata": data, "description": listed[-1].title,
-                            "afrelationship": "supplement", "modification_datetime": stamp,
-                            "creation_datetime": stamp}}
+    return {name: {"filedata": data, "description": title, "afrelationship": "supplement",
+                   "modification_datetime": stamp, "creation_datetime": stamp}}
 
 
 def _reproducible(pdf: bytes, invoice: Invoice, stamp: dict) -> bytes:
