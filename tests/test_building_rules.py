@@ -249,3 +249,20 @@ def test_a_consumers_works_document_prints_the_three_guarantees(tmp_path):
 ])
 def test_others_print_no_works_box(tmp_path, text):
     assert WORKS_BOX not in printed(tmp_path, text())
+
+
+def test_a_template_without_the_mentions_paragraph_cannot_print_the_guarantees(tmp_path):
+    import zipfile
+    from contratgen.render.docx import SHIPPED_TEMPLATES
+    with zipfile.ZipFile(Path(SHIPPED_TEMPLATES) / "contract.docx") as src, \
+            zipfile.ZipFile(tmp_path / "firm.docx", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{{p mentions }}", b"")
+            dst.writestr(info, data)
+    from support.rules import DOCUMENT
+    text = consumer_yaml(provider=CONSUMER_BUILDER,
+                         document=DOCUMENT + "  template: firm.docx\n")
+    d = only(diagnostics(tmp_path, text), "legal.works-guarantees")
+    assert d.is_error and at(d, text, "firm.docx") and "mentions" in d.message
