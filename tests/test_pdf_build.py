@@ -174,4 +174,4 @@ def test_signature_fields_stay_on_the_signature_page_when_an_annex_page_follows(
     assert pages == {"provider_signature": signature_page, "client_signature": signature_page}
     after = [page.extract_text() for page in reader.pages[signature_page:]]
     assert any("FORMULAIRE DE RÉTRACTATION" in text for text in after)
-    assert "ATTESTATION D'ASSURANCE" in after[-1]   # the décennale certificate, annexed last
+    assert "Attestation d'assurance" in after[-1]   # the décennale certificate, annexed last
