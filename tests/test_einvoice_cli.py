@@ -1,5 +1,6 @@
 """contratgen invoice --syntax cii|ubl: the XML a platform asks for, validated before
 anything is written; a failure is a located error naming the rule and the field."""
+import pytest
 import yaml
 from click.testing import CliRunner
 from lxml import etree
@@ -129,3 +130,37 @@ def test_a_validation_verdict_is_kept_only_in_a_private_cache(tmp_path, monkeypa
     assert (private.stat().st_mode & 0o777) == 0o700
     (verdict,) = (private / "einvoice-verdict").iterdir()
     assert verdict.suffix == ".marshal"   # plain data, never a pickle
+
+
+def test_format_goes_with_factur_x_only(tmp_path):
+    result = run(B2B, "-o", tmp_path, "--syntax", "ubl", "--format", "docx")
+    assert result.exit_code == 2 and "--syntax ubl writes <number>.xml alone" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_an_xsd_failure_names_the_element(tmp_path):
+    from contratgen.invoicing.validation import validate
+    xml = (b"<?xml version='1.0'?><Invoice xmlns='urn:oasis:names:specification:ubl:schema:"
+           b"xsd:Invoice-2'><Oops/></Invoice>")
+    (failure,) = validate(xml, "ubl", french=False)
+    assert failure.check == "xsd" and "Oops" in failure.text
+
+
+@pytest.mark.parametrize("rule, text, field", [
+    ("BR-S-02", "An Invoice that contains an Invoice line (BG-25) where the Invoiced item "
+     "VAT category code (BT-151) is \"Standard rated\" shall contain the Seller VAT "
+     "Identifier (BT-31)", ("provider", "vat_number")),
+    ("BR-FR-21_BT-49", "…", ("client", "electronic_address")),
+    ("BR-FR-05_BT-22_PMT", "…", ("payment", "recovery_indemnity")),
+    ("BR-CO-26", "the Seller identifier (BT-29), the Seller legal registration identifier "
+     "(BT-30) and/or the Seller VAT identifier (BT-31) shall be present", ("provider", "siren")),
+    ("BR-16", "An Invoice shall have at least one Invoice line (BG-25)",
+     ("invoicing", "invoices", 0, "number")),
+    ("BR-FR-03_BT-72", "…", ("invoicing", "invoices", 0, "supplied")),
+])
+def test_a_failure_is_located_at_the_field_behind_its_business_term(rule, text, field):
+    from contratgen.invoicing.locate import field_of
+    from contratgen.invoicing.pipeline import prepare_invoices
+    from contratgen.invoicing.validation import Failure
+    invoice = prepare_invoices(B2B).invoices[0]
+    assert field_of(Failure("en16931", rule, text, "/"), invoice) == field

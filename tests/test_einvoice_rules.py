@@ -80,3 +80,22 @@ def test_check_reports_a_credit_note_of_an_unknown_invoice(write):
         {"number": "AV-1", "date": "2026-06-10", "cancels": "FA-2026-9999", "reason": "x"}]
     (d,) = of(diagnostics(write, data), "invoice.credit-note")
     assert d.is_error and "FA-2026-9999" in d.message
+
+
+def test_a_public_purchaser_without_order_reference_is_warned(write):
+    data = sample()
+    data["client"]["kind"] = "public"
+    data["clauses"] = []
+    (d,) = of(diagnostics(write, data), "legal.order-reference")
+    assert d.severity == "warning" and "Chorus Pro" in d.message
+    data["client"]["order_reference"] = "EJ-1000234"
+    assert of(diagnostics(write, data), "legal.order-reference") == []
+
+
+def test_a_progress_invoice_among_tranche_invoices_is_a_located_error(write):
+    # situations are built (docs/BUILDING.md); mixed with tranche invoices they are refused
+    data = sample()
+    data["invoicing"]["invoices"].append(
+        {"situation": 1, "number": "FS-1", "date": "2026-06-30", "progress": {1: 50}})
+    found = of(diagnostics(write, data), "legal.progress-invoices")
+    assert found and all(d.is_error and "no tranche invoice" in d.message for d in found)

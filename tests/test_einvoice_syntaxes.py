@@ -195,3 +195,15 @@ def test_every_invoice_of_the_samples_passes_in_every_syntax(path, number, synta
     assert xpath(xml, syntax, "//ram:DuePayableAmount/text()",
                  "//cac:LegalMonetaryTotal/cbc:PayableAmount/text()") == [
         f"{invoice.due_amount:.2f}"]
+
+
+def test_the_credit_note_docx_says_what_it_cancels_and_owes_nothing(write):
+    from conftest import docx_text
+    from contratgen.invoicing.document import render_invoice
+    deal = prepare_invoices(write("deal.yaml", CASES["credit note of an advance"].text()))
+    note = next(i for i in deal.invoices if i.number == "AV-2026-0003")
+    text = docx_text(render_invoice(deal.prepared, note))
+    assert "Avoir" in text and "Montant de l'avoir\u00a0: 1\u202f922,96\u00a0€" in text
+    assert "Annule la facture FA-2026-0131 du 20 avril 2026." in text
+    assert "Avoir à rembourser ou à imputer sur la prochaine facture." in text
+    assert "Conditions de paiement" not in text and "IBAN" not in text

@@ -48,6 +48,9 @@ def invoice(files, out_dir, fmt, syntax, number, library, templates, strict,
     from .options import resolve_formats
     from ..invoicing.pipeline import build_invoices
     options = options_from(library, templates, strict, allow_outside_paths)
+    if syntax != "facturx" and (fmt is not None or claimed is not None):
+        raise Failed(2, f"--syntax {syntax} writes <number>.xml alone: --format and "
+                        "--penalties go with the default --syntax facturx")
     formats = resolve_formats(fmt) if syntax == "facturx" else ("xml",)
     if claimed is not None:   # the penalty invoice of one late invoice (docs/COLLECTION.md)
         from .remind import penalty_invoice

@@ -54,12 +54,17 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
     category = invoice.taxes[0].category if invoice.taxes else None
     extra = einvoice_context(client, invoice, lang, context)
     retention = client.payment.retention
-    mentions = notes(context, category, client.provider.vat_on_debits, due,
+    mentions = notes(context, category, client.provider.vat_on_debits,
+                     None if invoice.credit_note else due,
                      deductions_text(invoice, lang, retention.percent if retention else None),
                      client.provider.insurance) + \
         extra.pop("extra_notes")
-    context["labels"] = words if invoice.situation is None else \
-        {**words, "due_amount": words["situation_due"]}
+    if invoice.credit_note:
+        context["labels"] = {**words, "due_amount": words["credit_due"]}
+    elif invoice.situation is not None:
+        context["labels"] = {**words, "due_amount": words["situation_due"]}
+    else:
+        context["labels"] = words
     context["invoice"] = {
         "number": invoice.number, "type_code": invoice.type_code,
         "is_advance": invoice.advance,

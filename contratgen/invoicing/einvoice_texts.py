@@ -56,6 +56,7 @@ def einvoice_context(client: ClientFile, invoice: Invoice, lang: str,
                                                date=fmt.date(invoice.cancels.date, lang))
         extra.append(Note(REASON, f"{cancels_text} {invoice.reason or ''}".strip()))
         terms = words["credit_terms"]
+        extra.append(Note(PAYMENT_NOTE, terms))
     return {
         "supplied": None if supplied is None else fmt.date(supplied.start, lang),
         "supplied_period": None if supplied is None or not supplied.period else

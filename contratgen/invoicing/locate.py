@@ -11,7 +11,7 @@ from .plan import Invoice
 from .validation import Failure
 
 CODE = "invoice.einvoice-invalid"
-TERM = re.compile(r"\b(B[TG])-(\d+)\b")
+TERM = re.compile(r"(?<![A-Za-z0-9])(B[TG])-(\d+)(?!\d)")   # "BR-FR-21_BT-49" too
 
 # business term → the client.yaml field it is written from (None: the invoice's entry)
 FIELDS: dict[str, tuple] = {
@@ -45,13 +45,16 @@ ENTRY_KEYS = {"BT-72": "supplied", "BG-14": "supplied", "BT-73": "supplied",
 
 def field_of(failure: Failure, invoice: Invoice) -> tuple:
     """The client.yaml path behind ``failure`` (the invoice's entry when no term is
-    known): the first business term named in the rule's id, else in its text."""
+    known): the first business term named in the rule's id, else in its text. A rule's
+    text often names its context first ("a line (BG-25) whose VAT category (BT-151) is
+    standard shall contain the seller's VAT identifier (BT-31)"): the items' terms are
+    taken only when no other term is known."""
     for suffix, path in NOTES.items():
         if failure.rule.endswith(suffix):
             return path
     for text in (failure.rule, failure.text):
-        for kind, digits in TERM.findall(text):
-            term = f"{kind}-{digits}"
+        terms = [f"{kind}-{digits}" for kind, digits in TERM.findall(text)]
+        for term in sorted(terms, key=lambda t: FIELDS.get(t) == ("items",)):
             if term in FIELDS:
                 return FIELDS[term]
             if term in ENTRY_KEYS:

@@ -48,7 +48,7 @@ def advance_text(tranche: Tranche, rate: Decimal | None, contract: str, lang: st
     return f"{text} ({invoice_labels(lang)['vat_rate']} {fmt.percent(rate, lang)})"
 
 
-def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
+def notes(context: dict, cat: Category, vat_on_debits: bool, due: str | None,
           deductions: str | None = None, insurance=None) -> tuple[Note, ...]:
     """The mentions of C. com. L441-9 / L441-10 and CGI 242 nonies A, from the document's
     context (build_context): penalties, the 40 € indemnity (B2B), escompte, VAT regime."""
@@ -80,7 +80,8 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str,
         found.append(Note(TAX, cat.reason))
     elif vat_on_debits:
         found.append(Note(TAX, words["vat_on_debits"]))
-    found.append(Note("AAI", words["terms"].format(terms=pay["terms"], date=due)))
+    if due is not None:   # a credit note states its own terms (einvoice_texts)
+        found.append(Note("AAI", words["terms"].format(terms=pay["terms"], date=due)))
     if deductions:
         found.append(Note("AAI", deductions))
     return tuple(found)

@@ -55,7 +55,7 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("contratgen").joinpath("data/validation", name)))
 
 
-_lock = threading.Lock()   # Saxon's processor and compiled stylesheets: one user at a time
+_lock = threading.RLock()   # Saxon's processor, compiled stylesheets, schemas: one user at a time
 
 
 @lru_cache(maxsize=1)
@@ -85,11 +85,12 @@ def _xsd(xml: bytes, syntax: str) -> list[Failure]:
     name = syntax
     if syntax == UBL:
         name = "ubl-creditnote" if root.tag == UBL_CREDIT_NOTE else "ubl-invoice"
-    schema = _schema(XSD[name])
-    if schema.validate(root):
-        return []
-    return [Failure("xsd", "XSD", e.message, e.path or f"line {e.line}")
-            for e in schema.error_log]
+    with _lock:   # a schema's error_log is its own: one validation at a time
+        schema = _schema(XSD[name])
+        if schema.validate(root):
+            return []
+        return [Failure("xsd", "XSD", e.message, e.path or f"line {e.line}")
+                for e in schema.error_log]
 
 
 def _schematron(xml: bytes, check: str, name: str) -> list[Failure]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from .engine import ERROR, NOTE, Finder, Level, rule
+from .engine import ERROR, NOTE, WARNING, Finder, Level, rule
 
 PRINTED = Level.PRINTED
 
@@ -46,6 +46,11 @@ def order_reference(doc: Finder):
     if client.order_reference is not None and not client.order_reference.strip():
         yield doc.at_field(("client", "order_reference"),
                            "the purchase-order number is empty: remove the field or give it")
+    if client.kind == "public" and not client.order_reference:
+        yield doc.at_field(("client", "order_reference"),
+                           "a public purchaser's invoices go through Chorus Pro, which "
+                           "refuses one without the engagement number (BT-13) when the "
+                           "purchaser issued one: give client.order_reference", WARNING)
     if client.billing_address and client.billing_address.strip() == (client.address or
                                                                       "").strip():
         yield doc.at(("client", "billing_address"), "the billing address is the address: "
