@@ -32,6 +32,9 @@ demo: setup
 	$(PY) -m contratgen build $(DOCUMENTS) -o $(OUT)
 	$(PY) -m contratgen invoice samples/contract-b2b-invoiced.yaml -o $(OUT)/invoices
 	$(PY) -m contratgen remind samples/contract-b2b-late.yaml --invoice FA-2026-0131 --level formal-notice --on 2026-06-30 -o $(OUT)/letters
+	$(PY) -m contratgen invoice samples/quote-builder-b2c.yaml -o $(OUT)/invoices
+	$(PY) -m contratgen release samples/quote-builder-b2c.yaml -o $(OUT)/letters
+	$(PY) -m contratgen invoice samples/contract-subcontractor.yaml -o $(OUT)/invoices
 	$(PY) -m contratgen batch samples/batch -o $(OUT)/batch
 
 test: setup

@@ -20,6 +20,7 @@ from .render.i18n import phrase
 from .library.loader import SHIPPED, load_library
 from .library.spec import Clause, Library, coerce_param
 from .load.model import ClientFile, Tranche as TrancheInput
+from .domain.annexed import annexed
 from .domain.money import Computed, ScheduleError, compute
 from .load.source import Source, load_bytes, read_file
 from .render.template_lint import template_problems
@@ -91,10 +92,9 @@ def dependencies(client: ClientFile, source: Source, options: Options, annexes: 
     except UserError:
         template = Path(source.file)   # refused: the input itself stands for it
     files = []
-    for i, annex in enumerate(client.annexes if annexes else ()):
+    for annex in annexed(client) if annexes else ():
         try:
-            files.append(resolve_path(source, ("annexes", i, "path"), annex.path, options,
-                                      "annex"))
+            files.append(resolve_path(source, annex.where, annex.path, options, "annex"))
         except UserError:
             continue
     return dirs, template, files
@@ -110,27 +110,27 @@ def template_for(client: ClientFile, source: Source, options: Options) -> Path:
 
 def annex_paths(client: ClientFile, source: Source, options: Options) -> tuple[
         tuple[Path, ...], list[Diagnostic]]:
-    if not client.annexes:   # no PDF to vet: the PDF stage (pypdf) is not even imported
+    listed = annexed(client)
+    if not listed:   # no PDF to vet: the PDF stage (pypdf) is not even imported
         return (), []
     from .pdf import annex_guard
     paths, diags = [], []
-    if len(client.annexes) > annex_guard.MAX_ANNEXES:
-        return (), [source.diagnostic(("annexes",), f"{len(client.annexes)} annexes (the limit "
+    if len(listed) > annex_guard.MAX_ANNEXES:
+        return (), [source.diagnostic(("annexes",), f"{len(listed)} annexes (the limit "
                                       f"is {annex_guard.MAX_ANNEXES})", "annexes.too-large")]
-    for i, annex in enumerate(client.annexes):
-        where = ("annexes", i, "path")
+    for annex in listed:
         try:
-            target = resolve_path(source, where, annex.path, options, "annex")
+            target = resolve_path(source, annex.where, annex.path, options, "annex")
             annex_guard.check_file(target)   # a regular PDF file, five bytes read
         except UserError as exc:
             diags.extend(exc.diagnostics)
             continue
         except annex_guard.AnnexRefused as exc:
-            diags.append(source.diagnostic(where, f"annex '{annex.path}' {exc}", exc.code))
+            diags.append(source.diagnostic(annex.where, f"annex '{annex.path}' {exc}",
+                                           exc.code))
         paths.append(target)
     if not diags:   # parsed and cleaned once (cached): check and build say the same
-        diags = [source.diagnostic(("annexes", i, "path"), f"annex '{client.annexes[i].path}' "
-                                   f"{message}", code)
+        diags = [source.diagnostic(listed[i].where, f"annex '{listed[i].path}' {message}", code)
                  for i, message, code in annex_guard.vet(paths, pdfa=False)]
     return tuple(paths), diags
 

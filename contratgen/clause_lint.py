@@ -17,7 +17,8 @@ from .domain.money import compute
 from .domain.rates import rates_for
 from .library import lint
 from .library.spec import Clause
-from .load.model import ClientFile, Escrow, Insurance, Performance, parse_client
+from .load.model import (ClientFile, Escrow, Insurance, MainContract, Performance, Retention,
+                         parse_client)
 from .load.source import load_bytes
 from .render.context import build_context
 
@@ -31,9 +32,17 @@ def sample_client() -> ClientFile:
 def _varied(client: ClientFile, variant: str) -> ClientFile:
     """The sample with one optional part of the document present (see DOCUMENT_VARIANTS)."""
     doc, provider, party, pay = client.document, client.provider, client.client, client.payment
+    main = client.main_contract
     if variant == "escrow":
         pay = pay.model_copy(update={"escrow": Escrow(holder="Maître Durand, notaire",
                                                        release="final_delivery")})
+    elif variant == "retention":
+        pay = pay.model_copy(update={"retention": Retention(percent=5,
+                                                             consignee="Caisse des dépôts")})
+    elif variant == "subcontractor":
+        provider = provider.model_copy(update={"subcontractor": True})
+        main = MainContract(owner="SCI Les Tilleuls", accepted=datetime.date(2026, 3, 1),
+                            guarantee="caution")
     elif variant.startswith("insurance"):
         provider = provider.model_copy(update={"insurance": Insurance(
             insurer="MAAF Assurances", policy="123456789", kind=variant.split()[1])})
@@ -47,7 +56,7 @@ def _varied(client: ClientFile, variant: str) -> ClientFile:
                                                "phone": None})
         party = party.model_copy(update={"email": None})
     return client.model_copy(update={"document": doc, "provider": provider, "client": party,
-                                     "payment": pay})
+                                     "payment": pay, "main_contract": main})
 
 
 @lru_cache(maxsize=256)

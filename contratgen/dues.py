@@ -113,6 +113,11 @@ def ledger_problems(client: ClientFile, computed: Computed, source: Source) -> l
     problems, tranches, numbers = [], {}, {}
     for i, inv in enumerate(ledger.invoices):
         where = ("invoicing", "invoices", i)
+        if inv.tranche is None:   # a progress invoice (docs/BUILDING.md, "Not done yet")
+            problems.append(source.diagnostic(where + ("situation",), "dues follows the "
+                            "tranches of the schedule, not progress invoices (situations) "
+                            "yet", "invoicing.situation"))
+            continue
         if inv.tranche > count:
             problems.append(source.diagnostic(where + ("tranche",), f"tranche {inv.tranche} "
                             f"does not exist: the schedule has {count}", "invoicing.tranche"))

@@ -29,6 +29,7 @@ from .collection.agreement import document_extra, resolve_debt, with_agreement_c
 from .date_guard import check_dates
 from .diagnostics import ERROR, WARNING, Diagnostic, UserError, has_errors
 from .document import Options, Prepared
+from .domain.annexed import annexed
 from .domain.rates import rates_for
 from .load.salvage import Partial, parse_partial
 from .output import name_key, safe_name, write_outputs
@@ -150,8 +151,9 @@ def pdf_plan(prepared: Prepared, pdfa: bool = False) -> PdfPlan:
     doc, lang, source = prepared.client.document, prepared.lang, prepared.source
     slots = (signature_fields.SignatureSlot("provider_signature"),   # the templates' bookmarks
              signature_fields.SignatureSlot("client_signature"))
+    listed = annexed(prepared.client)   # client.yaml's annexes, then the insurance certificate
     annexes = tuple(pdf_annexes.Annex(a.title, path)
-                    for a, path in zip(prepared.client.annexes, prepared.annexes))
+                    for a, path in zip(listed, prepared.annexes))
     title = document_title(prepared.client, lang)
     meta = metadata.PdfMeta(title=f"{title} {doc.number}", author=prepared.client.provider.name,
                             subject=f"{title} — {prepared.client.client.name}",
@@ -161,9 +163,9 @@ def pdf_plan(prepared: Prepared, pdfa: bool = False) -> PdfPlan:
     vetted = annex_guard.vet(prepared.annexes, pdfa)
     if vetted:
         raise UserError([source.diagnostic(
-            ("annexes", i, "path"), f"annex '{prepared.client.annexes[i].path}' {message}",
+            listed[i].where, f"annex '{listed[i].path}' {message}",
             code) for i, message, code in vetted])
-    places = tuple(source.where(("annexes", i, "path")) for i in range(len(annexes)))
+    places = tuple(source.where(listed[i].where) for i in range(len(annexes)))
     template = (str(prepared.template), 0, 0)
     if doc.template:   # the client file chose it: say so at its line
         template = (source.file, *source.where(("document", "template")))

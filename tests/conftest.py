@@ -98,6 +98,9 @@ def sample(tmp_path):
     def _sample(name: str) -> Path:
         target = tmp_path / name
         shutil.copy(SAMPLES / name, target)
+        # the insurance certificates the building samples annex (provider.insurance)
+        shutil.copytree(SAMPLES / "attestations", tmp_path / "attestations",
+                        dirs_exist_ok=True)
         return target
     return _sample
 

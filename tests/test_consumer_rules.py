@@ -117,7 +117,15 @@ def test_a_template_without_the_mentions_slot_cannot_sell_goods_to_a_consumer(tm
 # --- legal.building-insurance ---------------------------------------------------------------
 
 INSURANCE = ("  insurance: {insurer: MAAF Assurances, policy: DEC-1, kind: decennale, "
-             "territory: France}\n")
+             "territory: France, certificate: cert.pdf}\n")
+
+
+@pytest.fixture(autouse=True)
+def certificate(tmp_path):
+    """The décennale certificate INSURANCE names, next to the client file (it is annexed,
+    legal.decennale-certificate)."""
+    sample = Path(__file__).resolve().parent.parent / "samples/attestations/decennale-2026.pdf"
+    (tmp_path / "cert.pdf").write_bytes(sample.read_bytes())
 
 
 def test_a_building_trade_without_insurance_is_an_error(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -47,8 +48,13 @@ def edited_library(tmp_path: Path, clause: str, old: str, new: str) -> Path:
 
 def variant(tmp_path: Path, sample: Path) -> Path:
     """The sample with its first price doubled, its first item renamed, its last item
-    and its retention-of-title clause removed."""
+    and its retention-of-title clause removed (and its ledger: a progress invoice would name
+    the line removed); the insurance certificates the building samples annex beside it."""
+    if (sample.parent / "attestations").is_dir():
+        shutil.copytree(sample.parent / "attestations", tmp_path / "attestations",
+                        dirs_exist_ok=True)
     data = yaml.safe_load(sample.read_text("utf-8"))
+    data.pop("invoicing", None)
     data["items"][0]["unit_price"] = data["items"][0]["unit_price"] * 2
     data["items"][0]["description"] += " (version revue)"
     if len(data["items"]) > 1:

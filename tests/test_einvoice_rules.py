@@ -92,9 +92,10 @@ def test_a_public_purchaser_without_order_reference_is_warned(write):
     assert of(diagnostics(write, data), "legal.order-reference") == []
 
 
-def test_a_progress_invoice_is_a_located_error_not_a_traceback(write):
+def test_a_progress_invoice_among_tranche_invoices_is_a_located_error(write):
+    # situations are built (docs/BUILDING.md); mixed with tranche invoices they are refused
     data = sample()
     data["invoicing"]["invoices"].append(
         {"situation": 1, "number": "FS-1", "date": "2026-06-30", "progress": {1: 50}})
-    (d,) = of(diagnostics(write, data), "invoice.situation")
-    assert d.is_error
+    found = of(diagnostics(write, data), "legal.progress-invoices")
+    assert found and all(d.is_error and "no tranche invoice" in d.message for d in found)

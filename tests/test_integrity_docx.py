@@ -3,6 +3,7 @@
 each), and ``inspect`` never tracebacks on a damaged file."""
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def variant(tmp_path: Path, sample: str, **replacements: str) -> Path:
         text = text.replace(old, new)
     path = tmp_path / Path(sample).name
     path.write_text(text)
+    shutil.copytree(SAMPLES / "attestations", tmp_path / "attestations",   # annexed
+                    dirs_exist_ok=True)
     return path
 
 

@@ -172,4 +172,6 @@ def test_signature_fields_stay_on_the_signature_page_when_an_annex_page_follows(
     signature_page = lines_named(pdf, "Bon pour accord")[0][0]
     assert signature_page < len(reader.pages)        # the withdrawal form comes after
     assert pages == {"provider_signature": signature_page, "client_signature": signature_page}
-    assert "FORMULAIRE DE RÉTRACTATION" in reader.pages[-1].extract_text()
+    after = [page.extract_text() for page in reader.pages[signature_page:]]
+    assert any("FORMULAIRE DE RÉTRACTATION" in text for text in after)
+    assert "Attestation d'assurance" in after[-1]   # the décennale certificate, annexed last

@@ -37,7 +37,8 @@ LAZY = {"dues": (".dues", "dues_command"), "invoice": (".invoice", "invoice"),
         "paid": (".lifecycle", "paid"), "status": (".lifecycle", "status"),
         "ereport": (".lifecycle", "ereport"),
         "collect": (".collect", "collect_command"),
-        "receivables": (".receivables", "receivables_command")}
+        "receivables": (".receivables", "receivables_command"),
+        "release": (".release", "release")}
 
 
 class Contratgen(click.Group):

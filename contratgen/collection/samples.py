@@ -48,6 +48,22 @@ def sample_letter(lang: str, business: bool, full: bool) -> dict[str, Any]:
     }
 
 
+def sample_release(lang: str, full: bool) -> dict[str, Any]:
+    """A request to release the retention (the keys of
+    :func:`contratgen.release.release_context`'s ``release``; a test keeps them equal)."""
+    money = lambda v: fmt.money(Decimal(v), lang)  # noqa: E731
+    day = lambda *d: fmt.date(datetime.date(*d), lang)  # noqa: E731
+    return {"number": "RG-2027-0001", "date": day(2027, 6, 20), "amount": money("737.50"),
+            "percent": fmt.percent(Decimal(5), lang),
+            "consignee": "Caisse des dépôts" if full else None,
+            "accepted_works": day(2026, 6, 15) if full else None,
+            "due_from": day(2027, 6, 15) if full else None, "early": not full,
+            "invoices": [{"number": "FS-2026-0001", "date": day(2026, 4, 30),
+                          "invoiced": money("4800.00"), "withheld": money("240.00")},
+                         {"number": "FS-2026-0002", "date": day(2026, 5, 31),
+                          "invoiced": money("9950.00"), "withheld": money("497.50")}]}
+
+
 def sample_agreement_client(client: ClientFile, full: bool) -> ClientFile:
     debt = Debt(invoices=[DebtInvoice(number="FA-2026-0131", date=datetime.date(2026, 4, 20),
                                       amount=Decimal("922.96"))],
@@ -63,7 +79,8 @@ def sample_extra(doc_type: str, client: ClientFile, lang: str, variant: str) -> 
     """``{"letter": …}`` or ``{"agreement": …}`` for those kinds; else nothing."""
     full = not variant
     if doc_type == LETTER_KIND:
-        return {"letter": sample_letter(lang, client.client.kind == "business", full)}
+        return {"letter": sample_letter(lang, client.client.kind == "business", full),
+                "release": sample_release(lang, full)}
     if doc_type == KIND:
         return {"agreement": agreement_context(sample_agreement_client(client, full))}
     return {}

@@ -21,7 +21,6 @@ CODE_ORDER = "invoice.date-order"
 CODE_ADVANCES = "invoice.advances-missing"
 CODE_VAT = "invoice.vat-regime"
 CODE_NONE = "invoice.none"
-CODE_SITUATION = "invoice.situation"
 
 
 def _at(source: Source, index: int, key: str, message: str, code: str,
@@ -49,11 +48,9 @@ def check_entries(client: ClientFile, computed: Computed, source: Source) -> lis
     seen_tranche: dict[int, int] = {}
     seen_number: dict[str, int] = {}
     for i, entry in enumerate(entries):
-        if entry.tranche is None:   # a progress invoice (situation)
-            found.append(_at(source, i, "situation", "progress invoices (situation) are not "
-                             "built by this version of contratgen", CODE_SITUATION))
-            continue
-        if entry.tranche > count:
+        if entry.tranche is None:   # a situation: legal.progress-invoices checks it
+            pass
+        elif entry.tranche > count:
             found.append(_at(source, i, "tranche", f"tranche {entry.tranche} does not exist: "
                              f"the schedule has {count} tranche{'s' * (count > 1)}",
                              CODE_TRANCHE))

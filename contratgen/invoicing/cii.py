@@ -7,6 +7,7 @@ XSD and against the EN 16931 CII schematron.
 """
 from __future__ import annotations
 
+import base64
 import datetime
 from decimal import Decimal
 from typing import Optional, Sequence
@@ -132,7 +133,12 @@ def line_item(line: InvoiceLine):
         A.SpecifiedLineTradeSettlement(*settlement))
 
 
-def agreement(client: ClientFile, exempt: bool, vat_ids: bool = True):
+# BT-123 of a supporting document: the code the French rules allow (BR-FR-17) for an annex
+ATTACHMENT_CODE = "DOCUMENT_ANNEXE"
+
+
+def agreement(client: ClientFile, exempt: bool, vat_ids: bool = True,
+              supporting: Sequence[tuple[str, str, bytes]] = ()):
     buyer = client.client
     children = [
         trade_party("SellerTradeParty", client.provider, tax_id=exempt, vat_id=vat_ids),
@@ -142,6 +148,11 @@ def agreement(client: ClientFile, exempt: bool, vat_ids: bool = True):
         children.append(A.BuyerOrderReferencedDocument(
             A.IssuerAssignedID(buyer.order_reference)))
     children.append(A.ContractReferencedDocument(A.IssuerAssignedID(client.document.number)))
+    for name, _title, data in supporting:   # BG-24: BT-122, BT-123, BT-125 (916: related)
+        children.append(A.AdditionalReferencedDocument(
+            A.IssuerAssignedID(name), A.TypeCode("916"), A.Name(ATTACHMENT_CODE),
+            A.AttachmentBinaryObject(base64.b64encode(data).decode("ascii"),
+                                     mimeCode="application/pdf", filename=name)))
     return A.ApplicableHeaderTradeAgreement(*children)
 
 
@@ -216,13 +227,15 @@ def settlement(client: ClientFile, invoice: Invoice, terms_text: str):
 
 def business_process(client: ClientFile, invoice: Invoice) -> str:
     """BT-23, the French "cadre de facturation": B (goods), S (services), M (mixed);
-    1 an invoice to pay, 4 a final invoice after advance invoices."""
+    1 an invoice to pay, 4 a final invoice after advance invoices (a progress invoice
+    references the earlier situations but deducts nothing: 1)."""
     kind = {"goods": "B", "services": "S", "mixed": "M"}[client.document.nature]
-    return f"{kind}{4 if invoice.preceding and not invoice.credit_note else 1}"
+    final = invoice.preceding and not invoice.credit_note and invoice.situation is None
+    return f"{kind}{4 if final else 1}"
 
 
 def invoice_xml(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
-                terms_text: str) -> bytes:
+                terms_text: str, supporting: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
     """The CII XML of one invoice, UTF-8, with its XML declaration."""
     exempt = any(t.category.code != "S" for t in invoice.taxes)
     outside = any(t.category.code == OUTSIDE for t in invoice.taxes)
@@ -240,6 +253,7 @@ def invoice_xml(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
             *[A.IncludedNote(A.Content(n.text), A.SubjectCode(n.code)) for n in notes]),
         R.SupplyChainTradeTransaction(
             *[line_item(line) for line in invoice.lines],
-            agreement(client, exempt, vat_ids=not outside), delivery(client, invoice),
+            agreement(client, exempt, vat_ids=not outside, supporting=supporting),
+            delivery(client, invoice),
             settlement(client, invoice, terms_text)))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

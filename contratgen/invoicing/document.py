@@ -53,19 +53,27 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
     due = fmt.date(invoice.due_date, lang)
     category = invoice.taxes[0].category if invoice.taxes else None
     extra = einvoice_context(client, invoice, lang, context)
+    retention = client.payment.retention
     mentions = notes(context, category, client.provider.vat_on_debits,
                      None if invoice.credit_note else due,
-                     deductions_text(invoice, lang), client.provider.insurance) + \
+                     deductions_text(invoice, lang, retention.percent if retention else None),
+                     client.provider.insurance) + \
         extra.pop("extra_notes")
-    context["labels"] = {**words, "due_amount": words["credit_due"]} if invoice.credit_note \
-        else words
+    if invoice.credit_note:
+        context["labels"] = {**words, "due_amount": words["credit_due"]}
+    elif invoice.situation is not None:
+        context["labels"] = {**words, "due_amount": words["situation_due"]}
+    else:
+        context["labels"] = words
     context["invoice"] = {
         "number": invoice.number, "type_code": invoice.type_code,
         "is_advance": invoice.advance,
         "is_final": not invoice.advance and not invoice.credit_note,
         "is_credit_note": invoice.credit_note,
-        "title": words["title_credit" if invoice.credit_note else
-                       "title_advance" if invoice.advance else "title_final"],
+        "title": words["title_situation"].format(number=invoice.situation)
+        if invoice.situation is not None else
+        words["title_credit" if invoice.credit_note else
+              "title_advance" if invoice.advance else "title_final"],
         "date": fmt.date(invoice.date, lang), "date_value": invoice.date,
         "due_date": due, "due_date_value": invoice.due_date,
         "contract": client.document.number,
@@ -82,10 +90,12 @@ def invoice_context(prepared: Prepared, invoice: Invoice) -> dict[str, Any]:
         "total_ttc": money(invoice.total_ttc), "total_ttc_value": invoice.total_ttc,
         "prepaid": money(invoice.prepaid), "prepaid_value": invoice.prepaid,
         "due_amount": money(invoice.due_amount), "due_amount_value": invoice.due_amount,
-        "preceding": [{"number": p.number, "date": fmt.date(p.date, lang),
-                       "total": money(p.total),
-                       "vat": money(sum((t.amount for t in p.taxes), Decimal("0.00")))}
-                      for p in invoice.preceding],
+        # a situation references the earlier ones (BG-3) without deducting them: its
+        # statement is in the notes
+        "preceding": [] if invoice.situation is not None else [
+            {"number": p.number, "date": fmt.date(p.date, lang), "total": money(p.total),
+             "vat": money(sum((t.amount for t in p.taxes), Decimal("0.00")))}
+            for p in invoice.preceding],
         "vat_invoiced": [_tax(t, lang) for t in invoice.vat_invoiced],
         "vat_remaining": [_tax(t, lang) for t in invoice.vat_remaining],
         "notes": [{"code": n.code, "text": n.text} for n in mentions],
@@ -103,10 +113,25 @@ def xml_for(prepared: Prepared, invoice: Invoice, context: dict | None = None,
     context = context or invoice_context(prepared, invoice)
     mentions = [Note(n["code"], n["text"]) for n in context["invoice"]["notes"]]
     terms = context["invoice"]["terms_text"]
+    # a standalone XML carries the insurance certificate as a supporting document (BG-24);
+    # a Factur-X PDF attaches it to the PDF (facturx.py)
+    supporting = () if syntax not in ("cii", "ubl") or invoice.credit_note else \
+        tuple(x for x in (certificate_file(prepared),) if x)
     if syntax == "ubl":
         from .ubl import invoice_ubl
-        return invoice_ubl(prepared.client, invoice, mentions, terms)
-    return invoice_xml(prepared.client, invoice, mentions, terms)
+        return invoice_ubl(prepared.client, invoice, mentions, terms, supporting)
+    return invoice_xml(prepared.client, invoice, mentions, terms, supporting)
+
+
+def certificate_file(prepared: Prepared) -> tuple[str, str, bytes] | None:
+    """(file name, title, bytes) of the insurance certificate a building trade joins to its
+    invoices (C. assur. L243-2): the annex guard's inert copy; None without one."""
+    from ..domain.annexed import CERTIFICATE, annexed
+    from ..pdf.annex_guard import clean_annex
+    for annex, path in zip(annexed(prepared.client), prepared.annexes):
+        if annex.where == CERTIFICATE:
+            return path.name, annex.title, clean_annex(path)[0]
+    return None
 
 
 def render_invoice(prepared: Prepared, invoice: Invoice,

@@ -7,6 +7,7 @@ written as :mod:`contratgen.pdf.finalize` writes contracts, so the bytes are rep
 """
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -20,7 +21,7 @@ from ..document import Prepared
 from ..diagnostics import UserError
 from ..pdf.metadata import PROVENANCE_KEY
 from ..pdf.reproducible import write_reproducibly
-from .document import invoice_context, provenance, xml_for
+from .document import certificate_file, invoice_context, provenance, xml_for
 from .plan import Invoice
 
 LEVEL = "en16931"
@@ -43,7 +44,8 @@ def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter,
     metadata = {"author": prepared.client.provider.name, "title": title,
                 "subject": f"{title} – {prepared.client.client.name}"}
     try:
-        embedded = _embed(visual, xml, metadata, prepared.lang)
+        embedded = _embed(visual, xml, metadata, prepared.lang,
+                          certificate_attachment(prepared, invoice))
     except Exception as exc:  # factur-x says "invalid against the XSD" with a bare Exception
         where = ("invoicing", "invoices", invoice.entry_index, "number")
         raise UserError([prepared.source.diagnostic(
@@ -52,7 +54,8 @@ def invoice_pdf(prepared: Prepared, invoice: Invoice, docx: bytes, converter,
     return _reproducible(embedded, invoice, provenance(prepared, invoice))
 
 
-def _embed(visual: bytes, xml: bytes, metadata: dict, lang: str) -> bytes:
+def _embed(visual: bytes, xml: bytes, metadata: dict, lang: str,
+           attachments: dict | None = None) -> bytes:
     """``facturx.generate_from_binary`` in memory: the library's own version writes the
     PDF to a ``facturx-*.pdf`` file in the shared temporary folder, which a killed run
     leaves behind and another account can watch. It reads and rewrites a seekable
@@ -60,8 +63,22 @@ def _embed(visual: bytes, xml: bytes, metadata: dict, lang: str) -> bytes:
     stream = io.BytesIO()
     stream.write(visual)
     facturx.generate_from_file(stream, xml, flavor="factur-x", level=LEVEL, check_xsd=True,
-                               pdf_metadata=metadata, lang=lang, xmp_compression=False)
+                               pdf_metadata=metadata, lang=lang, xmp_compression=False,
+                               attachments=attachments)
     return stream.getvalue()
+
+
+def certificate_attachment(prepared: Prepared, invoice: Invoice) -> dict | None:
+    """The insurance certificate a building trade joins to its invoices (C. assur.
+    L243-2), embedded as a supplement of the PDF/A-3 (an insurer's certificate is seldom
+    PDF/A, so it travels as an attachment, not as pages)."""
+    found = None if invoice.credit_note else certificate_file(prepared)
+    if found is None:
+        return None
+    name, title, data = found
+    stamp = datetime.datetime.combine(invoice.date, datetime.time(), datetime.timezone.utc)
+    return {name: {"filedata": data, "description": title, "afrelationship": "supplement",
+                   "modification_datetime": stamp, "creation_datetime": stamp}}
 
 
 def _reproducible(pdf: bytes, invoice: Invoice, stamp: dict) -> bytes:

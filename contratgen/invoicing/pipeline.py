@@ -17,7 +17,8 @@ from .checks import check_batch_numbers, check_present
 from .credit import check_credit_amounts, credit_notes
 from .mentions import in_french_scope, with_mentions
 from .plan import Invoice, plan, terms_for
-from .texts import advance_text, credit_text
+from .situation import has_situations, situation_invoices, with_retention
+from .texts import advance_text, credit_text, situation_line_text
 from .validation import FACTURX, validate
 
 
@@ -56,7 +57,14 @@ def prepare_invoices(path: Path, options: Options = Options(),
     terms = terms_for(client, prepared.computed,
                       lambda tranche, rate: advance_text(tranche, rate, contract,
                                                          prepared.lang))
-    invoices = tuple(with_mentions(client, i) for i in plan(entries, terms))
+    retention = client.payment.retention
+    if has_situations(entries):   # progress invoices (factures de situation)
+        planned = situation_invoices(entries, terms, retention,
+                                     lambda text, now, before: situation_line_text(
+                                         text, now, before, prepared.lang))
+    else:
+        planned = with_retention(plan(entries, terms), retention)
+    invoices = tuple(with_mentions(client, i) for i in planned)
     credits = client.invoicing.credit_notes if client.invoicing else []
     notes = credit_notes(credits, invoices, lambda entry, cancelled, rate: credit_text(
         entry, cancelled, rate, prepared.lang))

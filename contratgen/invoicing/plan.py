@@ -135,6 +135,9 @@ class Invoice:
     cancels: Optional[Preceding] = None       # credit note: the invoice it cancels (BG-3)
     reason: Optional[str] = None              # credit note: why
     ledger: str = "invoices"                  # invoicing.<ledger>[entry_index] in client.yaml
+    situation: Optional[int] = None           # a progress invoice: its number (.situation)
+    final_situation: bool = False             # the situation that brings every line to 100 %
+    withheld: Decimal = ZERO                  # the retention withheld from the amount paid
 
     @property
     def advance(self) -> bool:

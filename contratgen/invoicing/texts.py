@@ -62,6 +62,8 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str | None,
         found.append(Note(LEGAL, words[f"insurance_{insurance.kind}"].format(
             insurer=insurance.insurer, policy=insurance.policy,
             territory=insurance.territory)))
+        if insurance.certificate:   # C. assur. L243-2: embedded in the PDF (facturx.py)
+            found.append(Note(LEGAL, words["insurance_certificate"]))
     if context["client"]["kind"] != "consumer":   # businesses and public purchasers
         basis = f" ({pay['late_penalty_basis']})" if pay["late_penalty_basis"] else ""
         found.append(Note(PENALTIES, words["penalties"].format(
@@ -85,11 +87,46 @@ def notes(context: dict, cat: Category, vat_on_debits: bool, due: str | None,
     return tuple(found)
 
 
-def deductions_text(invoice: Invoice, lang: str) -> str | None:
+def situation_line_text(description: str, percent: Decimal, previous: Decimal,
+                        lang: str) -> str:
+    """"Pose du carrelage – avancement cumulé 70 % (situation précédente : 40 %)"."""
+    return invoice_labels(lang)["situation_line"].format(
+        description=description, percent=fmt.percent(percent, lang),
+        previous=fmt.percent(previous, lang))
+
+
+def situation_text(invoice: Invoice, lang: str, retention: Decimal | None) -> str:
+    """A situation's statement: the works to date less the earlier situations, and the
+    retention withheld from the amount to pay."""
+    words = invoice_labels(lang)
+    money = lambda v: fmt.money(v, lang)  # noqa: E731
+    previous = sum((p.total for p in invoice.preceding), ZERO)
+    final = invoice.situation is not None and invoice.final_situation
+    text = words["situation_summary"].format(
+        number=invoice.situation, final=words["situation_final"] if final else "",
+        cumulative=money(previous + invoice.total_ttc), previous=money(previous),
+        numbers=", ".join(p.number for p in invoice.preceding) or "–",
+        current=money(invoice.total_ttc))
+    if invoice.withheld:
+        text += " " + words["retention_note"].format(
+            percent=fmt.percent(retention, lang), withheld=money(invoice.withheld),
+            net=money(invoice.total_ttc - invoice.withheld))
+    return text
+
+
+def deductions_text(invoice: Invoice, lang: str, retention: Decimal | None = None
+                    ) -> str | None:
     """The final invoice's deductions in words: each advance with its number, date,
-    amount and VAT, then the VAT still due per rate."""
+    amount and VAT, then the VAT still due per rate (a situation: its statement)."""
+    if invoice.situation is not None:
+        return situation_text(invoice, lang, retention)
+    kept = None
+    if invoice.withheld:
+        kept = invoice_labels(lang)["retention_note"].format(
+            percent=fmt.percent(retention, lang), withheld=fmt.money(invoice.withheld, lang),
+            net=fmt.money(invoice.due_amount - invoice.withheld, lang))
     if not invoice.preceding:
-        return None
+        return kept
     words = invoice_labels(lang)
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     advances = words["separator"].join(words["deduction"].format(
@@ -97,8 +134,9 @@ def deductions_text(invoice: Invoice, lang: str) -> str | None:
         vat=money(sum((t.amount for t in p.taxes), ZERO))) for p in invoice.preceding)
     left = words["separator"].join(f"{fmt.percent(t.rate, lang)}{words['colon']} {money(t.amount)}"
                      for t in invoice.vat_remaining)
-    return words["deductions"].format(advances=advances, prepaid=money(invoice.prepaid),
+    text = words["deductions"].format(advances=advances, prepaid=money(invoice.prepaid),
                                       remaining=left, due=money(invoice.due_amount))
+    return f"{text} {kept}" if kept else text
 
 
 def bank_text(context: dict) -> str | None:

@@ -5,6 +5,7 @@ validated against it, the EN 16931 UBL schematron and (B2B) BR-FR before it is w
 """
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from typing import Optional, Sequence
 
@@ -13,7 +14,7 @@ from lxml.builder import ElementMaker
 
 from ..load.model import ClientFile, Party
 from .cii import CREDIT_TRANSFER, GUIDELINE, OUTSIDE, SIREN_SCHEME, amount, business_process
-from .cii import number, unit_code, account
+from .cii import ATTACHMENT_CODE, number, unit_code, account
 from .mentions import (buyer_address, country, due_code, electronic_address, in_french_scope,
                        split_address)
 from .plan import Invoice, InvoiceLine, TaxLine
@@ -144,7 +145,7 @@ def period(client: ClientFile, invoice: Invoice) -> list:
 
 
 def invoice_ubl(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
-                terms_text: str) -> bytes:
+                terms_text: str, supporting: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
     """The UBL XML (Invoice, or CreditNote for a 381) of one invoice, UTF-8."""
     credit = invoice.credit_note
     exempt = any(t.category.code != "S" for t in invoice.taxes)
@@ -169,6 +170,11 @@ def invoice_ubl(client: ClientFile, invoice: Invoice, notes: Sequence[Note],
         children.append(C.BillingReference(C.InvoiceDocumentReference(
             B.ID(previous.number), B.IssueDate(iso(previous.date)))))
     children.append(C.ContractDocumentReference(B.ID(client.document.number)))
+    for name, _title, data in supporting:   # BG-24: BT-122, BT-123 (BR-FR-17), BT-125
+        children.append(C.AdditionalDocumentReference(
+            B.ID(name), B.DocumentDescription(ATTACHMENT_CODE), C.Attachment(
+                B.EmbeddedDocumentBinaryObject(base64.b64encode(data).decode("ascii"),
+                                               mimeCode="application/pdf", filename=name))))
     children.append(C.AccountingSupplierParty(party(client.provider, tax_id=exempt,
                                                     vat_id=vat_ids)))
     children.append(C.AccountingCustomerParty(party(

@@ -5,8 +5,8 @@ A new rule is one small function in the module of its group, decorated with
 """
 from __future__ import annotations
 
-from . import (agreement, clauses, consumer, courts, einvoice, identity, invoices, ledger, micro,
-               payment, quote, terms, trade, vat)
+from . import (agreement, building, clauses, consumer, courts, einvoice, identity, invoices,
+               ledger, micro, payment, quote, terms, trade, vat)
 from .engine import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -64,6 +64,12 @@ RULES: tuple[Rule, ...] = (
     einvoice.order_reference,
     einvoice.vat_due_code,
     einvoice.escrow_payee,
+    # Version 3, the building trades
+    building.retention_guarantee,
+    building.progress_invoices,
+    building.decennale_certificate,
+    building.subcontractor,
+    building.works_guarantees,
     consumer.second_hand_goods,
 )
 

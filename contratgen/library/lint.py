@@ -33,9 +33,9 @@ PLACEHOLDERS = {"string": "[texte]", "integer": 1, "decimal": Decimal("1000"),
 
 
 SETTINGS = ("on_premises", "off_premises", "distance")
-DOCUMENT_VARIANTS = ("escrow", "insurance decennale", "insurance rc_pro", "time limits",
-                     "client in another EU state", "arbitration and jurisdiction",
-                     "no e-mail nor bank details")
+DOCUMENT_VARIANTS = ("escrow", "retention", "subcontractor", "insurance decennale",
+                     "insurance rc_pro", "time limits", "client in another EU state",
+                     "arbitration and jurisdiction", "no e-mail nor bank details")
 
 # The sample documents a text is rendered against: (doc_type, kind, lang, setting,
 # variant) → a fresh template context. Built from the later stages (render, collection),

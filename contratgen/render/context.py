@@ -21,6 +21,8 @@ from .context_records import CONTEXT_NAMES  # noqa: F401  (the names templates m
 from ..load.model import ClientFile, DaysAfter, Party
 from ..domain.money import Computed, Tranche
 from ..domain.rates import Rates
+from ..domain.annexed import annexed
+from ..domain.retention import release_due
 from ..domain.parties import display_name, is_sole_trader, printed_form
 from ..domain.terms import advance_kind, applied_penalty_rate, cross_border_eu
 
@@ -73,6 +75,17 @@ def insurance(client: ClientFile) -> rec.Insurance | None:
     ins = client.provider.insurance
     return None if ins is None else rec.Insurance(ins.insurer, ins.policy, ins.kind,
                                                   ins.territory)
+
+
+def subcontract(client: ClientFile) -> dict[str, Any]:
+    """The provider's subcontract and insurance certificate (context names)."""
+    main, lang = client.main_contract, client.document.language
+    ins = client.provider.insurance
+    return {"subcontractor": client.provider.subcontractor,
+            "insurance_certificate": bool(ins and ins.certificate),
+            "main_contract": None if main is None else rec.MainContract(
+                main.owner, _or_none(main.accepted, lambda d: fmt.date(d, lang)),
+                main.guarantee)}
 
 
 def due_text(due, lang: str) -> str:
@@ -217,8 +230,21 @@ def _payment(client: ClientFile, rates: Rates, provider: rec.Party,
         else phrase(lang, "early.none"),
         advance_kind=phrase(lang, f"advance.{advance}"), advance_kind_value=advance,
         escrow=rec.Escrow(pay.escrow.holder, due_text(pay.escrow.release, lang))
-        if pay.escrow else None,
+        if pay.escrow else None, retention=_retention(client),
         iban=provider.iban, bic=provider.bic)
+
+
+def _retention(client: ClientFile) -> rec.Retention | None:
+    kept, lang = client.payment.retention, client.document.language
+    if kept is None:
+        return None
+    perf = client.document.performance
+    accepted = perf.accepted_works if perf else None
+    release = release_due(accepted, kept.release_days)
+    return rec.Retention(fmt.percent(kept.percent, lang), kept.percent, kept.consignee,
+                         kept.bond, kept.release_days, fmt.days(kept.release_days, lang),
+                         _or_none(accepted, lambda d: fmt.date(d, lang)),
+                         _or_none(release, lambda d: fmt.date(d, lang)))
 
 
 def _item(line, lang: str) -> rec.Item:
@@ -236,7 +262,8 @@ def context_record(client: ClientFile, computed: Computed, rates: Rates,
     doc, lang = client.document, client.document.language
     money = lambda v: fmt.money(v, lang)  # noqa: E731
     pct = lambda v: fmt.percent(v, lang)  # noqa: E731
-    provider = party(client.provider, lang, record=rec.Provider, insurance=insurance(client))
+    provider = party(client.provider, lang, record=rec.Provider, insurance=insurance(client),
+                     **subcontract(client))
     payment = _payment(client, rates, provider, advance_kind(client))
     deposit = computed.deposit
     mentions = mentions_context(client, lang)
@@ -257,7 +284,7 @@ def context_record(client: ClientFile, computed: Computed, rates: Rates,
         deposit=rec.Deposit(money(deposit.amount), pct(deposit.percent), deposit.amount,
                             payment.advance_kind, deposit.label) if deposit else None,
         clauses=tuple(rec.ClauseRow(**c) for c in clauses),
-        annexes=tuple(rec.Annex(a.title) for a in client.annexes),
+        annexes=tuple(rec.Annex(a.title) for a in annexed(client)),
         labels=document_labels(lang, doc.nature, mentions["vat"]["regime"], client.client.kind),
         signature=signature_context(client, lang),
         vat=rec.Vat(**mentions["vat"]),

@@ -119,8 +119,21 @@ class Party:
 
 
 @dataclass(frozen=True, slots=True)
+class MainContract:
+    """The main contract a subcontractor works under (loi 75-1334)."""
+    owner: str = doc("the maître d'ouvrage")
+    accepted: Optional[str] = doc("the owner's acceptance and approval of the payment terms, "
+                                  "once given")
+    guarantee: Optional[str] = doc("`caution` / `delegation` (art. 14), or none")
+
+
+@dataclass(frozen=True, slots=True)
 class Provider(Party):
     insurance: Optional[Insurance] = doc("provider only: none, or the insurance below")
+    subcontractor: bool = doc("provider only: a subcontractor (loi 75-1334)")
+    main_contract: Optional[MainContract] = doc("provider only, a subcontractor: the main "
+                                                "contract below, or none")
+    insurance_certificate: bool = doc("provider only: the insurance certificate is annexed")
 
 
 # --- lines, totals, schedule ----------------------------------------------------------------
@@ -177,6 +190,20 @@ class Escrow:
 
 
 @dataclass(frozen=True, slots=True)
+class Retention:
+    """The retenue de garantie (loi 71-584)."""
+    percent: str = doc("`5 %`")
+    percent_value: Decimal = doc("`Decimal('5')`")
+    consignee: Optional[str] = doc("the third party both parties accept, or none")
+    bond: bool = doc("a caution replaces it: nothing is withheld")
+    release_days: int = doc("`365`")
+    release_delay: str = doc("`365 jours`")
+    accepted_works: Optional[str] = doc("the acceptance of the works, once recorded")
+    release_date: Optional[str] = doc("the day the retention is released, once the works "
+                                      "are accepted")
+
+
+@dataclass(frozen=True, slots=True)
 class Payment:
     """The payment terms."""
     currency: str = doc("`EUR`")
@@ -206,6 +233,7 @@ class Payment:
                             "consumer (C. conso. L214-1), `acompte` otherwise")
     advance_kind_value: str = doc("the bare `acompte` / `arrhes`")
     escrow: Optional[Escrow] = doc("none, or the escrow below")
+    retention: Optional[Retention] = doc("none, or the retenue de garantie below")
     iban: Optional[str] = doc("the provider's IBAN (grouped) or none")
     bic: Optional[str] = doc("the provider's BIC or none")
 

@@ -130,8 +130,12 @@ def information(client: ClientFile, lang: str) -> list[Notice]:
                                          insurer=p.insurance.insurer,
                                          policy=p.insurance.policy,
                                          territory=p.insurance.territory)))
+        if p.insurance.certificate:   # annexed by the pipeline (legal.decennale-certificate)
+            out.append(_notice("Notice", texts(lang)["insurance_certificate"]))
     if client.client.kind == "consumer" and client.document.nature in ("goods", "mixed"):
         out.append(Notice("NoticeBox", parse(guarantee_box(client, lang))))
+    if client.client.kind == "consumer" and p.building_trade:   # legal.works-guarantees
+        out.append(Notice("NoticeBox", parse(texts(lang)["works_box"])))
     return out
 
 
