@@ -193,7 +193,7 @@ STAGES = (
                   "contratgen.dues_ics", "contratgen.redline", "contratgen.preview",
                   "contratgen.inspect", "contratgen.scaffold", "contratgen.schema",
                   "contratgen.serve", "contratgen.clause_lint", "contratgen.lifecycle",
-                  "contratgen.signing")),
+                  "contratgen.signing", "contratgen.release")),
     ("batch", ("contratgen.batch",)),
     ("cli", ("contratgen.cli", "contratgen.__main__")),
 )
