@@ -47,8 +47,10 @@ def test_the_fixture_holds_every_business_clause_of_the_library():
                 if "business" in c.spec.parties and "contract" in c.spec.documents}
     # penalty, early_payment, deposit, escrow and arbitration have their own samples
     # withdrawal: a business has it only off premises, as a micro-business (C. conso. L221-3)
+    # the building trades' clauses: contract-subcontractor.yaml, quote-builder-b2c.yaml
     assert business - listed <= {"penalty", "early_payment", "deposit", "escrow", "arbitration",
-                                 "withdrawal"}
+                                 "withdrawal", "subcontract", "works_guarantees",
+                                 "retention_guarantee"}
     assert not [d for d in prepared.diagnostics if d.is_error]
 
 

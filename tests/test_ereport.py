@@ -128,7 +128,7 @@ def test_three_sales_of_a_day_at_two_rates_are_one_total(deals, tmp_path):
 
 
 def test_a_deal_not_invoiced_yet_is_left_out(deals, tmp_path):
-    shutil.copy(Path(__file__).resolve().parent.parent / "samples" / "quote-b2c.yaml", deals)
+    shutil.copy(Path(__file__).resolve().parent.parent / "samples" / "quote-b2b.yaml", deals)
     assert TRANSACTIONS in report(deals, tmp_path / "out")
 
 

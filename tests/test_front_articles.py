@@ -85,6 +85,8 @@ def test_a_schedule_without_delivery_needs_no_definition(write):
 
 def test_towards_a_consumer_delivery_is_never_deemed_accepted(write):
     text, _ = document(write, replace=(("client:\n", "client:\n  kind: consumer\n"),
+                                       # say what the "Acompte" tranche is (legal.advance-label)
+                                       ("  schedule:\n", "  advance_kind: acompte\n  schedule:\n"),
                                        ("  trader: true\n  address: \"3", "  address: \"3"),
                                        ("  place: Paris\n", "  place: Paris\n  context: "
                                                             "on_premises\n"),

@@ -18,10 +18,18 @@ def errors(path):
     return info.value.diagnostics
 
 
-def test_a_consumer_only_clause_in_a_b2b_contract_is_located(write):
-    path = write("c.yaml", MINIMAL + "clauses:\n  - billing\n  - withdrawal\n")
+def test_a_consumer_only_clause_in_a_b2b_contract_is_located(write, tmp_path):
+    # the shipped library has no consumer-only clause since withdrawal also serves a
+    # micro-business off premises (C. conso. L221-3): a firm's own one
+    firm = tmp_path / "firm"
+    firm.mkdir()
+    (firm / "cooling_off.yaml").write_text(
+        "id: cooling_off\nversion: 1\ncategory: other\ntitle: {fr: T, en: T}\n"
+        "documents: [contract]\nparties: [consumer]\ntext: {fr: Texte., en: Text.}\n")
+    path = write("c.yaml", MINIMAL + "library: firm\nclauses:\n  - billing\n"
+                                     "  - cooling_off\n")
     (d,) = [d for d in errors(path) if d.code == "clauses.parties"]
-    assert (d.line, d.col) == (28, 5) and "consumer" in d.message
+    assert (d.line, d.col) == (29, 5) and "consumer" in d.message
 
 
 def test_a_clause_listed_twice(write):

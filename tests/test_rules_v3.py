@@ -460,7 +460,8 @@ def test_the_version_3_rules_are_listed_in_the_order_of_legal_fr():
 # the warnings a sample is meant to show; every other sample shows none
 MEANT = {"quote-b2c.yaml": {"legal.reduced-rate-certification"},
          "quote-b2c-late.yaml": {"legal.reduced-rate-certification"},
-         "quote-plumber-b2c.yaml": {"legal.reduced-rate-certification"}}
+         "quote-plumber-b2c.yaml": {"legal.reduced-rate-certification"},
+         "quote-builder-b2c.yaml": {"legal.reduced-rate-certification"}}
 ALL_SAMPLES = sorted([*SAMPLES.glob("*.yaml"), *SAMPLES.glob("batch/*.yaml")])
 
 
