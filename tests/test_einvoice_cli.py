@@ -121,15 +121,16 @@ def test_a_validation_verdict_is_kept_only_in_a_private_cache(tmp_path, monkeypa
     os.chmod(shared, 0o777)   # another account could plant a verdict here
     monkeypatch.setenv("CONTRATGEN_CACHE_DIR", str(shared))
     result = run(B2B, "-o", tmp_path / "out", "--syntax", "cii", "--number", "FA-2026-0107")
-    assert result.exit_code == 0, result.output
-    assert not (shared / "einvoice-verdict").exists()
+    # refused with a clear error (contratgen.private), never used
+    assert result.exit_code == 3 and "refusing to use it" in result.output
+    assert not any(shared.iterdir())
     private = tmp_path / "private-cache"
     monkeypatch.setenv("CONTRATGEN_CACHE_DIR", str(private))
     result = run(B2B, "-o", tmp_path / "out", "--syntax", "cii", "--number", "FA-2026-0107")
     assert result.exit_code == 0, result.output
     assert (private.stat().st_mode & 0o777) == 0o700
-    (verdict,) = (private / "einvoice-verdict").iterdir()
-    assert verdict.suffix == ".marshal"   # plain data, never a pickle
+    (verdict,) = (private / "verdicts" / "einvoice-verdict").iterdir()
+    assert verdict.suffix == ".json"   # plain data, never a pickle nor marshal
 
 
 def test_format_goes_with_factur_x_only(tmp_path):

@@ -296,8 +296,12 @@ def test_a_client_does_not_use_a_server_whose_folder_became_open(servers, monkey
     servers.place.folder.chmod(0o755)
     try:
         assert ping(servers.place) is None
-        # nor does it run LibreOffice locally there: the folder is the run folder too
-        # (contratgen.private), refused once other accounts can read it
+        # the folder is the run folder too (contratgen.private): ours and writable by no
+        # other account, it is tightened back to 0700 before anything of ours goes in it
+        from contratgen.private import run_root
+        assert run_root() == servers.place.folder
+        assert (servers.place.folder.stat().st_mode & 0o777) == 0o700
+        servers.place.folder.chmod(0o777)   # writable by others: refused
         with pytest.raises(UnsafeFolder, match="other accounts"):
             with converter_for_cli():
                 pass
