@@ -41,7 +41,11 @@ def story(n: int) -> dict:
         10: {"payments": [(due - dt.timedelta(days=1), whole)]},
         11: {"payments": [(due - dt.timedelta(days=1), whole)]},
         12: {"payments": [(due, whole)]},
-        13: {"payments": [(due + dt.timedelta(days=10), whole)]},
+        # paid ten days late with its interest (ECB 2,15 % + 10 points, C. com. L441-10):
+        # the interest is paid first (C. civ. 1343-1), then the whole principal
+        13: {"payments": [(due + dt.timedelta(days=10),
+                           whole + (whole * D("0.1215") * 10 / 365).quantize(D("0.01"),
+                                                                          "ROUND_HALF_UP"))]},
         14: {"payments": [(due + dt.timedelta(days=5), D("100.00"))]},
         15: {"disputes": [due + dt.timedelta(days=10)]},
         16: {"disputes": [due - dt.timedelta(days=5)]},
@@ -54,7 +58,7 @@ def story(n: int) -> dict:
 
 def stop_day(s: dict):
     """The day the ladder stops: paid in full, disputed or credited."""
-    days = [d for d, a in s.get("payments", ()) if a == s["ttc"]]
+    days = [d for d, a in s.get("payments", ()) if a >= s["ttc"]]
     days += list(s.get("disputes", ())) + ([s["credit"]] if s.get("credit") else [])
     return min(days) if days else None
 
@@ -68,7 +72,18 @@ def expected(s: dict):
 
 
 def outstanding(s: dict, day: dt.date) -> D:
-    return s["ttc"] - sum((a for d, a in s.get("payments", ()) if d <= day), D(0))
+    """The principal still due on ``day``: a payment after the due date pays the interest
+    accrued since (ECB 2,15 % + 10 points, every day of these deals in 2026-H1) first
+    (C. civ. 1343-1), then the principal."""
+    principal, since = s["ttc"], s["due"]
+    for paid_on, amount in sorted(p for p in s.get("payments", ()) if p[0] <= day):
+        interest = D(0)
+        if paid_on > since:
+            interest = (principal * D("0.1215") * (paid_on - since).days / 365).quantize(
+                D("0.01"), "ROUND_HALF_UP")
+            since = paid_on
+        principal -= amount - min(amount, interest)
+    return principal
 
 
 def collect(folder, day, smtp, out):
