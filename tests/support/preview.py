@@ -71,20 +71,13 @@ class PreviewProcess:
             self.process.wait()
 
     def leftover_processes(self) -> list[str]:
-        """Processes still alive that this preview started: LibreOffice's pipe names
-        carry the pid of the contratgen process that owns them."""
-        marker = f"contratgen-{self.process.pid}-"
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if marker in cmdline:
-                found.append(f"{entry.name}: {cmdline[:120]}")
-        return found
+        """Processes this preview started that are still alive: its descendants, noted
+        while it runs (LibreOffice's pipes have private random names now, so the tree is
+        what tells them), looked up again once it has stopped."""
+        from support.processes import alive, descendants
+        if self.process.poll() is None:
+            self.children = getattr(self, "children", set()) | set(descendants(self.process.pid))
+        return [str(pid) for pid in sorted(getattr(self, "children", set())) if alive(pid)]
 
 
 TTC_BEFORE = "4 807,40"   # samples/contract-b2b.yaml: 4 006,17 HT + 801,23 TVA (20 %)
