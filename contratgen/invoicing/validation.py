@@ -142,10 +142,8 @@ def validate(xml: bytes, syntax: str, french: bool) -> tuple[Failure, ...]:
 
 
 def _private_cache() -> bool:
-    """Whether the verdicts may be kept: the cache folder is on and the user's own
-    (created 0700; another account's or a world-writable one is not used)."""
-    from ..private import UnsafeFolder, cache_root
-    try:
-        return cache_root() is not None
-    except (UnsafeFolder, OSError):
-        return False
+    """Whether the verdicts may be kept: the cache folder is on (``CONTRATGEN_CACHE_DIR``
+    not ``off``). A folder another account owns or can write is refused with a clear
+    error (:class:`~contratgen.private.UnsafeFolder`, exit 3), as for every cache."""
+    from ..private import cache_root
+    return cache_root() is not None
