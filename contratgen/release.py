@@ -149,51 +149,26 @@ def provenance(request: ReleaseRequest) -> dict:
                          "sha256": clause.text_hash(prepared.lang)}]}
 
 
+def _paper(request: ReleaseRequest, context: dict):
+    from .collection.letter_doc import Paper
+    return Paper(request.prepared, request.stem,
+                 f"{context['letter']['title']} – {request.stem}",
+                 f"letter retention-release {request.stem}", "letter retention-release",
+                 request.release.date, provenance(request))
+
+
 def render_release(request: ReleaseRequest, options: Options = Options()) -> bytes:
     """The DOCX bytes of the release request (the letter template)."""
-    from .collection import LETTER_KIND
-    from .collection.letter_doc import template_path
-    from .render import docx as render
-    from .render.template_lint import template_problems
+    from .collection.letter_doc import paper_docx
     context = release_context(request)
-    context["body"] = render.paragraphs_xml(_body(request, context))
-    template = render.prepare_template(template_path(options))
-    problems = [d for d in template_problems(template, LETTER_KIND) if d.is_error]
-    if problems:
-        raise UserError(problems)
-    client, title = request.prepared.client, context["letter"]["title"]
-    props = render.DocProperties(
-        title=f"{title} – {request.stem}", author=client.provider.name,
-        subject=f"{title} – {request.stem} – {client.client.name}",
-        keywords=f"letter retention-release {request.stem}", language=request.prepared.lang,
-        created=request.release.date, custom=render.provenance_properties(provenance(request)))
-    return render.render_docx(template, context, props)
-
-
-def release_pdf(request: ReleaseRequest, docx: bytes, converter) -> bytes:
-    """The PDF: converted, with metadata and provenance, no signature field."""
-    from .pdf.finalize import finalize
-    from .pdf.metadata import PdfMeta
-    from .pdf.signature_fields import NO_SIGNATURES
-    from .pdf.workers import convert_for
-    raw = convert_for(converter, docx, request.stem, request.prepared.path)
-    client = request.prepared.client
-    title = f"{release_labels(request.prepared.lang)['title_retention_release']} – " \
-            f"{request.stem}"
-    meta = PdfMeta(title=title, author=client.provider.name,
-                   subject=f"{title} – {client.client.name}",
-                   keywords="letter retention-release", created=request.release.date,
-                   provenance=provenance(request))
-    return finalize(raw, meta, NO_SIGNATURES)
+    return paper_docx(_paper(request, context), context, _body(request, context), options)
 
 
 def release_files(request: ReleaseRequest, formats: Sequence[str], converter=None,
                   options: Options = Options()) -> dict[str, bytes]:
     """extension → bytes, every one complete before anything is written."""
-    docx = render_release(request, options)
-    files = {}
-    if "docx" in formats:
-        files["docx"] = docx
-    if "pdf" in formats:
-        files["pdf"] = release_pdf(request, docx, converter)
-    return files
+    from .collection.letter_doc import paper_docx, paper_files
+    context = release_context(request)
+    paper = _paper(request, context)
+    return paper_files(paper, paper_docx(paper, context, _body(request, context), options),
+                       formats, converter)

@@ -4,11 +4,13 @@ signature field (a letter is signed by its sender, not countersigned).
 """
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from ..render import docx as render
-from ..document import Options
+from ..document import Options, Prepared
 from ..diagnostics import ERROR, Diagnostic, UserError
 from ..library.texts import ClauseTextError, render_blocks
 from ..render.template_lint import template_problems
@@ -49,46 +51,78 @@ def provenance(letter: Letter) -> dict:
                          "sha256": clause.text_hash(letter.prepared.lang)}]}
 
 
-def render_letter(letter: Letter, options: Options = Options()) -> bytes:
-    """The DOCX bytes of a letter."""
-    context = letter_context(letter)
-    context["body"] = render.paragraphs_xml(_body(letter, context))
+@dataclass(frozen=True)
+class Paper:
+    """What a document on the letter template is written with, whatever it says: its
+    names in the properties and the PDF's metadata, its date, its provenance."""
+    prepared: Prepared
+    stem: str                 # the output's name
+    title: str                # "Relance – FA-2026-0131"
+    keywords: str             # the DOCX's
+    pdf_keywords: str         # the PDF's
+    created: datetime.date
+    provenance: dict
+
+
+def paper_docx(paper: Paper, context: dict, blocks, options: Options = Options()) -> bytes:
+    """The DOCX of ``paper``: ``blocks`` as the body of the letter template."""
+    context["body"] = render.paragraphs_xml(blocks)
     template = render.prepare_template(template_path(options))
     problems = [d for d in template_problems(template, LETTER_KIND) if d.is_error]
     if problems:
         raise UserError(problems)
-    client, title = letter.prepared.client, context["letter"]["title"]
+    client = paper.prepared.client
     props = render.DocProperties(
-        title=f"{title} – {letter.number}", author=client.provider.name,
-        subject=f"{title} – {letter.number} – {client.client.name}",
-        keywords=f"letter {letter.level} {letter.number}", language=letter.prepared.lang,
-        created=letter.on, custom=render.provenance_properties(provenance(letter)))
+        title=paper.title, author=client.provider.name,
+        subject=f"{paper.title} – {client.client.name}", keywords=paper.keywords,
+        language=paper.prepared.lang, created=paper.created,
+        custom=render.provenance_properties(paper.provenance))
     return render.render_docx(template, context, props)
 
 
-def letter_pdf(letter: Letter, docx: bytes, converter) -> bytes:
-    """The PDF of a letter: converted, with metadata and provenance, no signature field."""
+def paper_pdf(paper: Paper, docx: bytes, converter) -> bytes:
+    """The PDF of ``paper``: converted, with metadata and provenance, no signature field
+    (a letter is signed by its sender, not countersigned)."""
     from ..pdf.finalize import finalize
     from ..pdf.metadata import PdfMeta
     from ..pdf.signature_fields import NO_SIGNATURES
     from ..pdf.workers import convert_for
-    raw = convert_for(converter, docx, letter.stem, letter.prepared.path)
-    client = letter.prepared.client
-    title = f"{letter_context(letter)['letter']['title']} – {letter.number}"
-    meta = PdfMeta(title=title, author=client.provider.name,
-                   subject=f"{title} – {client.client.name}",
-                   keywords=f"letter {letter.level}", created=letter.on,
-                   provenance=provenance(letter))
+    raw = convert_for(converter, docx, paper.stem, paper.prepared.path)
+    meta = PdfMeta(title=paper.title, author=paper.prepared.client.provider.name,
+                   subject=f"{paper.title} – {paper.prepared.client.client.name}",
+                   keywords=paper.pdf_keywords, created=paper.created,
+                   provenance=paper.provenance)
     return finalize(raw, meta, NO_SIGNATURES)
+
+
+def paper_files(paper: Paper, docx: bytes, formats: Sequence[str],
+                converter=None) -> dict[str, bytes]:
+    """extension → bytes, every one complete before anything is written."""
+    files = {}
+    if "docx" in formats:
+        files["docx"] = docx
+    if "pdf" in formats:
+        files["pdf"] = paper_pdf(paper, docx, converter)
+    return files
+
+
+def _paper(letter: Letter, context: dict) -> Paper:
+    return Paper(letter.prepared, letter.stem,
+                 f"{context['letter']['title']} – {letter.number}",
+                 f"letter {letter.level} {letter.number}", f"letter {letter.level}", letter.on,
+                 provenance(letter))
+
+
+def render_letter(letter: Letter, options: Options = Options()) -> bytes:
+    """The DOCX bytes of a letter."""
+    context = letter_context(letter)
+    return paper_docx(_paper(letter, context), context, _body(letter, context), options)
 
 
 def letter_files(letter: Letter, formats: Sequence[str], converter=None,
                  options: Options = Options()) -> dict[str, bytes]:
     """extension → bytes, every one complete before anything is written."""
-    docx = render_letter(letter, options)
-    files = {}
-    if "docx" in formats:
-        files["docx"] = docx
-    if "pdf" in formats:
-        files["pdf"] = letter_pdf(letter, docx, converter)
-    return files
+    context = letter_context(letter)
+    paper = _paper(letter, context)
+    return paper_files(paper, paper_docx(paper, context, _body(letter, context), options),
+                       formats, converter)
