@@ -113,12 +113,6 @@ def _paper(letter: Letter, context: dict) -> Paper:
                  provenance(letter))
 
 
-def render_letter(letter: Letter, options: Options = Options()) -> bytes:
-    """The DOCX bytes of a letter."""
-    context = letter_context(letter)
-    return paper_docx(_paper(letter, context), context, _body(letter, context), options)
-
-
 def letter_files(letter: Letter, formats: Sequence[str], converter=None,
                  options: Options = Options()) -> dict[str, bytes]:
     """extension → bytes, every one complete before anything is written."""
