@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from support.rules import (CLIENT, CONSUMER_PAYMENT, CONSUMER_PROVIDER, DOCUMENT, PAYMENT,
-                           PERFORMANCE, at, client_yaml, consumer_yaml, diagnostics, of, only)
+                           PERFORMANCE, PROVIDER, at, client_yaml, consumer_yaml, diagnostics, of, only)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -181,18 +181,7 @@ def test_retention_of_title_on_goods_passes(tmp_path, nature):
 
 
 def test_retention_of_title_on_building_works_is_a_warning(tmp_path):
-    provider = textwrap.dedent("""\
-        provider:
-          name: Atelier Dupont
-          legal_form: SARL
-          capital: 15000
-          siren: "732829320"
-          registry: RCS Paris
-          trader: true
-          building_trade: true
-          address: 12 rue des Lilas, 75011 Paris
-          signatory: {name: Jeanne Dupont, title: Gérante}
-        """)
+    provider = PROVIDER.replace("  trader: true\n", "  trader: true\n  building_trade: true\n")
     text = client_yaml(provider=provider, clauses=RETENTION)
     d = only(diagnostics(tmp_path, text), "legal.retention-services")
     assert d.severity == "warning" and "incorporated" in d.message
